@@ -1,0 +1,11 @@
+//! Pure model of the wasm budget contract, shared by the in-browser harness and the native collector.
+//!
+//! No I/O and no clock: everything here is a function of its inputs, and the crate builds for
+//! native targets and `wasm32-unknown-unknown` alike.
+
+pub mod ids;
+pub mod protocol;
+pub mod stats;
+pub mod wire;
+
+pub use ids::{Environment, Framework, GateKind, MetricId, Probe, Profile, Unit, Workload};

@@ -1,0 +1,198 @@
+//! The versioned JSON the in-browser harness returns for one (scenario, seed): raw samples plus how they were taken.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{Framework, Probe, Profile, Workload};
+
+/// Bumped whenever a field changes meaning; the collector refuses other versions.
+pub const WIRE_VERSION: u32 = 1;
+
+/// One scenario run for one seed, as produced by `harness-wasm`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WireResult {
+    pub wire_version: u32,
+    /// `CARGO_PKG_VERSION` of the harness that measured.
+    pub harness_version: String,
+    /// Which runtime adapter was measured, e.g. `reference (tokio::sync + async-task)`.
+    pub adapter: String,
+    pub workload: Workload,
+    pub framework: Framework,
+    pub profile: Profile,
+    pub seed: u64,
+    /// Timed samples per probe for this seed.
+    pub iterations: u32,
+    /// Untimed operations run before the timed loop.
+    pub warmup: u32,
+    pub clock: ClockInfo,
+    pub user_agent: String,
+    pub probes: Vec<ProbeResult>,
+}
+
+/// How the page's clock behaved when the run started.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockInfo {
+    /// Smallest non-zero step of `performance.now()` observed, in nanoseconds.
+    pub tick_ns: f64,
+    /// `globalThis.crossOriginIsolated` (COOP + COEP); isolation gives a finer tick.
+    pub cross_origin_isolated: bool,
+}
+
+/// What one sample counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SampleUnit {
+    /// Wall time of one batch, nanoseconds.
+    Ns,
+    /// A memory reading, bytes.
+    Bytes,
+}
+
+/// The samples of one probe.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProbeResult {
+    pub probe: Probe,
+    pub unit: SampleUnit,
+    /// Operations per timed sample; a per-operation value is `(sample - loop_overhead_ns) / batch_size`.
+    pub batch_size: u32,
+    /// Measured cost of an empty batch of the same size (subtracted from each sample).
+    pub loop_overhead_ns: f64,
+    /// Raw samples: batch wall times (ns) or memory readings (bytes).
+    pub samples: Vec<f64>,
+    /// For a relative probe (replay), the same batches run without the measured envelope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_samples: Option<Vec<f64>>,
+    /// Named parts of each sample (cold-init phases, heap components), same length as `samples`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub components: BTreeMap<String, Vec<f64>>,
+}
+
+/// A wire result that cannot be folded.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum WireError {
+    #[error("wire_version is {found}, this collector reads {expected}: rebuild the harness and the collector from the same commit")]
+    Version { found: u32, expected: u32 },
+    #[error("probes[{index}] ({probe}): {message}")]
+    Probe {
+        index: usize,
+        probe: Probe,
+        message: String,
+    },
+}
+
+impl ProbeResult {
+    /// Per-operation values, in nanoseconds or bytes, with the loop overhead removed (never below zero).
+    pub fn per_op(&self) -> Vec<f64> {
+        per_op(&self.samples, self.loop_overhead_ns, self.batch_size)
+    }
+
+    /// Per-operation values of the baseline run, when the probe has one.
+    pub fn baseline_per_op(&self) -> Option<Vec<f64>> {
+        self.baseline_samples
+            .as_ref()
+            .map(|s| per_op(s, self.loop_overhead_ns, self.batch_size))
+    }
+}
+
+fn per_op(samples: &[f64], overhead: f64, batch: u32) -> Vec<f64> {
+    let batch = f64::from(batch.max(1));
+    samples
+        .iter()
+        .map(|s| ((s - overhead) / batch).max(0.0))
+        .collect()
+}
+
+impl WireResult {
+    /// Checks what serde cannot: version, non-empty finite samples, batch sizes, component lengths.
+    pub fn check(&self) -> Result<(), WireError> {
+        if self.wire_version != WIRE_VERSION {
+            return Err(WireError::Version {
+                found: self.wire_version,
+                expected: WIRE_VERSION,
+            });
+        }
+        for (index, p) in self.probes.iter().enumerate() {
+            let bad = |message: String| WireError::Probe {
+                index,
+                probe: p.probe,
+                message,
+            };
+            if p.samples.is_empty() {
+                return Err(bad("no samples".into()));
+            }
+            if p.batch_size == 0 {
+                return Err(bad("batch_size is 0".into()));
+            }
+            if p.samples.iter().any(|s| !s.is_finite() || *s < 0.0) {
+                return Err(bad("a sample is negative or not finite".into()));
+            }
+            if let Some(b) = &p.baseline_samples {
+                if b.is_empty() || b.iter().any(|s| !s.is_finite() || *s < 0.0) {
+                    return Err(bad("baseline_samples is empty or has a bad value".into()));
+                }
+            }
+            for (name, c) in &p.components {
+                if c.len() != p.samples.len() {
+                    return Err(bad(format!(
+                        "component `{name}` has {} values for {} samples",
+                        c.len(),
+                        p.samples.len()
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn probe(samples: Vec<f64>) -> ProbeResult {
+        ProbeResult {
+            probe: Probe::ReserveSend,
+            unit: SampleUnit::Ns,
+            batch_size: 100,
+            loop_overhead_ns: 1000.0,
+            samples,
+            baseline_samples: None,
+            components: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn per_op_subtracts_overhead_and_divides_by_batch() {
+        assert_eq!(probe(vec![11_000.0, 500.0]).per_op(), vec![100.0, 0.0]);
+    }
+
+    #[test]
+    fn check_rejects_empty_and_version() {
+        let mut w = WireResult {
+            wire_version: WIRE_VERSION,
+            harness_version: "0".into(),
+            adapter: "a".into(),
+            workload: Workload::SteadyThroughput,
+            framework: Framework::VanillaJs,
+            profile: Profile::CoreMin,
+            seed: 11,
+            iterations: 1,
+            warmup: 0,
+            clock: ClockInfo {
+                tick_ns: 5000.0,
+                cross_origin_isolated: true,
+            },
+            user_agent: "ua".into(),
+            probes: vec![probe(vec![])],
+        };
+        assert!(matches!(w.check(), Err(WireError::Probe { .. })));
+        w.probes = vec![probe(vec![1.0])];
+        assert!(w.check().is_ok());
+        w.wire_version = 99;
+        assert!(matches!(w.check(), Err(WireError::Version { .. })));
+    }
+}
