@@ -3,9 +3,13 @@
 //! No I/O and no clock: everything here is a function of its inputs, and the crate builds for
 //! native targets and `wasm32-unknown-unknown` alike.
 
+pub mod fixtures;
+pub mod gate;
 pub mod ids;
+pub mod policy;
 pub mod protocol;
 pub mod stats;
+pub mod summary;
 pub mod wire;
 
 pub use ids::{Environment, Framework, GateKind, MetricId, Probe, Profile, Unit, Workload};

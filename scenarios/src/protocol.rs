@@ -90,8 +90,14 @@ mod tests {
 
     #[test]
     fn cold_init_maps_by_environment() {
-        assert_eq!(metric_for(Probe::ColdInit, Environment::DesktopFirefox), MetricId::Perf02A);
-        assert_eq!(metric_for(Probe::ColdInit, Environment::MobileAndroid), MetricId::Perf02B);
+        assert_eq!(
+            metric_for(Probe::ColdInit, Environment::DesktopFirefox),
+            MetricId::Perf02A
+        );
+        assert_eq!(
+            metric_for(Probe::ColdInit, Environment::MobileAndroid),
+            MetricId::Perf02B
+        );
     }
 
     #[test]

@@ -44,8 +44,7 @@ pub fn seed_p95(seed: u64, samples: &[f64]) -> Result<SeedP95, StatsError> {
     if samples.is_empty() {
         return Err(StatsError::Empty { seed });
     }
-    let mut h =
-        Histogram::<u64>::new(SIGFIG).map_err(|e| StatsError::Histogram(e.to_string()))?;
+    let mut h = Histogram::<u64>::new(SIGFIG).map_err(|e| StatsError::Histogram(e.to_string()))?;
     for &s in samples {
         if !s.is_finite() || s < 0.0 {
             return Err(StatsError::BadSample { seed, value: s });

@@ -1,0 +1,292 @@
+//! The budget gate (contract 8.3): hard budgets, warn-then-block operational budgets, baseline regression, fail-closed.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{GateKind, MetricId, Profile, Unit};
+use crate::policy::budgets::BudgetPolicy;
+use crate::summary::{Record, RecordKey, Status};
+
+/// Floating-point slack for comparisons that the contract writes with `<=`.
+const EPS: f64 = 1e-9;
+
+/// One line of the gate's event log (`artifacts/wasm_perf_gate_events.ndjson`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GateEvent {
+    #[serde(flatten)]
+    pub key: RecordKey,
+    pub commit: String,
+    pub value: Option<f64>,
+    /// Where the value fell before streak escalation: pass, warn, fail or skip.
+    pub band: Status,
+    /// What the gate decided.
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_at: Option<String>,
+}
+
+/// What the gate is asked to judge.
+#[derive(Debug, Clone, Copy)]
+pub struct GateRequest<'a> {
+    pub budgets: &'a BudgetPolicy,
+    /// Only records of this profile are judged against thresholds.
+    pub profile: Option<Profile>,
+    pub measurements: Option<&'a [Record]>,
+    pub required: &'a [MetricId],
+    /// Earlier events, oldest first.
+    pub history: &'a [GateEvent],
+    pub baseline: Option<&'a [Record]>,
+    /// Compared with `baseline`; defaults to `measurements`.
+    pub current: Option<&'a [Record]>,
+}
+
+/// The judgement of one record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricResult {
+    pub key: RecordKey,
+    pub value: Option<f64>,
+    pub unit: Unit,
+    pub threshold_warn: Option<f64>,
+    pub threshold_hard: Option<f64>,
+    pub band: Status,
+    pub status: Status,
+    /// Warn-band breaches in a row including this one (0 outside the warn band).
+    pub warn_streak: u32,
+    pub reason: String,
+}
+
+/// One baseline comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Regression {
+    pub key: RecordKey,
+    pub baseline: f64,
+    pub current: f64,
+    /// Percent worse than baseline (percentage points for percent metrics).
+    pub regression_pct: f64,
+    pub max_regression_pct: f64,
+    pub status: Status,
+}
+
+/// Overall outcome; maps to exit codes 0 (pass, warn), 1 (fail) and 2 (policy error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Pass,
+    Warn,
+    Fail,
+    PolicyError,
+}
+
+/// Everything the gate found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GateReport {
+    pub verdict: Verdict,
+    pub results: Vec<MetricResult>,
+    pub regressions: Vec<Regression>,
+    /// Policy errors: missing required metrics, unit mismatches, duplicate or absent records.
+    pub errors: Vec<String>,
+}
+
+impl GateReport {
+    /// The events to append to the history, one per judged record.
+    pub fn events(&self, commit: &str, recorded_at: Option<&str>) -> Vec<GateEvent> {
+        self.results
+            .iter()
+            .map(|r| GateEvent {
+                key: r.key.clone(),
+                commit: commit.to_owned(),
+                value: r.value,
+                band: r.band,
+                status: r.status,
+                recorded_at: recorded_at.map(str::to_owned),
+            })
+            .collect()
+    }
+}
+
+/// Warn-band breaches in a row at the end of `history` for `key` (skips neither extend nor break a streak).
+pub fn prior_warn_streak(history: &[GateEvent], key: &RecordKey) -> u32 {
+    history
+        .iter()
+        .rev()
+        .filter(|e| &e.key == key && e.band != Status::Skip)
+        .take_while(|e| e.band == Status::Warn)
+        .count() as u32
+}
+
+/// Judges the request. Pure: the caller reads files and writes the report and events.
+pub fn evaluate(req: &GateRequest<'_>) -> GateReport {
+    let mut results = Vec::new();
+    let mut errors = Vec::new();
+    if let Some(measurements) = req.measurements {
+        let judged: Vec<&Record> = measurements
+            .iter()
+            .filter(|r| req.profile.is_none_or(|p| r.profile == p))
+            .collect();
+        if judged.is_empty() {
+            errors.push(match req.profile {
+                Some(p) => format!("the measurements hold no record for profile {p}"),
+                None => "the measurements hold no record".to_owned(),
+            });
+        }
+        for (i, r) in judged.iter().enumerate() {
+            if judged[..i].iter().any(|o| o.key() == r.key()) {
+                errors.push(format!("two records measure {}", r.key()));
+                continue;
+            }
+            match judge(req, r) {
+                Ok(res) => results.push(res),
+                Err(e) => errors.push(e),
+            }
+        }
+        for m in req.required {
+            let measured = results
+                .iter()
+                .any(|r| r.key.metric_id == *m && r.status != Status::Skip);
+            if !measured {
+                errors.push(format!(
+                    "required metric {m} is missing from the measurements (or only skipped)"
+                ));
+            }
+        }
+    }
+    let regressions = match (req.baseline, req.current.or(req.measurements)) {
+        (Some(base), Some(cur)) => compare(req, base, cur),
+        _ => Vec::new(),
+    };
+    let any = |s: Status| {
+        results.iter().any(|r| r.status == s) || regressions.iter().any(|r| r.status == s)
+    };
+    let verdict = if !errors.is_empty() {
+        Verdict::PolicyError
+    } else if any(Status::Fail) {
+        Verdict::Fail
+    } else if any(Status::Warn) {
+        Verdict::Warn
+    } else {
+        Verdict::Pass
+    };
+    GateReport {
+        verdict,
+        results,
+        regressions,
+        errors,
+    }
+}
+
+fn judge(req: &GateRequest<'_>, r: &Record) -> Result<MetricResult, String> {
+    let key = r.key();
+    let t = req
+        .budgets
+        .thresholds(r.metric_id, r.profile)
+        .ok_or_else(|| format!("the budgets define no threshold for {key}"))?;
+    if r.unit != t.unit {
+        return Err(format!(
+            "{key} is written in {} but its budget is in {}: convert the measurement",
+            r.unit, t.unit
+        ));
+    }
+    let mut res = MetricResult {
+        key: key.clone(),
+        value: r.value,
+        unit: r.unit,
+        threshold_warn: t.warn,
+        threshold_hard: Some(t.hard),
+        band: Status::Skip,
+        status: Status::Skip,
+        warn_streak: 0,
+        reason: String::new(),
+    };
+    let value = match (r.status, r.value) {
+        (Status::Skip, _) | (_, None) => {
+            res.reason = r
+                .detail
+                .as_ref()
+                .and_then(|d| d.skip_reason.clone())
+                .unwrap_or_else(|| "no value measured".into());
+            return Ok(res);
+        }
+        (_, Some(v)) if !v.is_finite() => return Err(format!("{key} has a non-finite value")),
+        (_, Some(v)) => v,
+    };
+    let unit = t.unit;
+    match t.gate {
+        GateKind::Hard => {
+            let ok = value <= t.hard + EPS;
+            res.band = if ok { Status::Pass } else { Status::Fail };
+            res.reason = format!(
+                "{value} {unit} {} hard budget {} {unit}",
+                if ok { "<=" } else { ">" },
+                t.hard
+            );
+        }
+        GateKind::Operational => {
+            let target = t.target.unwrap_or(t.hard);
+            res.band = if value <= target + EPS {
+                Status::Pass
+            } else if value <= t.hard + EPS {
+                Status::Warn
+            } else {
+                Status::Fail
+            };
+            res.reason = match res.band {
+                Status::Pass => format!("{value} {unit} <= target {target} {unit}"),
+                Status::Warn => {
+                    format!("{value} {unit} in warn band ({target}, {}] {unit}", t.hard)
+                }
+                _ => format!("{value} {unit} > hard threshold {} {unit}", t.hard),
+            };
+        }
+    }
+    res.status = res.band;
+    if res.band == Status::Warn {
+        res.warn_streak = prior_warn_streak(req.history, &key) + 1;
+        if res.warn_streak >= req.budgets.consecutive_warn_limit {
+            res.status = Status::Fail;
+            res.reason.push_str(&format!(
+                "; warn breach {} in a row escalates to fail (limit {})",
+                res.warn_streak, req.budgets.consecutive_warn_limit
+            ));
+        } else {
+            res.reason.push_str(&format!(
+                "; warn breach {} of {} allowed in a row",
+                res.warn_streak, req.budgets.consecutive_warn_limit
+            ));
+        }
+    }
+    Ok(res)
+}
+
+fn compare(req: &GateRequest<'_>, base: &[Record], cur: &[Record]) -> Vec<Regression> {
+    let max = req.budgets.max_regression_pct;
+    cur.iter()
+        .filter(|r| req.profile.is_none_or(|p| r.profile == p))
+        .filter_map(|r| {
+            let current = r.value.filter(|_| r.status != Status::Skip)?;
+            let key = r.key();
+            let b = base
+                .iter()
+                .find(|b| b.key() == key && b.status != Status::Skip)?;
+            let baseline = b.value?;
+            let regression_pct = if r.unit == Unit::Percent {
+                current - baseline
+            } else if baseline > 0.0 {
+                (current - baseline) / baseline * 100.0
+            } else {
+                return None;
+            };
+            let status = if regression_pct > max + EPS {
+                Status::Fail
+            } else {
+                Status::Pass
+            };
+            Some(Regression {
+                key,
+                baseline,
+                current,
+                regression_pct,
+                max_regression_pct: max,
+                status,
+            })
+        })
+        .collect()
+}

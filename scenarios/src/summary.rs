@@ -1,0 +1,146 @@
+//! `artifacts/wasm_budget_summary.json`: the contract's record schema (section 7) plus an optional `detail` object.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{Environment, Framework, MetricId, Profile, Unit, Workload};
+
+/// Bumped when a field changes meaning.
+pub const SUMMARY_SCHEMA_VERSION: u32 = 1;
+
+/// The summary file: a versioned list of records.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Summary {
+    pub schema_version: u32,
+    pub records: Vec<Record>,
+}
+
+/// A record's gate status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Warn,
+    Fail,
+    /// Not measurable in this environment; never counts as a pass.
+    Skip,
+}
+
+impl core::fmt::Display for Status {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Status::Pass => "pass",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+            Status::Skip => "skip",
+        })
+    }
+}
+
+/// One metric measurement with exactly the contract's fields, plus how it was measured in `detail`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    pub commit: String,
+    pub profile: Profile,
+    pub environment: Environment,
+    pub metric_id: MetricId,
+    /// The gate value in `unit`; `null` only for a skipped record.
+    pub value: Option<f64>,
+    pub unit: Unit,
+    pub threshold_warn: Option<f64>,
+    pub threshold_hard: Option<f64>,
+    pub status: Status,
+    pub seed_set: Vec<u64>,
+    pub commands: Vec<String>,
+    pub artifact_paths: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<Detail>,
+}
+
+/// One seed's reduced value, in the record's unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeedValue {
+    pub seed: u64,
+    pub p95: f64,
+}
+
+/// How a figure was measured. Every field is optional; unknown fields are kept in `extra`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Detail {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload: Option<Workload>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub framework: Option<Framework>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub per_seed_p95: Vec<SeedValue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iterations: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_size: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timer_tick_ns: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross_origin_isolated: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub driver_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+    /// `desktop`, `emulated` or `real`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_throttle_rate: Option<f64>,
+    /// Why a `skip` record has no value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_reason: Option<String>,
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// What identifies "the same measurement" across runs: streaks and baselines are kept per key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RecordKey {
+    pub metric_id: MetricId,
+    pub profile: Profile,
+    pub environment: Environment,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload: Option<Workload>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub framework: Option<Framework>,
+}
+
+impl Record {
+    pub fn key(&self) -> RecordKey {
+        let d = self.detail.as_ref();
+        RecordKey {
+            metric_id: self.metric_id,
+            profile: self.profile,
+            environment: self.environment,
+            workload: d.and_then(|d| d.workload),
+            framework: d.and_then(|d| d.framework),
+        }
+    }
+}
+
+impl core::fmt::Display for RecordKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "{} {} {}",
+            self.metric_id, self.profile, self.environment
+        )?;
+        match (self.framework, self.workload) {
+            (Some(fw), Some(w)) => write!(f, " {fw}/{w}"),
+            (None, Some(w)) => write!(f, " {w}"),
+            (Some(fw), None) => write!(f, " {fw}"),
+            (None, None) => Ok(()),
+        }
+    }
+}
