@@ -1,0 +1,360 @@
+//! Local driver process: free-port selection, spawn in its own process
+//! group, readiness polling, output capture, and group kill on shutdown/drop.
+
+use std::io::Read;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::discover::DriverKind;
+use crate::error::{Error, Result};
+use crate::tail::LogTail;
+
+/// How many fresh ports to try when the driver loses the race for one.
+const PORT_ATTEMPTS: usize = 3;
+
+/// A driver binary running on a loopback port, owned by this value.
+///
+/// The driver is the leader of its own process group, so the browser it
+/// launches can be killed with it. Dropping the value kills the group
+/// (best effort, never panics); prefer [`DriverProcess::shutdown`].
+#[derive(Debug)]
+pub struct DriverProcess {
+    kind: DriverKind,
+    path: PathBuf,
+    port: u16,
+    child: Mutex<Child>,
+    log: LogTail,
+    handle: KillHandle,
+}
+
+/// A `Send + Sync + Clone` handle that kills a driver's whole process group,
+/// for use from a Ctrl-C / signal handler. It does nothing once the driver
+/// has been reaped, so it can never hit a recycled process id.
+#[derive(Debug, Clone)]
+pub struct KillHandle {
+    pgid: i32,
+    reaped: Arc<AtomicBool>,
+}
+
+impl KillHandle {
+    /// Send SIGKILL to the driver and everything it started (the browser).
+    pub fn kill(&self) {
+        self.signal(libc::SIGKILL);
+    }
+
+    /// Send `signal` to the driver's process group; ignored after reaping.
+    pub fn signal(&self, signal: i32) {
+        if self.pgid <= 1 || self.reaped.load(Ordering::SeqCst) {
+            return;
+        }
+        // SAFETY: killpg has no memory-safety preconditions; the group id is
+        // our own child's pid, valid until `reaped` is set.
+        unsafe {
+            libc::killpg(self.pgid, signal);
+        }
+    }
+
+    /// The process group id (equal to the driver's pid).
+    pub fn pgid(&self) -> i32 {
+        self.pgid
+    }
+}
+
+impl DriverProcess {
+    /// Start `path` as a `kind` driver on a free loopback port and wait until
+    /// `GET /status` reports ready, for at most `ready_timeout`.
+    pub async fn spawn(kind: DriverKind, path: &Path, ready_timeout: Duration) -> Result<Self> {
+        let deadline = Instant::now() + ready_timeout;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let port = free_loopback_port()?;
+            let driver = Self::spawn_on(kind, path, port)?;
+            match driver.wait_ready(deadline, ready_timeout).await {
+                Ok(()) => return Ok(driver),
+                Err(err) => {
+                    let port_clash = driver.log.contents().contains("in use");
+                    driver.shutdown(Duration::from_millis(500)).await;
+                    let exited = matches!(err, Error::DriverExited { .. });
+                    if !(exited && port_clash && attempt < PORT_ATTEMPTS) {
+                        return Err(err);
+                    }
+                }
+            }
+        }
+    }
+
+    fn spawn_on(kind: DriverKind, path: &Path, port: u16) -> Result<Self> {
+        let mut command = Command::new(path);
+        match kind {
+            DriverKind::Chromedriver => {
+                command.arg(format!("--port={port}"));
+                command.arg("--allowed-ips=127.0.0.1");
+            }
+            DriverKind::Geckodriver => {
+                command.args(["--port", &port.to_string(), "--host", "127.0.0.1"]);
+            }
+        }
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0);
+        let mut child = command.spawn().map_err(|source| Error::DriverSpawn {
+            driver: kind.binary_name(),
+            path: path.to_owned(),
+            source,
+        })?;
+
+        let log = LogTail::default();
+        if let Some(out) = child.stdout.take() {
+            pump(out, log.clone(), "driver-stdout");
+        }
+        if let Some(err) = child.stderr.take() {
+            pump(err, log.clone(), "driver-stderr");
+        }
+        let pgid = i32::try_from(child.id()).unwrap_or(0);
+        Ok(Self {
+            kind,
+            path: path.to_owned(),
+            port,
+            child: Mutex::new(child),
+            log,
+            handle: KillHandle {
+                pgid,
+                reaped: Arc::new(AtomicBool::new(false)),
+            },
+        })
+    }
+
+    async fn wait_ready(&self, deadline: Instant, budget: Duration) -> Result<()> {
+        let mut pause = Duration::from_millis(25);
+        loop {
+            if let Some(status) = self.exit_status() {
+                // Give the output pumps a moment to drain the final lines.
+                tokio::time::sleep(Duration::from_millis(150)).await;
+                return Err(Error::DriverExited {
+                    driver: self.kind.binary_name(),
+                    status: status.to_string(),
+                    log: self.log.for_error(),
+                });
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(Error::DriverNotReady {
+                    driver: self.kind.binary_name(),
+                    port: self.port,
+                    timeout: budget,
+                    log: self.log.for_error(),
+                });
+            }
+            let probe = probe_status(self.port);
+            if let Ok(Ok(true)) = tokio::time::timeout(left.min(Duration::from_secs(5)), probe).await {
+                return Ok(());
+            }
+            tokio::time::sleep(pause.min(left)).await;
+            pause = (pause * 2).min(Duration::from_millis(250));
+        }
+    }
+
+    fn child(&self) -> MutexGuard<'_, Child> {
+        self.child.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The driver's exit status if it has exited (reaps it).
+    pub fn exit_status(&self) -> Option<ExitStatus> {
+        // The group may outlive its leader (the browser is still in it), so
+        // the kill handle stays armed until `kill_and_reap` has swept it.
+        self.child().try_wait().ok().flatten()
+    }
+
+    /// Which driver this is.
+    pub fn kind(&self) -> DriverKind {
+        self.kind
+    }
+
+    /// The binary that was started.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The loopback port the driver listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The WebDriver base URL, e.g. `http://127.0.0.1:9515/`.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/", self.port)
+    }
+
+    /// The driver's process id (also its process group id).
+    pub fn pid(&self) -> u32 {
+        self.child().id()
+    }
+
+    /// The buffered tail of the driver's stdout and stderr.
+    pub fn log(&self) -> &LogTail {
+        &self.log
+    }
+
+    /// A handle that can kill the driver's process group from elsewhere.
+    pub fn kill_handle(&self) -> KillHandle {
+        self.handle.clone()
+    }
+
+    /// Stop the driver and everything in its process group: SIGTERM, wait up
+    /// to `grace` for the driver to exit, then SIGKILL the group and reap.
+    pub async fn shutdown(&self, grace: Duration) {
+        if self.handle.reaped.load(Ordering::SeqCst) {
+            return;
+        }
+        self.handle.signal(libc::SIGTERM);
+        let deadline = Instant::now() + grace;
+        while Instant::now() < deadline && self.exit_status().is_none() {
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        self.kill_and_reap();
+    }
+
+    /// SIGKILL the group and reap the driver, waiting at most ~2 s.
+    fn kill_and_reap(&self) {
+        if self.handle.reaped.load(Ordering::SeqCst) {
+            return;
+        }
+        // Kill the group first: the leader may already have exited while the
+        // browser it started lives on in the same group.
+        self.handle.kill();
+        let deadline = Instant::now() + Duration::from_secs(2);
+        let mut child = self.child();
+        let _ = child.kill();
+        loop {
+            match child.try_wait() {
+                Ok(Some(_)) | Err(_) => break,
+                Ok(None) if Instant::now() >= deadline => return,
+                Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            }
+        }
+        // One more sweep for stragglers that were forking during the kill,
+        // then make the handle inert (the pid may be recycled from now on).
+        self.handle.kill();
+        self.handle.reaped.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Drop for DriverProcess {
+    fn drop(&mut self) {
+        self.kill_and_reap();
+    }
+}
+
+/// Copy a pipe into the log on a background thread until EOF.
+fn pump(mut reader: impl Read + Send + 'static, log: LogTail, name: &str) {
+    let spawned = std::thread::Builder::new()
+        .name(name.to_owned())
+        .spawn(move || {
+            let mut buf = [0u8; 4096];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => log.push(&buf[..n]),
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => break,
+                }
+            }
+        });
+    // Without the thread the pipe is dropped and the driver gets SIGPIPE on
+    // output, which shows up as an early exit with a clear error.
+    drop(spawned);
+}
+
+/// Reserve a free port on 127.0.0.1 by binding port 0 and releasing it.
+pub fn free_loopback_port() -> Result<u16> {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0))
+        .map_err(|source| Error::PortReservation { source })?;
+    let port = listener
+        .local_addr()
+        .map_err(|source| Error::PortReservation { source })?
+        .port();
+    drop(listener);
+    Ok(port)
+}
+
+/// One `GET /status` over plain HTTP/1.0. `Ok(true)` when the driver answers
+/// 200 and does not say `"ready": false`.
+async fn probe_status(port: u16) -> std::io::Result<bool> {
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+    stream
+        .write_all(b"GET /status HTTP/1.0\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n")
+        .await?;
+    let mut response = Vec::new();
+    stream.take(1 << 20).read_to_end(&mut response).await?;
+    Ok(status_response_is_ready(&response))
+}
+
+fn status_response_is_ready(response: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(response);
+    let Some((head, body)) = text.split_once("\r\n\r\n") else {
+        return false;
+    };
+    let ok = head
+        .lines()
+        .next()
+        .and_then(|status_line| status_line.split_whitespace().nth(1))
+        == Some("200");
+    if !ok {
+        return false;
+    }
+    match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(json) => json
+            .pointer("/value/ready")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(true),
+        Err(_) => true,
+    }
+}
+
+/// First line of `<driver> --version`, or `None` if it fails or takes > 10 s.
+pub async fn driver_version(path: &Path) -> Option<String> {
+    let run = tokio::process::Command::new(path)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(Duration::from_secs(10), run)
+        .await
+        .ok()?
+        .ok()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty())
+        .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn free_port_is_nonzero() {
+        assert_ne!(free_loopback_port().unwrap(), 0);
+    }
+
+    #[test]
+    fn parses_status_responses() {
+        let ok = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"value\":{\"ready\":true,\"message\":\"\"}}";
+        assert!(status_response_is_ready(ok));
+        let busy = b"HTTP/1.1 200 OK\r\n\r\n{\"value\":{\"ready\":false}}";
+        assert!(!status_response_is_ready(busy));
+        let err = b"HTTP/1.1 500 Internal\r\n\r\n{}";
+        assert!(!status_response_is_ready(err));
+        assert!(!status_response_is_ready(b"garbage"));
+    }
+}
