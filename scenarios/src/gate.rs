@@ -10,7 +10,7 @@ use crate::summary::{Record, RecordKey, Status};
 const EPS: f64 = 1e-9;
 
 /// One line of the gate's event log (`artifacts/wasm_perf_gate_events.ndjson`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GateEvent {
     #[serde(flatten)]
     pub key: RecordKey,
@@ -40,7 +40,7 @@ pub struct GateRequest<'a> {
 }
 
 /// The judgement of one record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MetricResult {
     pub key: RecordKey,
     pub value: Option<f64>,
@@ -55,7 +55,7 @@ pub struct MetricResult {
 }
 
 /// One baseline comparison.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Regression {
     pub key: RecordKey,
     pub baseline: f64,
@@ -67,7 +67,7 @@ pub struct Regression {
 }
 
 /// Overall outcome; maps to exit codes 0 (pass, warn), 1 (fail) and 2 (policy error).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Pass,
@@ -77,7 +77,7 @@ pub enum Verdict {
 }
 
 /// Everything the gate found.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct GateReport {
     pub verdict: Verdict,
     pub results: Vec<MetricResult>,
@@ -289,4 +289,27 @@ fn compare(req: &GateRequest<'_>, base: &[Record], cur: &[Record]) -> Vec<Regres
             })
         })
         .collect()
+}
+
+/// Fills a new record's thresholds and status from the budgets (its band: streaks are the gate's job).
+///
+/// A record with a value is judged whatever status it was built with; one without stays `skip`.
+pub fn stamp(budgets: &BudgetPolicy, record: &mut Record) -> Result<(), String> {
+    if record.value.is_some() {
+        record.status = Status::Pass;
+    }
+    let req = GateRequest {
+        budgets,
+        profile: None,
+        measurements: None,
+        required: &[],
+        history: &[],
+        baseline: None,
+        current: None,
+    };
+    let res = judge(&req, record)?;
+    record.threshold_warn = res.threshold_warn;
+    record.threshold_hard = res.threshold_hard;
+    record.status = res.band;
+    Ok(())
 }

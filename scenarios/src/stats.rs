@@ -22,7 +22,7 @@ pub enum StatsError {
 }
 
 /// One seed's reduction.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SeedP95 {
     pub seed: u64,
     /// p95 of this seed's per-op samples, in the samples' unit (ns or bytes).
@@ -31,7 +31,7 @@ pub struct SeedP95 {
 }
 
 /// The gate value of one metric: the median of the per-seed p95s.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Folded {
     pub per_seed: Vec<SeedP95>,
     pub median_p95: f64,

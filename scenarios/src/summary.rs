@@ -10,7 +10,7 @@ use crate::ids::{Environment, Framework, MetricId, Profile, Unit, Workload};
 pub const SUMMARY_SCHEMA_VERSION: u32 = 1;
 
 /// The summary file: a versioned list of records.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Summary {
     pub schema_version: u32,
@@ -18,7 +18,7 @@ pub struct Summary {
 }
 
 /// A record's gate status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Pass,
@@ -40,7 +40,7 @@ impl core::fmt::Display for Status {
 }
 
 /// One metric measurement with exactly the contract's fields, plus how it was measured in `detail`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Record {
     pub commit: String,
@@ -61,14 +61,14 @@ pub struct Record {
 }
 
 /// One seed's reduced value, in the record's unit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SeedValue {
     pub seed: u64,
     pub p95: f64,
 }
 
 /// How a figure was measured. Every field is optional; unknown fields are kept in `extra`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Detail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload: Option<Workload>,
@@ -105,7 +105,9 @@ pub struct Detail {
 }
 
 /// What identifies "the same measurement" across runs: streaks and baselines are kept per key.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct RecordKey {
     pub metric_id: MetricId,
     pub profile: Profile,

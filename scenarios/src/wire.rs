@@ -10,7 +10,7 @@ use crate::ids::{Framework, Probe, Profile, Workload};
 pub const WIRE_VERSION: u32 = 1;
 
 /// One scenario run for one seed, as produced by `harness-wasm`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WireResult {
     pub wire_version: u32,
@@ -32,7 +32,7 @@ pub struct WireResult {
 }
 
 /// How the page's clock behaved when the run started.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClockInfo {
     /// Smallest non-zero step of `performance.now()` observed, in nanoseconds.
@@ -42,7 +42,7 @@ pub struct ClockInfo {
 }
 
 /// What one sample counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SampleUnit {
     /// Wall time of one batch, nanoseconds.
@@ -52,7 +52,7 @@ pub enum SampleUnit {
 }
 
 /// The samples of one probe.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProbeResult {
     pub probe: Probe,

@@ -8,7 +8,7 @@ use super::{check_schema_version, contract, Violation};
 use crate::ids::{GateKind, MetricId, Profile, Unit};
 
 /// The budget policy file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BudgetPolicy {
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
@@ -25,7 +25,7 @@ pub struct BudgetPolicy {
 }
 
 /// One metric's budget: per-profile thresholds (hard) or target/warn/hard (operational).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MetricBudget {
     pub id: MetricId,

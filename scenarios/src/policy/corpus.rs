@@ -9,7 +9,7 @@ use crate::ids::{Environment, Framework, MetricId, Workload};
 use crate::protocol::{metrics_for, MIN_ITERATIONS, SEED_SET};
 
 /// The benchmark corpus file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Corpus {
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
@@ -26,7 +26,7 @@ pub struct Corpus {
 }
 
 /// One scenario: a workload in a host framework, run in some environments.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     pub id: String,
@@ -44,7 +44,7 @@ pub struct Scenario {
 }
 
 /// How many scenarios cover each framework, workload, environment and metric.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Coverage {
     pub frameworks: BTreeMap<String, usize>,
     pub workloads: BTreeMap<String, usize>,

@@ -8,7 +8,7 @@ pub mod optimization;
 use serde::Serialize;
 
 /// One broken rule, located by a JSON path into the checked document.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Violation {
     /// Short rule name, stable for tests and self-test output (e.g. `coverage.framework`).
     pub rule: &'static str,

@@ -6,7 +6,7 @@ use super::{check_schema_version, Violation};
 use crate::ids::Profile;
 
 /// The optimization policy file. It may tune compiler flags and wasm-opt passes only: thresholds are not accepted.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OptimizationPolicy {
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
@@ -26,7 +26,7 @@ pub struct OptimizationPolicy {
 }
 
 /// One build variant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Variant {
     pub id: String,
@@ -39,7 +39,7 @@ pub struct Variant {
 }
 
 /// Compiler settings, applied as `--config profile.<p>.<key>=<value>` overrides.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CargoSettings {
     /// `0`–`3`, `s` or `z`.
@@ -53,7 +53,7 @@ pub struct CargoSettings {
 }
 
 /// Post-link optimization.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum WasmOptLevel {
     None,
@@ -62,7 +62,7 @@ pub enum WasmOptLevel {
 }
 
 /// The wasm-opt posture and its passes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WasmOpt {
     pub level: WasmOptLevel,

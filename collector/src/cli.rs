@@ -1,0 +1,135 @@
+//! The command line: every subcommand, its flags and their defaults (clap).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use scenarios::{MetricId, Profile};
+
+/// Measures WebAssembly runtime budgets in real browsers and gates CI on them.
+///
+/// Exit codes: 0 pass or warn, 1 budget failure, 2 usage, policy or input error.
+#[derive(Debug, Parser)]
+#[command(name = "collector", version, propagate_version = true)]
+pub struct Cli {
+    /// Directory for artifacts (summaries, reports, event log).
+    #[arg(long, global = true, default_value = "artifacts", value_name = "DIR")]
+    pub artifacts_dir: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate a ci/ policy file, or run the validators' self-test.
+    Validate(ValidateArgs),
+    /// Measure M-PERF-01A (raw bytes) and M-PERF-01B (gzip -9 bytes) of a wasm file.
+    Size(SizeArgs),
+    /// Judge measurements against the budgets, the warn history and a baseline.
+    Gate(GateArgs),
+    /// Print the JSON Schema of a policy or artifact file.
+    Schema(SchemaArgs),
+}
+
+/// Which policy file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PolicyKind {
+    /// ci/wasm_perf_budgets.json
+    Budgets,
+    /// ci/wasm_benchmark_corpus.json
+    Corpus,
+    /// ci/wasm_optimization_policy.json
+    Optimization,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Run built-in good and bad fixtures and show each rule catching its violation.
+    #[arg(long)]
+    pub self_test: bool,
+    /// Which policy the file holds (with --self-test: only that policy's fixtures).
+    #[arg(value_enum, required_unless_present = "self_test")]
+    pub kind: Option<PolicyKind>,
+    /// The policy file.
+    #[arg(required_unless_present = "self_test")]
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SizeArgs {
+    /// A .wasm file: this project's build or any other runtime's artifact.
+    pub file: PathBuf,
+    /// The budget profile the file was built as.
+    #[arg(long, value_parser = parse_profile)]
+    pub profile: Profile,
+    /// Budget policy that supplies the thresholds.
+    #[arg(long, default_value = "ci/wasm_perf_budgets.json")]
+    pub budgets: PathBuf,
+    /// Summary to write [default: <artifacts-dir>/wasm_budget_summary.json].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Keep the other records of an existing summary (replacing this profile's size records).
+    #[arg(long)]
+    pub merge: bool,
+    /// Commit SHA to record [default: $GITHUB_SHA or `git rev-parse HEAD`].
+    #[arg(long)]
+    pub commit: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// Budget policy (ci/wasm_perf_budgets.json).
+    #[arg(long)]
+    pub budgets: PathBuf,
+    /// Profile whose records are judged; required with --measurements.
+    #[arg(long, value_parser = parse_profile, requires = "measurements")]
+    pub profile: Option<Profile>,
+    /// Summary to judge (artifacts/wasm_budget_summary.json).
+    #[arg(long, requires = "profile", required_unless_present = "baseline")]
+    pub measurements: Option<PathBuf>,
+    /// A metric that must be measured; missing is a policy error. Repeatable.
+    #[arg(long = "require-metric", value_name = "ID", value_parser = parse_metric)]
+    pub require_metric: Vec<MetricId>,
+    /// Baseline summary to compare with (baselines/baseline_latest.json).
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
+    /// Summary compared with the baseline [default: --measurements].
+    #[arg(long, requires = "baseline")]
+    pub current: Option<PathBuf>,
+    /// Event log that carries warn streaks [default: <artifacts-dir>/wasm_perf_gate_events.ndjson].
+    #[arg(long)]
+    pub history: Option<PathBuf>,
+    /// Report to write [default: <artifacts-dir>/wasm_perf_regression_report.json].
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// Commit SHA for the events [default: $GITHUB_SHA or `git rev-parse HEAD`].
+    #[arg(long)]
+    pub commit: Option<String>,
+}
+
+/// A file whose JSON Schema can be printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    Budgets,
+    Corpus,
+    Optimization,
+    Summary,
+    Wire,
+    Report,
+    Event,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    #[arg(value_enum)]
+    pub kind: SchemaKind,
+}
+
+fn parse_profile(s: &str) -> Result<Profile, String> {
+    s.parse()
+        .map_err(|e: scenarios::ids::UnknownName| e.to_string())
+}
+
+fn parse_metric(s: &str) -> Result<MetricId, String> {
+    s.parse()
+        .map_err(|e: scenarios::ids::UnknownName| e.to_string())
+}

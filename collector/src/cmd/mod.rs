@@ -1,0 +1,22 @@
+//! One module per subcommand; `run` dispatches.
+
+mod gate;
+mod schema;
+mod size;
+mod validate;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command};
+use crate::Outcome;
+
+pub use schema::schema_path;
+
+pub fn run(cli: Cli) -> Result<Outcome> {
+    match cli.command {
+        Command::Validate(a) => validate::run(&cli.artifacts_dir, &a),
+        Command::Size(a) => size::run(&cli.artifacts_dir, &a),
+        Command::Gate(a) => gate::run(&cli.artifacts_dir, &a),
+        Command::Schema(a) => schema::run(&a),
+    }
+}

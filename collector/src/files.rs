@@ -1,0 +1,141 @@
+//! The one place the collector reads and writes files: located JSON errors, atomic writes, the NDJSON history.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// Reads and parses a JSON document; errors name the file, the JSON path and where the schema is.
+pub fn read_json<T: DeserializeOwned>(path: &Path, schema: &str) -> Result<T> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read {}: check the path", path.display()))?;
+    parse_json(&text, path, schema)
+}
+
+/// Parses JSON text that came from `path` (for error messages).
+pub fn parse_json<T: DeserializeOwned>(text: &str, path: &Path, schema: &str) -> Result<T> {
+    if text.trim().is_empty() {
+        bail!(
+            "{} is empty: expected a JSON document as described by {schema}",
+            path.display()
+        );
+    }
+    let de = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let at = json_path(&e.path().to_string());
+        let inner = e.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            anyhow::anyhow!(
+                "{}:{}:{}: malformed JSON: {inner}; fix the syntax there",
+                path.display(),
+                inner.line(),
+                inner.column()
+            )
+        } else {
+            anyhow::anyhow!(
+                "{}: at {at}: {inner}; fix the value at {at} (the shape is in {schema})",
+                path.display()
+            )
+        }
+    })
+}
+
+/// `metrics[3].unit` → `$.metrics[3].unit`; the root (`.`) → `$`.
+pub fn json_path(serde_path: &str) -> String {
+    match serde_path {
+        "" | "." => "$".to_owned(),
+        p if p.starts_with('[') => format!("${p}"),
+        p => format!("$.{p}"),
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`:
+/// readers see the old file or the new one, never half of one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}
+
+/// Pretty JSON with a trailing newline.
+pub fn to_json_bytes<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+    let mut out = serde_json::to_vec_pretty(value)?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// Reads an NDJSON file; a missing file is an empty history.
+pub fn read_ndjson<T: DeserializeOwned>(path: &Path, schema: &str) -> Result<Vec<T>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, line)| {
+            let de = &mut serde_json::Deserializer::from_str(line);
+            serde_path_to_error::deserialize(de).map_err(|e| {
+                anyhow::anyhow!(
+                    "{} line {}: at {}: {}; fix or delete that line (one JSON object per line, see {schema})",
+                    path.display(),
+                    i + 1,
+                    json_path(&e.path().to_string()),
+                    e.into_inner()
+                )
+            })
+        })
+        .collect()
+}
+
+/// Appends one JSON line per item, atomically (the old file plus the new lines replace the old file).
+pub fn append_ndjson<T: Serialize>(path: &Path, items: &[T]) -> Result<()> {
+    let mut bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    if !bytes.is_empty() && !bytes.ends_with(b"\n") {
+        bytes.push(b'\n');
+    }
+    for item in items {
+        serde_json::to_writer(&mut bytes, item)?;
+        bytes.push(b'\n');
+    }
+    write_atomic(path, &bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_paths_are_rooted() {
+        assert_eq!(json_path("."), "$");
+        assert_eq!(json_path("metrics[3].unit"), "$.metrics[3].unit");
+    }
+
+    #[test]
+    fn type_errors_name_the_path() {
+        #[derive(serde::Deserialize, Debug)]
+        struct T {
+            #[allow(dead_code)]
+            a: Vec<u32>,
+        }
+        let e = parse_json::<T>(r#"{"a": [1, "x"]}"#, Path::new("f.json"), "s").unwrap_err();
+        assert!(e.to_string().contains("$.a[1]"), "{e}");
+    }
+}

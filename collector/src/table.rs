@@ -1,0 +1,126 @@
+//! Human-readable tables of records and gate verdicts; they return text and the caller prints it.
+
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+use scenarios::gate::{GateReport, Verdict};
+use scenarios::summary::{Record, RecordKey};
+
+fn fmt_opt(v: Option<f64>) -> String {
+    v.map(fmt).unwrap_or_else(|| "-".into())
+}
+
+fn fmt(v: f64) -> String {
+    if v.abs() >= 1000.0 || v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+fn scenario(key: &RecordKey) -> String {
+    match (key.framework, key.workload) {
+        (Some(f), Some(w)) => format!("{f}/{w}"),
+        (None, Some(w)) => w.to_string(),
+        _ => "-".into(),
+    }
+}
+
+/// Records as measured, with their stamped status.
+pub fn records(records: &[Record]) -> String {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED);
+    t.set_header([
+        "metric",
+        "profile",
+        "environment",
+        "scenario",
+        "value",
+        "unit",
+        "warn",
+        "hard",
+        "status",
+    ]);
+    for r in records {
+        t.add_row([
+            r.metric_id.to_string(),
+            r.profile.to_string(),
+            r.environment.to_string(),
+            scenario(&r.key()),
+            fmt_opt(r.value),
+            r.unit.to_string(),
+            fmt_opt(r.threshold_warn),
+            fmt_opt(r.threshold_hard),
+            r.status.to_string(),
+        ]);
+    }
+    format!("{t}\n")
+}
+
+/// The gate's verdict: one row per judged record, then regressions, errors and the overall verdict.
+pub fn verdict(report: &GateReport) -> String {
+    let mut out = String::new();
+    if !report.results.is_empty() {
+        let mut t = Table::new();
+        t.load_preset(UTF8_FULL_CONDENSED);
+        t.set_header([
+            "metric",
+            "profile",
+            "environment",
+            "scenario",
+            "value",
+            "unit",
+            "status",
+            "why",
+        ]);
+        for r in &report.results {
+            t.add_row([
+                r.key.metric_id.to_string(),
+                r.key.profile.to_string(),
+                r.key.environment.to_string(),
+                scenario(&r.key),
+                fmt_opt(r.value),
+                r.unit.to_string(),
+                r.status.to_string().to_uppercase(),
+                r.reason.clone(),
+            ]);
+        }
+        out.push_str(&format!("{t}\n"));
+    }
+    if !report.regressions.is_empty() {
+        let mut t = Table::new();
+        t.load_preset(UTF8_FULL_CONDENSED);
+        t.set_header([
+            "regression",
+            "scenario",
+            "baseline",
+            "current",
+            "change %",
+            "max %",
+            "status",
+        ]);
+        for r in &report.regressions {
+            t.add_row([
+                format!(
+                    "{} {} {}",
+                    r.key.metric_id, r.key.profile, r.key.environment
+                ),
+                scenario(&r.key),
+                fmt(r.baseline),
+                fmt(r.current),
+                format!("{:+.2}", r.regression_pct),
+                fmt(r.max_regression_pct),
+                r.status.to_string().to_uppercase(),
+            ]);
+        }
+        out.push_str(&format!("{t}\n"));
+    }
+    for e in &report.errors {
+        out.push_str(&format!("policy error: {e}\n"));
+    }
+    out.push_str(match report.verdict {
+        Verdict::Pass => "verdict: PASS\n",
+        Verdict::Warn => "verdict: WARN (passes now; a second warn in a row fails)\n",
+        Verdict::Fail => "verdict: FAIL\n",
+        Verdict::PolicyError => "verdict: POLICY ERROR (the measurements cannot be judged)\n",
+    });
+    out
+}
