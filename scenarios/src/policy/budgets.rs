@@ -239,7 +239,7 @@ fn check_operational(path: &str, m: &MetricBudget, out: &mut Vec<Violation>) {
         ));
         return;
     };
-    if ![target, warn, hard].into_iter().all(positive) || !(target <= warn && warn <= hard) {
+    if !([target, warn, hard].into_iter().all(positive) && target <= warn && warn <= hard) {
         out.push(Violation::new(
             "metric.order",
             path.to_string(),
