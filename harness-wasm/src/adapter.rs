@@ -1,0 +1,62 @@
+//! The runtime adapter seam: what any wasm runtime implements to be measured by this harness.
+//!
+//! Each method is one operation of a probe. The engine builds inputs before a timed batch, times
+//! only the calls, and drops results afterwards, so implementations should do exactly the named
+//! operation and nothing else.
+
+use crate::error::AdapterError;
+use crate::invariants::InvariantReport;
+use crate::schedule::ScheduleSpec;
+
+/// A wasm runtime under measurement.
+pub trait RuntimeAdapter: Sized {
+    /// A task parked at a cancellation checkpoint, ready to be cancelled.
+    type Cancellable;
+
+    /// Human-readable adapter name, written into the wire result's `adapter` field.
+    fn name(&self) -> &'static str;
+
+    /// Starts the runtime. `seed` fixes every scheduling decision the runtime makes.
+    fn start(seed: u64) -> Result<Self, AdapterError>;
+
+    /// Two-phase send on the bounded channel: reserve a permit, send `value` through it, and let the
+    /// consumer receive it. Returns the received value.
+    fn reserve_send(&mut self, value: u64) -> Result<u64, AdapterError>;
+
+    /// Streams the pre-built `chunks` from a producer task to a consumer task through
+    /// the bounded channel (back-pressure included), driven until idle. Returns the received chunks.
+    fn stream(&mut self, chunks: Vec<Vec<u8>>) -> Result<Vec<Vec<u8>>, AdapterError>;
+
+    /// Arms a timeout `delay_ms` ahead in the timer wheel and cancels it.
+    fn timeout_arm_cancel(&mut self, delay_ms: u32) -> Result<(), AdapterError>;
+
+    /// Opens a scope for a batch of [`RuntimeAdapter::spawn_join`] calls.
+    fn open_scope(&mut self) -> Result<(), AdapterError>;
+
+    /// Spawns a small task (`work` steps of arithmetic) in the open scope and joins it.
+    fn spawn_join(&mut self, work: u32) -> Result<u64, AdapterError>;
+
+    /// Closes the open scope; fails if any task outlives it.
+    fn close_scope(&mut self) -> Result<(), AdapterError>;
+
+    /// Spawns a task that holds an obligation and waits at a cancellation checkpoint.
+    fn park_cancellable(&mut self) -> Result<Self::Cancellable, AdapterError>;
+
+    /// Requests cancellation and drives the task until the cancel is observable (request → the task
+    /// observes it at its checkpoint → drains → finalizes).
+    fn cancel(&mut self, task: Self::Cancellable) -> Result<(), AdapterError>;
+
+    /// Runs the seeded schedule `spec` live. Returns its order-sensitive checksum.
+    fn run_schedule(&mut self, spec: &ScheduleSpec) -> Result<u64, AdapterError>;
+
+    /// Runs `spec` live while recording every scheduling decision; returns the encoded trace.
+    /// Fails with [`AdapterError::TraceDisabled`] when built without `trace`.
+    fn record_schedule(&mut self, spec: &ScheduleSpec) -> Result<Vec<u8>, AdapterError>;
+
+    /// Loads an encoded trace and replays `spec` following it step by step. Returns the checksum.
+    /// Fails with [`AdapterError::TraceDisabled`] when built without `trace`.
+    fn replay_schedule(&mut self, spec: &ScheduleSpec, trace: &[u8]) -> Result<u64, AdapterError>;
+
+    /// The runtime's invariant counters so far.
+    fn invariants(&self) -> InvariantReport;
+}

@@ -1,0 +1,296 @@
+//! The measurement engine: warm-up, batch calibration against the clock tick, loop overhead, timed batches.
+//!
+//! A timed batch is `prepare(n)` (untimed) → clock read → `run(state, n)` → clock read → drop (untimed).
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+
+use scenarios::protocol::MIN_TICKS_PER_BATCH;
+use scenarios::wire::{ProbeResult, SampleUnit};
+use scenarios::Probe;
+
+use crate::clock::Clock;
+use crate::error::{AdapterError, HarnessError};
+
+/// Calibration aims this far above the minimum span, so noise does not push batches below it.
+pub const CALIBRATION_MARGIN: f64 = 1.25;
+/// Largest batch the calibration will try before declaring the clock unusable.
+pub const MAX_BATCH: u32 = 1 << 26;
+/// Empty batches whose median is the loop overhead.
+const OVERHEAD_BATCHES: usize = 7;
+
+/// How to run a probe.
+#[derive(Debug, Clone, Copy)]
+pub struct EngineConfig {
+    /// Timed samples per probe.
+    pub iterations: u32,
+    /// Untimed operations before calibration.
+    pub warmup: u32,
+    /// Measured clock tick, ns.
+    pub tick_ns: f64,
+}
+
+/// The clock and the protocol.
+pub struct Engine<C: Clock> {
+    clock: C,
+    cfg: EngineConfig,
+}
+
+type Res<T> = Result<T, AdapterError>;
+
+impl<C: Clock> Engine<C> {
+    pub fn new(clock: C, cfg: EngineConfig) -> Self {
+        Self { clock, cfg }
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.cfg
+    }
+
+    /// The shortest a timed batch may be: [`MIN_TICKS_PER_BATCH`] ticks.
+    pub fn min_batch_ns(&self) -> f64 {
+        MIN_TICKS_PER_BATCH * self.cfg.tick_ns
+    }
+
+    /// One timed batch of `n` operations; returns its wall time in ns.
+    #[inline(always)]
+    pub fn time_batch<S, R>(
+        &self,
+        n: u32,
+        prepare: &mut impl FnMut(u32) -> Res<S>,
+        run: &mut impl FnMut(&mut S, u32) -> Res<R>,
+    ) -> Res<f64> {
+        let mut state = prepare(n)?;
+        let t0 = self.clock.now_ms();
+        let out = run(&mut state, n);
+        let t1 = self.clock.now_ms();
+        let out = out?;
+        drop(black_box(out));
+        drop(state);
+        Ok((t1 - t0) * 1e6)
+    }
+
+    /// Doubles the batch from 1 until one batch spans the minimum with margin; returns its size.
+    pub fn calibrate<S, R>(
+        &self,
+        prepare: &mut impl FnMut(u32) -> Res<S>,
+        run: &mut impl FnMut(&mut S, u32) -> Res<R>,
+    ) -> Result<u32, HarnessError> {
+        let target = self.min_batch_ns() * CALIBRATION_MARGIN;
+        let mut n = 1u32;
+        loop {
+            let t = self.time_batch(n, prepare, run)?;
+            if t >= target {
+                // Confirm once: a faster second batch (tier-up, caches) must still span the minimum.
+                let again = self.time_batch(n, prepare, run)?;
+                if again >= self.min_batch_ns() {
+                    return Ok(n);
+                }
+            }
+            if n >= MAX_BATCH {
+                return Err(HarnessError::Clock(format!(
+                    "a batch of {n} operations took {t} ns, under {target} ns: the clock is not usable"
+                )));
+            }
+            n = n.saturating_mul(2).min(MAX_BATCH);
+        }
+    }
+
+    /// Median wall time of an empty batch of `n` iterations (the loop and the two clock reads).
+    pub fn loop_overhead_ns(&self, n: u32) -> f64 {
+        let mut v: Vec<f64> = (0..OVERHEAD_BATCHES)
+            .map(|_| {
+                let t0 = self.clock.now_ms();
+                for i in 0..n {
+                    black_box(i);
+                }
+                let t1 = self.clock.now_ms();
+                (t1 - t0) * 1e6
+            })
+            .collect();
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    }
+
+    fn warm_up<S, R>(
+        &self,
+        prepare: &mut impl FnMut(u32) -> Res<S>,
+        run: &mut impl FnMut(&mut S, u32) -> Res<R>,
+    ) -> Res<()> {
+        if self.cfg.warmup > 0 {
+            self.time_batch(self.cfg.warmup, prepare, run)?;
+        }
+        Ok(())
+    }
+
+    /// Warm-up, calibration, overhead, then `iterations` timed batches.
+    pub fn measure<S, R>(
+        &self,
+        probe: Probe,
+        mut prepare: impl FnMut(u32) -> Res<S>,
+        mut run: impl FnMut(&mut S, u32) -> Res<R>,
+    ) -> Result<ProbeResult, HarnessError> {
+        self.warm_up(&mut prepare, &mut run)?;
+        let n = self.calibrate(&mut prepare, &mut run)?;
+        let loop_overhead_ns = self.loop_overhead_ns(n);
+        let mut samples = Vec::with_capacity(self.cfg.iterations as usize);
+        for _ in 0..self.cfg.iterations {
+            samples.push(self.time_batch(n, &mut prepare, &mut run)?);
+        }
+        Ok(timed(probe, n, loop_overhead_ns, samples, None))
+    }
+
+    /// Like [`Engine::measure`] for a relative probe: `a` is measured, `b` is its baseline; same
+    /// batch size (calibrated on `a`), batches alternate so drift hits both alike.
+    pub fn measure_paired<SA, RA, SB, RB>(
+        &self,
+        probe: Probe,
+        mut prepare_a: impl FnMut(u32) -> Res<SA>,
+        mut run_a: impl FnMut(&mut SA, u32) -> Res<RA>,
+        mut prepare_b: impl FnMut(u32) -> Res<SB>,
+        mut run_b: impl FnMut(&mut SB, u32) -> Res<RB>,
+    ) -> Result<ProbeResult, HarnessError> {
+        self.warm_up(&mut prepare_a, &mut run_a)?;
+        self.warm_up(&mut prepare_b, &mut run_b)?;
+        let n = self.calibrate(&mut prepare_a, &mut run_a)?;
+        let loop_overhead_ns = self.loop_overhead_ns(n);
+        let cap = self.cfg.iterations as usize;
+        let (mut a, mut b) = (Vec::with_capacity(cap), Vec::with_capacity(cap));
+        for i in 0..self.cfg.iterations {
+            if i % 2 == 0 {
+                a.push(self.time_batch(n, &mut prepare_a, &mut run_a)?);
+                b.push(self.time_batch(n, &mut prepare_b, &mut run_b)?);
+            } else {
+                b.push(self.time_batch(n, &mut prepare_b, &mut run_b)?);
+                a.push(self.time_batch(n, &mut prepare_a, &mut run_a)?);
+            }
+        }
+        Ok(timed(probe, n, loop_overhead_ns, a, Some(b)))
+    }
+}
+
+fn timed(
+    probe: Probe,
+    batch_size: u32,
+    loop_overhead_ns: f64,
+    samples: Vec<f64>,
+    baseline_samples: Option<Vec<f64>>,
+) -> ProbeResult {
+    ProbeResult {
+        probe,
+        unit: SampleUnit::Ns,
+        batch_size,
+        loop_overhead_ns,
+        samples,
+        baseline_samples,
+        components: BTreeMap::new(),
+    }
+}
+
+/// Turns a per-operation closure into a batch runner: the loop is the only thing around the operation.
+#[inline(always)]
+pub fn each<S, R>(mut op: impl FnMut(&mut S, u32) -> Res<R>) -> impl FnMut(&mut S, u32) -> Res<()> {
+    move |state, n| {
+        for i in 0..n {
+            black_box(op(state, i)?);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::fake::FakeClock;
+    use std::cell::Cell;
+
+    fn engine(clock: &FakeClock, tick: f64) -> Engine<&FakeClock> {
+        Engine::new(
+            clock,
+            EngineConfig {
+                iterations: 10,
+                warmup: 3,
+                tick_ns: tick,
+            },
+        )
+    }
+
+    impl Clock for &FakeClock {
+        fn now_ms(&self) -> f64 {
+            (**self).now_ms()
+        }
+    }
+
+    #[test]
+    fn batches_span_at_least_min_ticks() {
+        for (tick, op_ns) in [
+            (100_000u64, 40u64),
+            (1_000_000, 900),
+            (5_000, 3_000),
+            (20_000, 1),
+        ] {
+            let clock = FakeClock {
+                now_ns: Cell::new(0),
+                tick_ns: tick,
+                read_cost_ns: 0,
+            };
+            let e = engine(&clock, tick as f64);
+            let r = e
+                .measure(
+                    Probe::ReserveSend,
+                    |_| Ok(()),
+                    each(|_: &mut (), _| {
+                        clock.advance(op_ns);
+                        Ok(())
+                    }),
+                )
+                .unwrap();
+            assert_eq!(r.samples.len(), 10);
+            let span = f64::from(r.batch_size) * op_ns as f64;
+            assert!(
+                span >= MIN_TICKS_PER_BATCH * tick as f64,
+                "tick {tick} op {op_ns}: {span}"
+            );
+            assert!(r
+                .samples
+                .iter()
+                .all(|s| *s >= MIN_TICKS_PER_BATCH * tick as f64));
+            // Doubling never overshoots by more than 2x the margin.
+            assert!(
+                span < 2.0 * CALIBRATION_MARGIN * MIN_TICKS_PER_BATCH * tick as f64
+                    + 2.0 * op_ns as f64
+            );
+        }
+    }
+
+    #[test]
+    fn frozen_clock_is_an_error_not_a_hang() {
+        let clock = FakeClock {
+            now_ns: Cell::new(0),
+            tick_ns: 1_000,
+            read_cost_ns: 0,
+        };
+        let e = engine(&clock, 1_000.0);
+        let r = e.measure(Probe::SpawnJoin, |_| Ok(()), |_: &mut (), _| Ok(()));
+        assert!(matches!(r, Err(HarnessError::Clock(_))));
+    }
+
+    #[test]
+    fn operation_errors_propagate() {
+        let clock = FakeClock {
+            now_ns: Cell::new(0),
+            tick_ns: 1_000,
+            read_cost_ns: 10,
+        };
+        let e = engine(&clock, 1_000.0);
+        let r = e.measure(
+            Probe::SpawnJoin,
+            |_| Ok(()),
+            each(|_: &mut (), _| Err::<(), _>(AdapterError::ChannelClosed)),
+        );
+        assert!(matches!(
+            r,
+            Err(HarnessError::Adapter(AdapterError::ChannelClosed))
+        ));
+    }
+}

@@ -1,0 +1,60 @@
+//! Crate root: module map, build profile and version constants of the in-browser benchmark harness.
+//!
+//! The harness measures a wasm runtime through the [`adapter::RuntimeAdapter`] seam. The reference
+//! adapter (feature `reference-adapter`) is built on `tokio::sync`, `futures`, a seeded `async-task`
+//! executor and a timer wheel driven by the browser's `setTimeout`.
+
+pub mod adapter;
+pub mod clock;
+pub mod engine;
+pub mod error;
+pub mod invariants;
+pub mod rng;
+pub mod schedule;
+pub mod workloads;
+
+#[cfg(feature = "reference-adapter")]
+pub mod cancel;
+#[cfg(feature = "reference-adapter")]
+pub mod executor;
+#[cfg(feature = "reference-adapter")]
+pub mod reference;
+#[cfg(feature = "reference-adapter")]
+pub mod timer;
+#[cfg(feature = "reference-adapter")]
+pub mod timer_driver;
+
+#[cfg(all(target_arch = "wasm32", feature = "reference-adapter"))]
+pub mod exports;
+
+pub use adapter::RuntimeAdapter;
+pub use error::HarnessError;
+
+/// `CARGO_PKG_VERSION` of this harness, reported in every wire result.
+pub const HARNESS_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The budget profile this build is measured as: `HARNESS_PROFILE` at build time, else derived from features.
+pub const PROFILE_NAME: &str = match option_env!("HARNESS_PROFILE") {
+    Some(p) => p,
+    None => default_profile(),
+};
+
+const fn default_profile() -> &'static str {
+    if cfg!(all(feature = "trace", feature = "diagnostics")) {
+        "full-dev"
+    } else if cfg!(feature = "trace") {
+        "core-trace"
+    } else {
+        "core-min"
+    }
+}
+
+/// Whether invariant assertions are active (debug builds or feature `diagnostics`).
+pub const ASSERT_INVARIANTS: bool = cfg!(any(debug_assertions, feature = "diagnostics"));
+
+/// The parsed [`PROFILE_NAME`].
+pub fn profile() -> Result<scenarios::Profile, HarnessError> {
+    PROFILE_NAME
+        .parse()
+        .map_err(|e: scenarios::ids::UnknownName| HarnessError::Input(e.to_string()))
+}

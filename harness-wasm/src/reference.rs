@@ -1,0 +1,305 @@
+//! The reference adapter: `tokio::sync::mpsc` two-phase sends, the seeded `async-task` executor,
+//! the `setTimeout`-driven timer wheel and cancel tokens, behind [`RuntimeAdapter`].
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use futures::FutureExt;
+use tokio::sync::mpsc;
+
+use crate::adapter::RuntimeAdapter;
+use crate::cancel::{CancelToken, Phase};
+use crate::error::AdapterError;
+use crate::executor::{yield_now, Executor, JoinHandle, Scope};
+use crate::invariants::{InvariantReport, Invariants};
+use crate::rng::SeedRng;
+use crate::schedule::{mix, ScheduleSpec};
+use crate::timer_driver::Timers;
+
+/// Capacity of the storm channel: every parked task holds one permit of it.
+const STORM_CAPACITY: usize = 1 << 24;
+
+/// A reserved permit that counts itself sent or dropped (commit-or-abort).
+pub struct Obligation<P> {
+    permit: Option<P>,
+    inv: Rc<Invariants>,
+}
+
+impl<P> Obligation<P> {
+    pub fn new(permit: P, inv: Rc<Invariants>) -> Self {
+        inv.permit_reserved();
+        Self {
+            permit: Some(permit),
+            inv,
+        }
+    }
+
+    /// Commits: hands the permit to `send` and counts it sent.
+    pub fn commit<R>(mut self, send: impl FnOnce(P) -> R) -> Option<R> {
+        let p = self.permit.take()?;
+        self.inv.permit_sent();
+        Some(send(p))
+    }
+}
+
+impl<P> Drop for Obligation<P> {
+    fn drop(&mut self) {
+        if self.permit.take().is_some() {
+            self.inv.permit_aborted();
+        }
+    }
+}
+
+/// A task parked at a cancellation checkpoint.
+pub struct Parked {
+    token: CancelToken,
+    task: JoinHandle<Result<(), AdapterError>>,
+}
+
+/// The reference runtime.
+pub struct ReferenceAdapter {
+    seed: u64,
+    inv: Rc<Invariants>,
+    exec: Executor,
+    timers: Timers,
+    tx: mpsc::Sender<u64>,
+    rx: mpsc::Receiver<u64>,
+    storm_tx: mpsc::Sender<u64>,
+    _storm_rx: mpsc::Receiver<u64>,
+    stream_capacity: usize,
+    scope: Option<Scope>,
+}
+
+impl ReferenceAdapter {
+    pub fn executor(&self) -> &Executor {
+        &self.exec
+    }
+
+    pub fn timers(&self) -> &Timers {
+        &self.timers
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    fn run_schedule_inner(&self, spec: &ScheduleSpec) -> Result<u64, AdapterError> {
+        self.exec.reseed(spec.seed);
+        let acc = Rc::new(Cell::new(spec.seed));
+        let scope = self.exec.scope();
+        for task in 0..spec.tasks {
+            let acc = acc.clone();
+            let steps = spec.steps;
+            scope
+                .spawn(async move {
+                    for step in 0..steps {
+                        acc.set(mix(acc.get(), task, step));
+                        yield_now().await;
+                    }
+                })
+                .detach();
+        }
+        scope.close()?;
+        Ok(acc.get())
+    }
+}
+
+impl RuntimeAdapter for ReferenceAdapter {
+    type Cancellable = Parked;
+
+    fn name(&self) -> &'static str {
+        "reference (tokio::sync + async-task)"
+    }
+
+    fn start(seed: u64) -> Result<Self, AdapterError> {
+        let inv = Rc::new(Invariants::default());
+        let mut rng = SeedRng::fork(seed, 0xADA9);
+        let (tx, rx) = mpsc::channel(rng.range(16, 64) as usize);
+        let (storm_tx, storm_rx) = mpsc::channel(STORM_CAPACITY);
+        Ok(Self {
+            seed,
+            exec: Executor::new(seed, inv.clone()),
+            inv,
+            timers: Timers::new(),
+            tx,
+            rx,
+            storm_tx,
+            _storm_rx: storm_rx,
+            stream_capacity: rng.range(4, 32) as usize,
+            scope: None,
+        })
+    }
+
+    fn reserve_send(&mut self, value: u64) -> Result<u64, AdapterError> {
+        let permit = self
+            .tx
+            .reserve()
+            .now_or_never()
+            .ok_or(AdapterError::ChannelFull)?
+            .map_err(|_| AdapterError::ChannelClosed)?;
+        Obligation::new(permit, self.inv.clone()).commit(|p| p.send(value));
+        self.rx.try_recv().map_err(|_| AdapterError::ChannelClosed)
+    }
+
+    fn stream(&mut self, chunks: Vec<Vec<u8>>) -> Result<Vec<Vec<u8>>, AdapterError> {
+        let (tx, mut rx) = mpsc::channel::<Vec<u8>>(self.stream_capacity);
+        let inv = self.inv.clone();
+        let n = chunks.len();
+        let scope = self.exec.scope();
+        let producer = scope.spawn(async move {
+            for chunk in chunks {
+                let permit = tx
+                    .reserve()
+                    .await
+                    .map_err(|_| AdapterError::ChannelClosed)?;
+                Obligation::new(permit, inv.clone()).commit(|p| p.send(chunk));
+            }
+            Ok::<(), AdapterError>(())
+        });
+        let consumer = scope.spawn(async move {
+            let mut got = Vec::with_capacity(n);
+            while let Some(c) = rx.recv().await {
+                got.push(c);
+            }
+            got
+        });
+        let got = consumer.join()?;
+        producer.join()??;
+        scope.close()?;
+        Ok(got)
+    }
+
+    fn timeout_arm_cancel(&mut self, delay_ms: u32) -> Result<(), AdapterError> {
+        let key = self.timers.arm(delay_ms, None);
+        if self.timers.cancel(key) {
+            Ok(())
+        } else {
+            Err(AdapterError::Invariant(
+                "an armed timer could not be cancelled".into(),
+            ))
+        }
+    }
+
+    fn open_scope(&mut self) -> Result<(), AdapterError> {
+        if self.scope.is_some() {
+            return Err(AdapterError::Invariant("a scope is already open".into()));
+        }
+        self.scope = Some(self.exec.scope());
+        Ok(())
+    }
+
+    fn spawn_join(&mut self, work: u32) -> Result<u64, AdapterError> {
+        let scope = self
+            .scope
+            .as_ref()
+            .ok_or_else(|| AdapterError::Invariant("spawn_join without an open scope".into()))?;
+        scope
+            .spawn(async move {
+                let mut x = u64::from(work);
+                for i in 0..work {
+                    x = x
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(u64::from(i));
+                }
+                x
+            })
+            .join()
+    }
+
+    fn close_scope(&mut self) -> Result<(), AdapterError> {
+        match self.scope.take() {
+            Some(s) => s.close(),
+            None => Ok(()),
+        }
+    }
+
+    fn park_cancellable(&mut self) -> Result<Parked, AdapterError> {
+        let token = CancelToken::new(self.inv.clone());
+        let permit = self
+            .storm_tx
+            .clone()
+            .reserve_owned()
+            .now_or_never()
+            .ok_or(AdapterError::ChannelFull)?
+            .map_err(|_| AdapterError::ChannelClosed)?;
+        let obligation = Obligation::new(permit, self.inv.clone());
+        let t = token.clone();
+        let task = self.exec.spawn(async move {
+            t.requested().await;
+            if t.checkpoint().is_err() {
+                // Drain: abort the held obligation instead of committing it.
+                drop(obligation);
+                t.advance(Phase::Drained);
+                return Err(AdapterError::Cancelled);
+            }
+            obligation.commit(|p| p.send(0));
+            Ok(())
+        });
+        // Run it to its checkpoint so the cancel below is timed from a parked task.
+        self.exec.run_until_idle()?;
+        Ok(Parked { token, task })
+    }
+
+    fn cancel(&mut self, parked: Parked) -> Result<(), AdapterError> {
+        parked.token.request();
+        match parked.task.join()? {
+            Err(AdapterError::Cancelled) => {
+                parked.token.advance(Phase::Finalized);
+                Ok(())
+            }
+            Err(e) => Err(e),
+            Ok(()) => Err(AdapterError::Invariant(
+                "a cancelled task completed instead of observing the cancel".into(),
+            )),
+        }
+    }
+
+    fn run_schedule(&mut self, spec: &ScheduleSpec) -> Result<u64, AdapterError> {
+        self.run_schedule_inner(spec)
+    }
+
+    #[cfg(feature = "trace")]
+    fn record_schedule(&mut self, spec: &ScheduleSpec) -> Result<Vec<u8>, AdapterError> {
+        self.exec.start_recording();
+        let out = self.run_schedule_inner(spec);
+        let mut trace = self.exec.finish_recording();
+        out?;
+        trace.seed = spec.seed;
+        Ok(trace.encode())
+    }
+
+    #[cfg(not(feature = "trace"))]
+    fn record_schedule(&mut self, _spec: &ScheduleSpec) -> Result<Vec<u8>, AdapterError> {
+        Err(AdapterError::TraceDisabled)
+    }
+
+    #[cfg(feature = "trace")]
+    fn replay_schedule(&mut self, spec: &ScheduleSpec, trace: &[u8]) -> Result<u64, AdapterError> {
+        let trace = crate::schedule::Trace::decode(trace)?;
+        if trace.seed != spec.seed {
+            return Err(AdapterError::BadTrace(format!(
+                "trace was recorded with seed {}, not {}",
+                trace.seed, spec.seed
+            )));
+        }
+        self.exec.start_replay(trace.decisions);
+        let out = self.run_schedule_inner(spec);
+        let end = self.exec.finish_replay();
+        let sum = out?;
+        end?;
+        Ok(sum)
+    }
+
+    #[cfg(not(feature = "trace"))]
+    fn replay_schedule(
+        &mut self,
+        _spec: &ScheduleSpec,
+        _trace: &[u8],
+    ) -> Result<u64, AdapterError> {
+        Err(AdapterError::TraceDisabled)
+    }
+
+    fn invariants(&self) -> InvariantReport {
+        self.inv.report()
+    }
+}

@@ -1,0 +1,151 @@
+//! Drives the timer wheel from the host: in the browser a single `setTimeout` for the earliest deadline.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::task::Waker;
+
+use crate::timer::{TimerKey, TimerWheel};
+
+#[cfg(target_arch = "wasm32")]
+mod host {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_name = setTimeout)]
+        pub fn set_timeout(cb: &js_sys::Function, ms: i32) -> JsValue;
+        #[wasm_bindgen(js_name = clearTimeout)]
+        pub fn clear_timeout(id: &JsValue);
+    }
+}
+
+struct Core {
+    wheel: TimerWheel,
+    /// Deadline (ms) the pending host wake-up was set for.
+    scheduled: Option<u64>,
+    #[cfg(target_arch = "wasm32")]
+    timeout_id: Option<wasm_bindgen::JsValue>,
+    /// The `setTimeout` callback (a JS handle to the closure owned by [`Timers`]).
+    #[cfg(target_arch = "wasm32")]
+    callback: Option<js_sys::Function>,
+}
+
+impl Core {
+    /// Makes sure a host wake-up is pending no later than `deadline`.
+    fn schedule(&mut self, deadline: u64, now: u64) {
+        if self.scheduled.is_some_and(|s| s <= deadline) {
+            return;
+        }
+        self.scheduled = Some(deadline);
+        #[cfg(target_arch = "wasm32")]
+        if let Some(f) = &self.callback {
+            if let Some(old) = self.timeout_id.take() {
+                host::clear_timeout(&old);
+            }
+            let delay = deadline.saturating_sub(now).min(i32::MAX as u64) as i32;
+            self.timeout_id = Some(host::set_timeout(f, delay));
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = now;
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Drop for Core {
+    /// The callback closure dies with the last [`Timers`]: never leave a `setTimeout` pointing at it.
+    fn drop(&mut self) {
+        if let Some(id) = self.timeout_id.take() {
+            host::clear_timeout(&id);
+        }
+    }
+}
+
+/// The runtime's timers: the wheel plus its host wake-up.
+#[derive(Clone)]
+pub struct Timers {
+    core: Rc<RefCell<Core>>,
+    #[cfg(target_arch = "wasm32")]
+    _on_timeout: Rc<wasm_bindgen::closure::Closure<dyn FnMut()>>,
+}
+
+fn now_ms() -> u64 {
+    crate::clock::now_ms().max(0.0) as u64
+}
+
+impl Default for Timers {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Timers {
+    pub fn new() -> Self {
+        let core = Rc::new(RefCell::new(Core {
+            wheel: TimerWheel::new(now_ms()),
+            scheduled: None,
+            #[cfg(target_arch = "wasm32")]
+            timeout_id: None,
+            #[cfg(target_arch = "wasm32")]
+            callback: None,
+        }));
+        #[cfg(target_arch = "wasm32")]
+        {
+            let weak = Rc::downgrade(&core);
+            let on_timeout = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+                if let Some(core) = weak.upgrade() {
+                    let wakers = {
+                        let mut c = core.borrow_mut();
+                        c.scheduled = None;
+                        c.timeout_id = None;
+                        let now = now_ms();
+                        let wakers = c.wheel.advance(now);
+                        if let Some(next) = c.wheel.next_deadline() {
+                            c.schedule(next, now);
+                        }
+                        wakers
+                    };
+                    wakers.into_iter().for_each(Waker::wake);
+                }
+            });
+            {
+                use wasm_bindgen::JsCast;
+                let f: &js_sys::Function = on_timeout.as_ref().unchecked_ref();
+                core.borrow_mut().callback = Some(f.clone());
+            }
+            Self {
+                core,
+                _on_timeout: Rc::new(on_timeout),
+            }
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        Self { core }
+    }
+
+    /// Arms a timer `delay_ms` from now; asks the host for a wake-up if it is the earliest.
+    pub fn arm(&self, delay_ms: u32, waker: Option<Waker>) -> TimerKey {
+        let mut c = self.core.borrow_mut();
+        let now = now_ms();
+        let deadline = now + u64::from(delay_ms);
+        let key = c.wheel.arm(deadline, waker);
+        c.schedule(deadline, now);
+        key
+    }
+
+    /// Cancels a timer (the host wake-up, if any, stays and finds nothing due). `false` if not armed.
+    pub fn cancel(&self, key: TimerKey) -> bool {
+        self.core.borrow_mut().wheel.cancel(key)
+    }
+
+    /// Fires timers due at `now` (for hosts without `setTimeout`, and tests).
+    pub fn advance_to(&self, now: u64) -> usize {
+        let wakers = self.core.borrow_mut().wheel.advance(now);
+        let n = wakers.len();
+        wakers.into_iter().for_each(Waker::wake);
+        n
+    }
+
+    /// Timers currently armed.
+    pub fn armed(&self) -> usize {
+        self.core.borrow().wheel.len()
+    }
+}

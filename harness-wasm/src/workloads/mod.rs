@@ -1,0 +1,85 @@
+//! Workload dispatch: runs one (workload, seed) on an adapter and assembles the wire result.
+
+pub mod cold;
+pub mod memory;
+pub mod steady;
+pub mod storm;
+pub mod streaming;
+
+use scenarios::wire::{ClockInfo, ProbeResult, WireResult, WIRE_VERSION};
+use scenarios::{Framework, Workload};
+
+use crate::adapter::RuntimeAdapter;
+use crate::clock::Clock;
+use crate::engine::{Engine, EngineConfig};
+use crate::error::HarnessError;
+use crate::invariants::assert_quiescent;
+
+/// Everything one scenario run needs besides the adapter and the clock.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    pub workload: Workload,
+    pub framework: Framework,
+    pub seed: u64,
+    pub iterations: u32,
+    pub warmup: u32,
+    pub user_agent: String,
+    pub clock: ClockInfo,
+}
+
+/// Runs every probe of a non-cold workload and returns the checked wire result.
+pub fn run<A: RuntimeAdapter, C: Clock>(
+    cfg: &RunConfig,
+    clock: C,
+) -> Result<WireResult, HarnessError> {
+    if cfg.iterations == 0 {
+        return Err(HarnessError::Input("iterations must be at least 1".into()));
+    }
+    let engine = Engine::new(
+        clock,
+        EngineConfig {
+            iterations: cfg.iterations,
+            warmup: cfg.warmup,
+            tick_ns: cfg.clock.tick_ns,
+        },
+    );
+    let mut adapter = A::start(cfg.seed)?;
+    let probes = match cfg.workload {
+        Workload::ColdStart => {
+            return Err(HarnessError::Input(
+                "cold-start is measured by the host page (fresh module per sample), not by run_scenario".into(),
+            ))
+        }
+        Workload::SteadyThroughput => steady::run(&engine, &mut adapter, cfg.seed)?,
+        Workload::CancellationStorm => storm::run(&engine, &mut adapter, cfg.seed)?,
+        Workload::StreamingIo => streaming::run(&engine, &mut adapter, cfg.seed)?,
+        Workload::MemoryPressure => vec![memory::run(&mut adapter, cfg)?],
+    };
+    assert_quiescent(&adapter.invariants())?;
+    let adapter_name = adapter.name();
+    assemble(cfg, adapter_name, probes)
+}
+
+/// Builds and checks the wire result (also used for cold-start samples measured by the page).
+pub fn assemble(
+    cfg: &RunConfig,
+    adapter: &str,
+    probes: Vec<ProbeResult>,
+) -> Result<WireResult, HarnessError> {
+    let w = WireResult {
+        wire_version: WIRE_VERSION,
+        harness_version: crate::HARNESS_VERSION.to_owned(),
+        adapter: adapter.to_owned(),
+        workload: cfg.workload,
+        framework: cfg.framework,
+        profile: crate::profile()?,
+        seed: cfg.seed,
+        iterations: cfg.iterations,
+        warmup: cfg.warmup,
+        clock: cfg.clock.clone(),
+        user_agent: cfg.user_agent.clone(),
+        probes,
+    };
+    w.check()?;
+    Ok(w)
+}

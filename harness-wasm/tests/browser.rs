@@ -1,0 +1,273 @@
+//! Browser suite (headless Chromium and Firefox; also runs natively): adapter invariants, replay
+//! determinism, batch sizing against the measured tick, and well-formed wire results per workload.
+
+use harness_wasm::adapter::RuntimeAdapter;
+use harness_wasm::cancel::{CancelToken, Phase};
+use harness_wasm::clock::{cross_origin_isolated, measure_tick_ns, PageClock};
+use harness_wasm::engine::{each, Engine, EngineConfig};
+use harness_wasm::error::{AdapterError, HarnessError};
+use harness_wasm::invariants::Invariants;
+use harness_wasm::reference::ReferenceAdapter;
+use harness_wasm::schedule::ScheduleSpec;
+use harness_wasm::workloads::{cold, run, RunConfig};
+use scenarios::protocol::{probes_for, MIN_TICKS_PER_BATCH};
+use scenarios::wire::{ClockInfo, SampleUnit, WireResult};
+use scenarios::{Framework, Probe, Workload};
+use std::rc::Rc;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn clock_info() -> ClockInfo {
+    ClockInfo {
+        tick_ns: measure_tick_ns(&PageClock, 20, 50_000_000).expect("clock advances"),
+        cross_origin_isolated: cross_origin_isolated(),
+    }
+}
+
+fn cfg(workload: Workload, seed: u64) -> RunConfig {
+    RunConfig {
+        workload,
+        framework: Framework::VanillaJs,
+        seed,
+        iterations: 20,
+        warmup: 5,
+        user_agent: "test".into(),
+        clock: clock_info(),
+    }
+}
+
+#[wasm_bindgen_test]
+fn no_task_outlives_a_closed_scope() {
+    let inv = Rc::new(Invariants::default());
+    let exec = harness_wasm::executor::Executor::new(1, inv.clone());
+    let scope = exec.scope();
+    let joined = scope.spawn(async { 7 });
+    let _dropped = scope.spawn(futures::future::pending::<()>()); // cancelled when dropped
+    drop(_dropped);
+    assert_eq!(joined.join().unwrap(), 7);
+    scope.close().expect("all tasks ended");
+    let r = inv.report();
+    assert_eq!((r.tasks_spawned, r.tasks_ended, r.orphans), (2, 2, 0));
+
+    // A detached task that never ends is an orphan: close must fail and count it.
+    let scope = exec.scope();
+    scope.spawn(futures::future::pending::<()>()).detach();
+    let err = scope.close().expect_err("orphan must be reported");
+    assert!(matches!(err, AdapterError::Invariant(_)), "{err}");
+    assert_eq!(inv.report().orphans, 1);
+    assert!(inv.report().check_quiescent().is_err());
+}
+
+#[wasm_bindgen_test]
+fn every_permit_is_sent_or_dropped() {
+    let mut a = ReferenceAdapter::start(42).unwrap();
+    for v in 0..100u64 {
+        assert_eq!(a.reserve_send(v).unwrap(), v);
+    }
+    let parked: Vec<_> = (0..10).map(|_| a.park_cancellable().unwrap()).collect();
+    assert_eq!(
+        a.invariants().permits_outstanding(),
+        10,
+        "parked tasks hold permits"
+    );
+    for p in parked {
+        a.cancel(p).unwrap();
+    }
+    let got = a.stream(vec![vec![1u8; 64]; 50]).unwrap();
+    assert_eq!(got.len(), 50);
+    let r = a.invariants();
+    assert_eq!(r.permits_reserved, 160);
+    assert_eq!(r.permits_sent, 150);
+    assert_eq!(r.permits_aborted, 10);
+    r.check_quiescent().unwrap();
+}
+
+#[wasm_bindgen_test]
+fn cancel_goes_request_drain_finalize() {
+    let mut a = ReferenceAdapter::start(7).unwrap();
+    for _ in 0..25 {
+        let p = a.park_cancellable().unwrap();
+        a.cancel(p).unwrap();
+    }
+    let r = a.invariants();
+    assert_eq!(
+        (r.cancels_requested, r.cancels_finalized, r.phase_violations),
+        (25, 25, 0)
+    );
+
+    // Phases observed by a token, and a skipped phase is caught.
+    let inv = Rc::new(Invariants::default());
+    let t = CancelToken::new(inv.clone());
+    t.request();
+    assert_eq!(t.phase(), Phase::Requested);
+    assert!(t.checkpoint().is_err());
+    assert_eq!(t.phase(), Phase::Observed);
+    t.advance(Phase::Finalized); // skips Drained
+    assert_eq!(inv.report().phase_violations, 1);
+}
+
+#[wasm_bindgen_test]
+fn timeouts_arm_and_cancel_without_leaks() {
+    let mut a = ReferenceAdapter::start(3).unwrap();
+    for d in [1u32, 5, 600, 2000, 1] {
+        a.timeout_arm_cancel(d).unwrap();
+    }
+    assert_eq!(a.timers().armed(), 0);
+}
+
+#[cfg(feature = "trace")]
+#[wasm_bindgen_test]
+fn replay_is_deterministic() {
+    let spec = ScheduleSpec::from_seed(42);
+    let mut a = ReferenceAdapter::start(42).unwrap();
+    let t1 = a.record_schedule(&spec).unwrap();
+    let t2 = a.record_schedule(&spec).unwrap();
+    assert_eq!(t1, t2, "same seed, same trace");
+    let live = a.run_schedule(&spec).unwrap();
+    assert_eq!(
+        a.replay_schedule(&spec, &t1).unwrap(),
+        live,
+        "replay follows the trace"
+    );
+
+    let other = ScheduleSpec { seed: 29, ..spec };
+    let t3 = a.record_schedule(&other).unwrap();
+    assert_ne!(t1, t3, "different seed, different trace");
+    assert_ne!(a.run_schedule(&other).unwrap(), live);
+    // A trace of another schedule is refused rather than silently followed.
+    assert!(a.replay_schedule(&spec, &t3).is_err());
+    // A trace naming a task that is not ready diverges at that step.
+    let mut bad = harness_wasm::schedule::Trace::decode(&t1).unwrap();
+    bad.decisions[0] = spec.tasks + 5;
+    let err = a.replay_schedule(&spec, &bad.encode()).unwrap_err();
+    assert_eq!(
+        err,
+        AdapterError::ReplayDiverged {
+            step: 0,
+            expected: spec.tasks + 5
+        }
+    );
+    // A reordered trace does not reproduce the live run.
+    let mut swapped = harness_wasm::schedule::Trace::decode(&t1).unwrap();
+    let last = swapped.decisions.len() - 1;
+    swapped.decisions.swap(0, last);
+    assert_ne!(a.replay_schedule(&spec, &swapped.encode()).ok(), Some(live));
+}
+
+#[cfg(not(feature = "trace"))]
+#[wasm_bindgen_test]
+fn replay_needs_the_trace_feature() {
+    let mut a = ReferenceAdapter::start(42).unwrap();
+    let err = a.record_schedule(&ScheduleSpec::from_seed(42)).unwrap_err();
+    assert_eq!(err.to_string(), "profile built without `trace`");
+    let err = run::<ReferenceAdapter, _>(&cfg(Workload::StreamingIo, 11), PageClock).unwrap_err();
+    assert!(
+        err.to_string().contains("profile built without `trace`"),
+        "{err}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn batches_span_at_least_min_ticks_of_the_measured_clock() {
+    let clock = clock_info();
+    assert!(clock.tick_ns > 0.0 && clock.tick_ns.is_finite());
+    let engine = Engine::new(
+        PageClock,
+        EngineConfig {
+            iterations: 9,
+            warmup: 50,
+            tick_ns: clock.tick_ns,
+        },
+    );
+    let mut a = ReferenceAdapter::start(11).unwrap();
+    let r = engine
+        .measure(
+            Probe::ReserveSend,
+            |_| Ok(()),
+            each(|_: &mut (), i| a.reserve_send(u64::from(i))),
+        )
+        .unwrap();
+    let min = MIN_TICKS_PER_BATCH * clock.tick_ns;
+    let mut s = r.samples.clone();
+    s.sort_by(f64::total_cmp);
+    assert!(r.batch_size >= 1);
+    assert!(
+        s[s.len() / 2] >= min,
+        "median batch {} ns < {min} ns (batch {})",
+        s[4],
+        r.batch_size
+    );
+    assert!(r.loop_overhead_ns >= 0.0);
+}
+
+fn check_wire(w: &WireResult, workload: Workload) {
+    w.check().unwrap();
+    let json = serde_json::to_string(w).unwrap();
+    let back: WireResult = serde_json::from_str(&json).unwrap();
+    assert_eq!(&back, w);
+    let probes: Vec<Probe> = w.probes.iter().map(|p| p.probe).collect();
+    assert_eq!(probes, probes_for(workload));
+    for p in &w.probes {
+        assert_eq!(p.samples.len(), 20, "{}", p.probe);
+        assert!(p.batch_size >= 1);
+    }
+}
+
+#[wasm_bindgen_test]
+fn steady_throughput_wire() {
+    let w = run::<ReferenceAdapter, _>(&cfg(Workload::SteadyThroughput, 11), PageClock).unwrap();
+    check_wire(&w, Workload::SteadyThroughput);
+}
+
+#[wasm_bindgen_test]
+fn cancellation_storm_wire() {
+    let w = run::<ReferenceAdapter, _>(&cfg(Workload::CancellationStorm, 29), PageClock).unwrap();
+    check_wire(&w, Workload::CancellationStorm);
+}
+
+#[cfg(feature = "trace")]
+#[wasm_bindgen_test]
+fn streaming_io_wire() {
+    let w = run::<ReferenceAdapter, _>(&cfg(Workload::StreamingIo, 42), PageClock).unwrap();
+    check_wire(&w, Workload::StreamingIo);
+    let replay = &w.probes[1];
+    assert_eq!(replay.baseline_samples.as_ref().map(Vec::len), Some(20));
+}
+
+#[wasm_bindgen_test]
+fn memory_pressure_wire() {
+    let w = run::<ReferenceAdapter, _>(&cfg(Workload::MemoryPressure, 73), PageClock).unwrap();
+    check_wire(&w, Workload::MemoryPressure);
+    let heap = &w.probes[0];
+    assert_eq!(heap.unit, SampleUnit::Bytes);
+    assert_eq!(heap.components.len(), 2);
+    if cfg!(target_arch = "wasm32") {
+        assert!(heap.samples.iter().all(|b| *b >= 65536.0));
+    }
+}
+
+#[wasm_bindgen_test]
+fn cold_start_probe_and_assembly() {
+    let m = cold::probe::<ReferenceAdapter>(101).unwrap();
+    assert!(m.runtime_start_ms >= 0.0 && m.first_task_ms >= 0.0);
+    let measured: cold::ColdSamples = serde_json::from_str(
+        r#"{"samples":[3e6,4e6],"components":{"compile_ns":[1e6,2e6],"instantiate_ns":[2e6,2e6]}}"#,
+    )
+    .unwrap();
+    let mut c = cfg(Workload::ColdStart, 101);
+    c.iterations = 2;
+    let w = cold::assemble_cold(&c, "ref", measured).unwrap();
+    assert_eq!(w.probes[0].probe, Probe::ColdInit);
+    assert_eq!(w.probes[0].batch_size, 1);
+    let bad: cold::ColdSamples =
+        serde_json::from_str(r#"{"samples":[3e6,4e6],"components":{"x":[1]}}"#).unwrap();
+    assert!(matches!(
+        cold::assemble_cold(&c, "ref", bad),
+        Err(HarnessError::Wire(_))
+    ));
+    assert!(
+        run::<ReferenceAdapter, _>(&c, PageClock).is_err(),
+        "cold-start is page-driven"
+    );
+}
