@@ -28,6 +28,10 @@ pub enum Command {
     Gate(GateArgs),
     /// Print the JSON Schema of a policy or artifact file.
     Schema(SchemaArgs),
+    /// Build the profiles from the optimization policy into dist/<profile>/ and print their sizes.
+    Build(BuildArgs),
+    /// Serve www/, dist/ and ci/ on 127.0.0.1 with COOP/COEP, for a browser on this machine.
+    Serve(ServeArgs),
 }
 
 /// Which policy file.
@@ -122,6 +126,42 @@ pub enum SchemaKind {
 pub struct SchemaArgs {
     #[arg(value_enum)]
     pub kind: SchemaKind,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Optimization policy (variants → profiles).
+    #[arg(long, default_value = "ci/wasm_optimization_policy.json")]
+    pub policy: PathBuf,
+    /// Output directory; each profile goes to <DIST>/<profile>/.
+    #[arg(long, default_value = "dist")]
+    pub dist: PathBuf,
+    /// Profiles to build (repeatable) [default: all three].
+    #[arg(long = "profile", value_parser = parse_profile)]
+    pub profile: Vec<Profile>,
+    /// wasm-opt binary [default: target/tools/node_modules/.bin/wasm-opt, from ci/setup.sh].
+    #[arg(long)]
+    pub wasm_opt: Option<PathBuf>,
+}
+
+impl BuildArgs {
+    pub fn profiles(&self) -> Vec<Profile> {
+        if self.profile.is_empty() {
+            Profile::ALL.to_vec()
+        } else {
+            self.profile.clone()
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// Directory holding the profile builds (served at /dist/).
+    #[arg(long, default_value = "dist")]
+    pub dist: PathBuf,
 }
 
 fn parse_profile(s: &str) -> Result<Profile, String> {

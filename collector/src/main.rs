@@ -3,7 +3,9 @@
 mod cli;
 mod cmd;
 mod files;
+mod profiles;
 mod provenance;
+mod serve;
 mod table;
 
 use std::process::ExitCode;

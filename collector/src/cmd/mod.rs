@@ -1,7 +1,9 @@
 //! One module per subcommand; `run` dispatches.
 
+mod build;
 mod gate;
 mod schema;
+mod serve;
 mod size;
 mod validate;
 
@@ -11,6 +13,7 @@ use crate::cli::{Cli, Command};
 use crate::Outcome;
 
 pub use schema::schema_path;
+pub use size::gzip9;
 
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
@@ -18,5 +21,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Size(a) => size::run(&cli.artifacts_dir, &a),
         Command::Gate(a) => gate::run(&cli.artifacts_dir, &a),
         Command::Schema(a) => schema::run(&a),
+        Command::Build(a) => build::run(&a),
+        Command::Serve(a) => serve::run(&a),
     }
 }

@@ -1,0 +1,32 @@
+//! `collector serve`: serves the host pages and the profile builds on loopback for a developer's browser.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::cli::ServeArgs;
+use crate::serve::{start, Roots};
+use crate::Outcome;
+
+pub fn run(args: &ServeArgs) -> Result<Outcome> {
+    let rt = tokio::runtime::Runtime::new()?;
+    rt.block_on(async {
+        let roots = Roots::in_repo(Path::new("."), &args.dist);
+        if !roots.dist.join("core-min").is_dir() {
+            eprintln!(
+                "note: {} has no core-min build yet; run `collector build` first",
+                roots.dist.display()
+            );
+        }
+        let server = start(&roots, SocketAddr::from(([127, 0, 0, 1], args.port))).await?;
+        println!(
+            "serving www/ at {0}/  (profiles: {0}/?profile=core-min | core-trace | full-dev)",
+            server.origin()
+        );
+        println!("cross-origin isolated (COOP same-origin, COEP require-corp); Ctrl-C stops");
+        tokio::signal::ctrl_c().await?;
+        server.stop().await;
+        Ok(Outcome::Pass)
+    })
+}

@@ -1,0 +1,207 @@
+//! Builds the three profiles as `ci/wasm_optimization_policy.json` says: cargo → wasm-bindgen → wasm-opt → sizes.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+
+use scenarios::policy::optimization::{OptimizationPolicy, Variant, WasmOptLevel};
+use scenarios::Profile;
+
+use crate::files::{to_json_bytes, write_atomic};
+
+/// wasm features rustc enables by default for wasm32-unknown-unknown; wasm-opt must accept them.
+const WASM_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-mutable-globals",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// Where the tools are.
+#[derive(Debug, Clone)]
+pub struct Toolchain {
+    pub cargo: PathBuf,
+    pub wasm_bindgen: PathBuf,
+    pub wasm_opt: PathBuf,
+}
+
+impl Toolchain {
+    /// `$CARGO` (set under `cargo run`) or `cargo`; `wasm-bindgen` on PATH; npm's binaryen from `ci/setup.sh`.
+    pub fn from_env(wasm_opt: Option<PathBuf>) -> Self {
+        Toolchain {
+            cargo: std::env::var_os("CARGO")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| "cargo".into()),
+            wasm_bindgen: "wasm-bindgen".into(),
+            wasm_opt: wasm_opt.unwrap_or_else(|| "target/tools/node_modules/.bin/wasm-opt".into()),
+        }
+    }
+}
+
+/// One built profile, as recorded in `dist/<profile>/build.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Built {
+    pub profile: Profile,
+    pub variant: String,
+    pub policy_profile: String,
+    pub features: Vec<String>,
+    /// The final module the page loads.
+    pub wasm: PathBuf,
+    pub raw_bytes: u64,
+    pub gzip_bytes: u64,
+    /// The linked module before wasm-bindgen, with DWARF when the variant has debug info.
+    pub debug_symbols: PathBuf,
+    pub commands: Vec<String>,
+}
+
+fn shown(cmd: &Command) -> String {
+    let mut parts = vec![cmd.get_program().to_string_lossy().into_owned()];
+    for (k, v) in cmd.get_envs() {
+        if let Some(v) = v {
+            parts.insert(
+                0,
+                format!("{}={}", k.to_string_lossy(), v.to_string_lossy()),
+            );
+        }
+    }
+    parts.extend(cmd.get_args().map(|a| {
+        let a = a.to_string_lossy();
+        if a.contains(['"', ' ']) {
+            format!("'{a}'")
+        } else {
+            a.into_owned()
+        }
+    }));
+    parts.join(" ")
+}
+
+fn run(mut cmd: Command, log: &mut Vec<String>, hint: &str) -> Result<()> {
+    let line = shown(&cmd);
+    eprintln!("  $ {line}");
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot start `{line}`: {hint}"))?;
+    if !status.success() {
+        bail!("`{line}` failed ({status}): {hint}");
+    }
+    log.push(line);
+    Ok(())
+}
+
+fn cargo_command(tc: &Toolchain, policy: &OptimizationPolicy, v: &Variant) -> Command {
+    let p = &v.policy_profile;
+    let c = &v.cargo;
+    let opt = if c.opt_level.chars().all(|ch| ch.is_ascii_digit()) {
+        c.opt_level.clone()
+    } else {
+        format!("\"{}\"", c.opt_level)
+    };
+    let lto = if c.lto == "off" {
+        "false".to_owned()
+    } else {
+        format!("\"{}\"", c.lto)
+    };
+    let mut cmd = Command::new(&tc.cargo);
+    cmd.args([
+        "build",
+        "-p",
+        &policy.crate_name,
+        "--target",
+        &policy.target,
+        "--profile",
+        p,
+        "--no-default-features",
+    ]);
+    cmd.arg("--features").arg(v.features.join(","));
+    for (k, val) in [
+        ("inherits", "\"release\"".to_owned()),
+        ("opt-level", opt),
+        ("lto", lto),
+        ("codegen-units", c.codegen_units.to_string()),
+        ("debug", c.debug.to_string()),
+        ("panic", format!("\"{}\"", c.panic)),
+        ("strip", c.strip.to_string()),
+    ] {
+        cmd.arg("--config").arg(format!("profile.{p}.{k}={val}"));
+    }
+    cmd.env("HARNESS_PROFILE", v.budget_profile.as_str());
+    cmd
+}
+
+/// Builds each requested profile into `dist/<profile>/` and returns what was built.
+pub fn build(
+    policy: &OptimizationPolicy,
+    profiles: &[Profile],
+    dist: &Path,
+    tc: &Toolchain,
+) -> Result<Vec<Built>> {
+    let mut out = Vec::new();
+    for profile in profiles {
+        let v = policy
+            .variant_for(*profile)
+            .with_context(|| format!("the optimization policy has no variant for {profile}"))?;
+        eprintln!("building {profile} ({} / {})", v.id, v.policy_profile);
+        let mut log = Vec::new();
+        run(
+            cargo_command(tc, policy, v),
+            &mut log,
+            "see the compiler output above",
+        )?;
+        let linked = Path::new("target")
+            .join(&policy.target)
+            .join(&v.policy_profile)
+            .join(format!("{}.wasm", policy.crate_name.replace('-', "_")));
+        let dir = dist.join(profile.as_str());
+        let mut bindgen = Command::new(&tc.wasm_bindgen);
+        bindgen
+            .args([
+                "--target",
+                &policy.wasm_bindgen_target,
+                "--out-name",
+                "harness",
+                "--out-dir",
+            ])
+            .arg(&dir);
+        // The shipped module keeps the name section (symbolized stack traces) but not DWARF, which
+        // stays in the linked module recorded as `debug_symbols` (DWARF would multiply full-dev's size).
+        bindgen.arg(&linked);
+        run(
+            bindgen,
+            &mut log,
+            "install wasm-bindgen-cli matching Cargo.lock (ci/setup.sh does)",
+        )?;
+        let wasm = dir.join("harness_bg.wasm");
+        if v.wasm_opt.level != WasmOptLevel::None {
+            let tmp = dir.join("harness_bg.opt.wasm");
+            let mut opt = Command::new(&tc.wasm_opt);
+            opt.args(&v.wasm_opt.passes)
+                .args(WASM_FEATURES)
+                .arg(&wasm)
+                .arg("-o")
+                .arg(&tmp);
+            run(opt, &mut log, "install npm's binaryen (ci/setup.sh does; Debian's binaryen 108 breaks the output)")?;
+            std::fs::rename(&tmp, &wasm)
+                .with_context(|| format!("cannot replace {}", wasm.display()))?;
+        }
+        let bytes =
+            std::fs::read(&wasm).with_context(|| format!("cannot read {}", wasm.display()))?;
+        let built = Built {
+            profile: *profile,
+            variant: v.id.clone(),
+            policy_profile: v.policy_profile.clone(),
+            features: v.features.clone(),
+            raw_bytes: bytes.len() as u64,
+            gzip_bytes: crate::cmd::gzip9(&bytes)?.len() as u64,
+            wasm,
+            debug_symbols: linked,
+            commands: log,
+        };
+        write_atomic(&dir.join("build.json"), &to_json_bytes(&built)?)?;
+        out.push(built);
+    }
+    Ok(out)
+}
