@@ -13,7 +13,10 @@ use crate::clock::Clock;
 use crate::error::{AdapterError, HarnessError};
 
 /// Calibration aims this far above the minimum span, so noise does not push batches below it.
-pub const CALIBRATION_MARGIN: f64 = 1.25;
+pub const CALIBRATION_MARGIN: f64 = 1.5;
+/// Confirmation batches after calibration; each must span the minimum times [`CONFIRM_MARGIN`].
+const CONFIRM_BATCHES: usize = 3;
+const CONFIRM_MARGIN: f64 = 1.2;
 /// Largest batch the calibration will try before declaring the clock unusable.
 pub const MAX_BATCH: u32 = 1 << 26;
 /// Empty batches whose median is the loop overhead.
@@ -81,9 +84,15 @@ impl<C: Clock> Engine<C> {
         loop {
             let t = self.time_batch(n, prepare, run)?;
             if t >= target {
-                // Confirm once: a faster second batch (tier-up, caches) must still span the minimum.
-                let again = self.time_batch(n, prepare, run)?;
-                if again >= self.min_batch_ns() {
+                // Confirm: faster later batches (JIT tier-up, caches) must still span the minimum.
+                let mut ok = true;
+                for _ in 0..CONFIRM_BATCHES {
+                    if self.time_batch(n, prepare, run)? < self.min_batch_ns() * CONFIRM_MARGIN {
+                        ok = false;
+                        break;
+                    }
+                }
+                if ok {
                     return Ok(n);
                 }
             }

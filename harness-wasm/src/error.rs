@@ -28,8 +28,14 @@ pub enum AdapterError {
     ChannelFull,
     #[error("the executor stalled with {pending} unfinished task(s) and nothing ready")]
     Stalled { pending: usize },
-    #[error("replay diverged at step {step}: recorded task {expected} is not ready")]
-    ReplayDiverged { step: usize, expected: u32 },
+    #[error("replay diverged at step {step}: recorded choice {index} but {ready} task(s) ready")]
+    ReplayDiverged {
+        step: usize,
+        index: u32,
+        ready: usize,
+    },
+    #[error("replayed schedule ran other tasks than the recorded one (task-id hash mismatch)")]
+    ReplayMismatch,
     #[error("replay ended early: trace has {recorded} steps, the schedule needed more")]
     ReplayExhausted { recorded: usize },
     #[error("replay finished with {left} recorded step(s) unused")]

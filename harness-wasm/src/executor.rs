@@ -15,7 +15,7 @@ use crate::error::AdapterError;
 use crate::invariants::Invariants;
 use crate::rng::SeedRng;
 #[cfg(feature = "trace")]
-use crate::schedule::Trace;
+use crate::schedule::{hash_id, Trace, HASH_START};
 
 /// Sequential id of a spawned task (deterministic for a deterministic program).
 pub type TaskId = u32;
@@ -25,15 +25,19 @@ type ReadyQueue = Arc<Mutex<Vec<Runnable<TaskId>>>>;
 #[cfg(feature = "trace")]
 enum Mode {
     Live,
-    /// Decisions are task ids relative to `base`, the first id of the run.
+    /// Decisions are ready-queue indices; `hash` folds the chosen task ids relative to `base`,
+    /// the first id of the run.
     Record {
-        log: Vec<TaskId>,
+        log: Vec<u32>,
         base: TaskId,
+        hash: u64,
     },
     Replay {
-        decisions: Vec<TaskId>,
+        decisions: Vec<u32>,
         pos: usize,
         base: TaskId,
+        hash: u64,
+        expected: u64,
     },
 }
 
@@ -147,27 +151,32 @@ impl Executor {
             let mut mode = self.inner.mode.borrow_mut();
             match &mut *mode {
                 Mode::Live => {}
-                Mode::Record { log, base } => {
+                Mode::Record { log, base, hash } => {
                     let i = self.inner.rng.borrow_mut().below(q.len() as u64) as usize;
-                    log.push(q[i].metadata().wrapping_sub(*base));
+                    log.push(i as u32);
+                    *hash = hash_id(*hash, q[i].metadata().wrapping_sub(*base));
                     return Ok(i);
                 }
                 Mode::Replay {
                     decisions,
                     pos,
                     base,
+                    hash,
+                    ..
                 } => {
                     let step = *pos;
-                    let want = *decisions.get(step).ok_or(AdapterError::ReplayExhausted {
+                    let index = *decisions.get(step).ok_or(AdapterError::ReplayExhausted {
                         recorded: decisions.len(),
                     })?;
-                    let id = want.wrapping_add(*base);
-                    let i = q.iter().position(|r| *r.metadata() == id).ok_or(
-                        AdapterError::ReplayDiverged {
+                    let i = index as usize;
+                    if i >= q.len() {
+                        return Err(AdapterError::ReplayDiverged {
                             step,
-                            expected: want,
-                        },
-                    )?;
+                            index,
+                            ready: q.len(),
+                        });
+                    }
+                    *hash = hash_id(*hash, q[i].metadata().wrapping_sub(*base));
                     *pos += 1;
                     return Ok(i);
                 }
@@ -210,6 +219,7 @@ impl Executor {
         *self.inner.mode.borrow_mut() = Mode::Record {
             log: Vec::new(),
             base: self.inner.next_id.get(),
+            hash: HASH_START,
         };
     }
 
@@ -217,27 +227,30 @@ impl Executor {
     #[cfg(feature = "trace")]
     pub fn finish_recording(&self) -> Trace {
         let mode = std::mem::replace(&mut *self.inner.mode.borrow_mut(), Mode::Live);
-        let decisions = match mode {
-            Mode::Record { log, .. } => log,
-            _ => Vec::new(),
+        let (decisions, id_hash) = match mode {
+            Mode::Record { log, hash, .. } => (log, hash),
+            _ => (Vec::new(), HASH_START),
         };
         Trace {
             seed: self.inner.seed,
             decisions,
+            id_hash,
         }
     }
 
-    /// Makes the executor follow `decisions` instead of the seed (feature `trace`).
+    /// Makes the executor follow a recorded trace instead of the seed (feature `trace`).
     #[cfg(feature = "trace")]
-    pub fn start_replay(&self, decisions: Vec<TaskId>) {
+    pub fn start_replay(&self, trace: Trace) {
         *self.inner.mode.borrow_mut() = Mode::Replay {
-            decisions,
+            decisions: trace.decisions,
             pos: 0,
             base: self.inner.next_id.get(),
+            hash: HASH_START,
+            expected: trace.id_hash,
         };
     }
 
-    /// Leaves replay mode; fails if recorded steps were left unused.
+    /// Leaves replay mode; fails if recorded steps were left unused or other tasks ran.
     #[cfg(feature = "trace")]
     pub fn finish_replay(&self) -> Result<(), AdapterError> {
         let mode = std::mem::replace(&mut *self.inner.mode.borrow_mut(), Mode::Live);
@@ -246,6 +259,9 @@ impl Executor {
                 Err(AdapterError::ReplayLeftover {
                     left: decisions.len() - pos,
                 })
+            }
+            Mode::Replay { hash, expected, .. } if hash != expected => {
+                Err(AdapterError::ReplayMismatch)
             }
             _ => Ok(()),
         }

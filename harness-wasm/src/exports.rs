@@ -180,3 +180,46 @@ pub fn cold_start_wire(
     let w = assemble_cold(&cfg, name.name(), measured).map_err(js)?;
     serde_json::to_string(&w).map_err(|e| js(e.into()))
 }
+
+/// Per-probe per-op p95 of one wire result (`[{probe, metric, unit, batch_size, p95, …}]`) for the
+/// page's live table; `environment` picks the metric (cold-init is M-PERF-02A or 02B).
+#[wasm_bindgen]
+pub fn summarize_wire(wire_json: &str, environment: &str) -> Result<String, JsError> {
+    let w: scenarios::wire::WireResult =
+        serde_json::from_str(wire_json).map_err(|e| js(e.into()))?;
+    let env = environment
+        .parse::<scenarios::Environment>()
+        .map_err(|e| js(HarnessError::Input(e.to_string())))?;
+    let s = crate::summary::summarize(&w, env).map_err(js)?;
+    serde_json::to_string(&s).map_err(|e| js(e.into()))
+}
+
+/// The contract's workloads, in order.
+#[wasm_bindgen]
+pub fn workloads() -> Vec<String> {
+    Workload::ALL
+        .iter()
+        .map(|w| w.as_str().to_owned())
+        .collect()
+}
+
+/// The contract's seed set.
+#[wasm_bindgen]
+pub fn seed_set() -> Vec<f64> {
+    scenarios::protocol::SEED_SET
+        .iter()
+        .map(|s| *s as f64)
+        .collect()
+}
+
+/// Default timed samples per seed (contract section 6.2).
+#[wasm_bindgen]
+pub fn min_iterations() -> u32 {
+    scenarios::protocol::MIN_ITERATIONS
+}
+
+/// Default warm-up operations (contract section 6.5).
+#[wasm_bindgen]
+pub fn default_warmup() -> u32 {
+    scenarios::protocol::HEAP_WARMUP_OPS
+}

@@ -11,6 +11,7 @@ pub mod error;
 pub mod invariants;
 pub mod rng;
 pub mod schedule;
+pub mod summary;
 pub mod workloads;
 
 #[cfg(feature = "reference-adapter")]

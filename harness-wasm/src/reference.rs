@@ -282,9 +282,13 @@ impl RuntimeAdapter for ReferenceAdapter {
                 trace.seed, spec.seed
             )));
         }
-        self.exec.start_replay(trace.decisions);
+        self.exec.start_replay(trace);
         let out = self.run_schedule_inner(spec);
         let end = self.exec.finish_replay();
+        if out.is_err() {
+            // A diverged replay leaves its tasks mid-schedule: finish them live so none leaks.
+            self.exec.run_until_idle()?;
+        }
         let sum = out?;
         end?;
         Ok(sum)

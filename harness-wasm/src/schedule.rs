@@ -23,21 +23,34 @@ impl ScheduleSpec {
     }
 }
 
-const MAGIC: &[u8; 4] = b"HWT1";
+const MAGIC: &[u8; 4] = b"HWT2";
+const HEADER: usize = 20;
 
-/// A recorded schedule: the seed and the task id chosen at each step.
+/// A recorded schedule: the seed, the ready-queue index chosen at each step, and a hash of the
+/// (run-relative) task ids those choices ran, which replay must reproduce.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Trace {
     pub seed: u64,
     pub decisions: Vec<u32>,
+    pub id_hash: u64,
 }
 
+/// Folds one chosen task id into a trace's id hash.
+#[inline]
+pub fn hash_id(hash: u64, id: u32) -> u64 {
+    (hash ^ u64::from(id)).wrapping_mul(0x0000_0100_0000_01B3)
+}
+
+/// Id hash of an empty schedule.
+pub const HASH_START: u64 = 0xCBF2_9CE4_8422_2325;
+
 impl Trace {
-    /// `HWT1`, seed (8 bytes LE), step count (LEB128), then each task id (LEB128).
+    /// `HWT2`, seed and id hash (8 bytes LE each), step count (LEB128), then each index (LEB128).
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(16 + self.decisions.len());
+        let mut out = Vec::with_capacity(HEADER + 4 + self.decisions.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&self.seed.to_le_bytes());
+        out.extend_from_slice(&self.id_hash.to_le_bytes());
         leb128(&mut out, self.decisions.len() as u64);
         for d in &self.decisions {
             leb128(&mut out, u64::from(*d));
@@ -47,12 +60,15 @@ impl Trace {
 
     pub fn decode(bytes: &[u8]) -> Result<Self, AdapterError> {
         let bad = |m: &str| AdapterError::BadTrace(m.to_owned());
-        if bytes.len() < 12 || &bytes[..4] != MAGIC {
-            return Err(bad("missing HWT1 header"));
+        if bytes.len() < HEADER || &bytes[..4] != MAGIC {
+            return Err(bad("missing HWT2 header"));
         }
-        let mut seed = [0u8; 8];
-        seed.copy_from_slice(&bytes[4..12]);
-        let mut pos = 12;
+        let word = |at: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&bytes[at..at + 8]);
+            u64::from_le_bytes(w)
+        };
+        let mut pos = HEADER;
         let n = read_leb128(bytes, &mut pos).ok_or_else(|| bad("truncated step count"))?;
         let n = usize::try_from(n).map_err(|_| bad("step count too large"))?;
         if n > bytes.len() {
@@ -67,8 +83,9 @@ impl Trace {
             return Err(bad("trailing bytes"));
         }
         Ok(Self {
-            seed: u64::from_le_bytes(seed),
+            seed: word(4),
             decisions,
+            id_hash: word(12),
         })
     }
 }
@@ -115,6 +132,7 @@ mod tests {
         let t = Trace {
             seed: 42,
             decisions: vec![0, 5, 300, 2, 70000],
+            id_hash: 99,
         };
         assert_eq!(Trace::decode(&t.encode()).unwrap(), t);
         assert!(Trace::decode(b"nope").is_err());

@@ -137,7 +137,7 @@ fn replay_is_deterministic() {
     assert_ne!(a.run_schedule(&other).unwrap(), live);
     // A trace of another schedule is refused rather than silently followed.
     assert!(a.replay_schedule(&spec, &t3).is_err());
-    // A trace naming a task that is not ready diverges at that step.
+    // A trace choosing past the ready queue diverges at that step.
     let mut bad = harness_wasm::schedule::Trace::decode(&t1).unwrap();
     bad.decisions[0] = spec.tasks + 5;
     let err = a.replay_schedule(&spec, &bad.encode()).unwrap_err();
@@ -145,14 +145,25 @@ fn replay_is_deterministic() {
         err,
         AdapterError::ReplayDiverged {
             step: 0,
-            expected: spec.tasks + 5
+            index: spec.tasks + 5,
+            ready: spec.tasks as usize
         }
+    );
+    // A trace whose choices ran other tasks than recorded is caught by the id hash.
+    let mut forged = harness_wasm::schedule::Trace::decode(&t1).unwrap();
+    forged.id_hash ^= 1;
+    assert_eq!(
+        a.replay_schedule(&spec, &forged.encode()),
+        Err(AdapterError::ReplayMismatch)
     );
     // A reordered trace does not reproduce the live run.
     let mut swapped = harness_wasm::schedule::Trace::decode(&t1).unwrap();
     let last = swapped.decisions.len() - 1;
     swapped.decisions.swap(0, last);
     assert_ne!(a.replay_schedule(&spec, &swapped.encode()).ok(), Some(live));
+    // Failed replays leave nothing behind, and the good trace still replays.
+    assert_eq!(a.replay_schedule(&spec, &t1).unwrap(), live);
+    a.invariants().check_quiescent().unwrap();
 }
 
 #[cfg(not(feature = "trace"))]
