@@ -51,15 +51,29 @@ const ready = (async () => {
   };
 })();
 
-/** One cold-start worker batch: resolves to per-sample phase timings (ms). */
-function coldBatch(seed, first, count, nonce) {
+/** Posts `msg` to a new fresh-instance worker; resolves to its one reply, then terminates it. */
+function inFreshWorker(msg, what) {
   return new Promise((resolve, reject) => {
-    const w = new Worker(new URL('/cold-worker.js', location.href), { type: 'module' });
+    const w = new Worker(new URL('/fresh-worker.js', location.href), { type: 'module' });
     const done = (f) => { w.terminate(); f(); };
-    w.onmessage = ({ data }) => done(() => (data.error ? reject(new Error(`cold-start sample: ${data.error}`)) : resolve(data.samples)));
-    w.onerror = (e) => done(() => reject(new Error(`cold-start worker: ${e.message || 'failed to start'}`)));
-    w.postMessage({ glueUrl, wasmUrl, seed, first, count, nonce });
+    w.onmessage = ({ data }) => done(() => (data.error ? reject(new Error(`${what}: ${data.error}`)) : resolve(data)));
+    w.onerror = (e) => done(() => reject(new Error(`${what} worker: ${e.message || 'failed to start'}`)));
+    w.postMessage(msg);
   });
+}
+
+/** One cold-start worker batch: resolves to per-sample phase timings (ms). */
+async function coldBatch(seed, first, count, nonce) {
+  const reply = await inFreshWorker({ glueUrl, wasmUrl, seed, first, count, nonce }, 'cold-start sample');
+  return reply.samples;
+}
+
+/** Memory-pressure in a fresh module instance, so earlier scenarios' growth is not counted. */
+async function runFresh(workload, seed, iterations, warmup, framework) {
+  const tag = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  const reply = await inFreshWorker(
+    { kind: 'scenario', glueUrl, wasmUrl, tag, workload, seed, iterations, warmup, framework }, workload);
+  return reply.wire;
 }
 
 /** Cold start: every sample instantiates a never-compiled module in a fresh glue state. */
@@ -94,6 +108,7 @@ async function runScenario(opts = {}) {
   const framework = opts.framework || 'vanilla-js';
   try {
     if (workload === 'cold-start') return await runCold(seed, iterations, warmup, framework);
+    if (workload === 'memory-pressure') return await runFresh(workload, seed, iterations, warmup, framework);
     // Let the page paint before a synchronous measurement blocks the main thread.
     await new Promise((r) => setTimeout(r, 0));
     return glue.run_scenario(workload, seed, iterations, warmup, framework, navigator.userAgent);

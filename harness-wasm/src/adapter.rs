@@ -8,6 +8,9 @@ use crate::error::AdapterError;
 use crate::invariants::InvariantReport;
 use crate::schedule::ScheduleSpec;
 
+/// A chunk of a byte stream; shared so a batch's inputs can reuse a small pool of buffers.
+pub type Chunk = std::rc::Rc<[u8]>;
+
 /// A wasm runtime under measurement.
 pub trait RuntimeAdapter: Sized {
     /// A task parked at a cancellation checkpoint, ready to be cancelled.
@@ -25,7 +28,7 @@ pub trait RuntimeAdapter: Sized {
 
     /// Streams the pre-built `chunks` from a producer task to a consumer task through
     /// the bounded channel (back-pressure included), driven until idle. Returns the received chunks.
-    fn stream(&mut self, chunks: Vec<Vec<u8>>) -> Result<Vec<Vec<u8>>, AdapterError>;
+    fn stream(&mut self, chunks: Vec<Chunk>) -> Result<Vec<Chunk>, AdapterError>;
 
     /// Arms a timeout `delay_ms` ahead in the timer wheel and cancels it.
     fn timeout_arm_cancel(&mut self, delay_ms: u32) -> Result<(), AdapterError>;

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use futures::FutureExt;
 use tokio::sync::mpsc;
 
-use crate::adapter::RuntimeAdapter;
+use crate::adapter::{Chunk, RuntimeAdapter};
 use crate::cancel::{CancelToken, Phase};
 use crate::error::AdapterError;
 use crate::executor::{yield_now, Executor, JoinHandle, Scope};
@@ -141,8 +141,8 @@ impl RuntimeAdapter for ReferenceAdapter {
         self.rx.try_recv().map_err(|_| AdapterError::ChannelClosed)
     }
 
-    fn stream(&mut self, chunks: Vec<Vec<u8>>) -> Result<Vec<Vec<u8>>, AdapterError> {
-        let (tx, mut rx) = mpsc::channel::<Vec<u8>>(self.stream_capacity);
+    fn stream(&mut self, chunks: Vec<Chunk>) -> Result<Vec<Chunk>, AdapterError> {
+        let (tx, mut rx) = mpsc::channel::<Chunk>(self.stream_capacity);
         let inv = self.inv.clone();
         let n = chunks.len();
         let scope = self.exec.scope();

@@ -74,7 +74,7 @@ fn every_permit_is_sent_or_dropped() {
     for p in parked {
         a.cancel(p).unwrap();
     }
-    let got = a.stream(vec![vec![1u8; 64]; 50]).unwrap();
+    let got = a.stream(vec![vec![1u8; 64].into(); 50]).unwrap();
     assert_eq!(got.len(), 50);
     let r = a.invariants();
     assert_eq!(r.permits_reserved, 160);

@@ -38,7 +38,7 @@ pub fn linear_memory_bytes() -> f64 {
 /// The seeded workload: streams chunks and keeps a rolling window of them alive.
 struct Churn {
     rng: SeedRng,
-    window: Vec<Vec<u8>>,
+    window: Vec<crate::adapter::Chunk>,
     width: usize,
 }
 

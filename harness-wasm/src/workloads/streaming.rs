@@ -4,7 +4,7 @@
 use scenarios::wire::ProbeResult;
 use scenarios::Probe;
 
-use crate::adapter::RuntimeAdapter;
+use crate::adapter::{Chunk, RuntimeAdapter};
 use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::error::HarnessError;
@@ -22,24 +22,32 @@ pub fn run<A: RuntimeAdapter, C: Clock>(
     ])
 }
 
-/// Seeded chunk sizes (256 B – 4 KiB) for `n` chunks.
-pub fn chunks(rng: &mut SeedRng, n: u32) -> Vec<Vec<u8>> {
+/// Distinct buffers a streaming batch's chunks are drawn from (bounds the batch's memory).
+pub const CHUNK_POOL: u32 = 64;
+
+/// `n` freshly allocated chunks of seeded sizes (256 B – 4 KiB).
+pub fn chunks(rng: &mut SeedRng, n: u32) -> Vec<Chunk> {
     (0..n)
-        .map(|i| vec![i as u8; rng.range(256, 4096) as usize])
+        .map(|i| Chunk::from(vec![i as u8; rng.range(256, 4096) as usize]))
         .collect()
 }
 
-/// `reserve-send` over a stream: one operation is one chunk; a batch streams `n` chunks.
+/// `reserve-send` over a stream: one operation is one chunk; a batch streams `n` chunks drawn
+/// from a pool of [`CHUNK_POOL`] seeded buffers (so large batches do not grow linear memory).
 pub fn stream<A: RuntimeAdapter, C: Clock>(
     engine: &Engine<C>,
     adapter: &mut A,
     seed: u64,
 ) -> Result<ProbeResult, HarnessError> {
     let mut rng = SeedRng::fork(seed, 0x57E4);
+    let pool = chunks(&mut rng, CHUNK_POOL);
     engine.measure(
         Probe::ReserveSend,
-        |n| Ok(Some(chunks(&mut rng, n))),
-        |input: &mut Option<Vec<Vec<u8>>>, _| adapter.stream(input.take().unwrap_or_default()),
+        |n| {
+            let pick = |_| pool[rng.below(u64::from(CHUNK_POOL)) as usize].clone();
+            Ok(Some((0..n).map(pick).collect::<Vec<Chunk>>()))
+        },
+        |input: &mut Option<Vec<Chunk>>, _| adapter.stream(input.take().unwrap_or_default()),
     )
 }
 

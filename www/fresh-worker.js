@@ -1,5 +1,6 @@
-// www/cold-worker.js: module worker taking cold-start samples; each sample imports a fresh copy of
-// the wasm-bindgen glue and compiles wasm bytes no earlier sample compiled (a unique custom section).
+// www/fresh-worker.js: module worker that runs harness code in fresh module instances: cold-start
+// samples (each imports a fresh copy of the wasm-bindgen glue and compiles wasm bytes no earlier
+// sample compiled, via a unique custom section) and scenarios that need a clean linear memory.
 
 /** Unsigned LEB128 of a non-negative integer. */
 function leb128(n) {
@@ -53,7 +54,22 @@ async function sample(glueUrl, wasmUrl, seed, tag) {
   };
 }
 
+/** A whole scenario in a fresh instance (its linear memory holds nothing from earlier runs). */
+async function scenario({ glueUrl, wasmUrl, tag, workload, seed, iterations, warmup, framework }) {
+  const glue = await import(`${glueUrl}?fresh=${encodeURIComponent(tag)}`);
+  await glue.default({ module_or_path: wasmUrl });
+  return glue.run_scenario(workload, seed, iterations, warmup, framework, navigator.userAgent);
+}
+
 self.onmessage = async ({ data }) => {
+  if (data.kind === 'scenario') {
+    try {
+      self.postMessage({ wire: await scenario(data) });
+    } catch (e) {
+      self.postMessage({ error: String((e && e.message) || e) });
+    }
+    return;
+  }
   const { glueUrl, wasmUrl, seed, first, count, nonce } = data;
   try {
     const samples = [];
