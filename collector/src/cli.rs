@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use scenarios::{MetricId, Profile};
+use scenarios::{Environment, Framework, MetricId, Profile, Workload};
 
 /// Measures WebAssembly runtime budgets in real browsers and gates CI on them.
 ///
@@ -32,6 +32,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Serve www/, dist/ and ci/ on 127.0.0.1 with COOP/COEP, for a browser on this machine.
     Serve(ServeArgs),
+    /// Build, serve, drive the browsers, fold the samples into the summary, and gate.
+    Run(Box<RunArgs>),
 }
 
 /// Which policy file.
@@ -162,6 +164,102 @@ pub struct ServeArgs {
     /// Directory holding the profile builds (served at /dist/).
     #[arg(long, default_value = "dist")]
     pub dist: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Profiles to measure (repeatable) [default: core-min].
+    #[arg(long = "profile", value_parser = parse_profile)]
+    pub profile: Vec<Profile>,
+    /// Environments (repeatable): desktop-chromium, desktop-firefox, mobile-android [default: desktop-chromium].
+    #[arg(long = "env", value_parser = parse_env)]
+    pub env: Vec<Environment>,
+    /// Every profile in desktop-chromium, desktop-firefox and mobile-android (emulated unless --android-real).
+    #[arg(long, conflicts_with_all = ["profile", "env"])]
+    pub matrix: bool,
+    /// Workloads (repeatable) [default: every workload the corpus maps to the framework].
+    #[arg(long = "workload", value_parser = parse_workload)]
+    pub workload: Vec<Workload>,
+    /// Host framework page.
+    #[arg(long, default_value = "vanilla-js", value_parser = parse_framework)]
+    pub framework: Framework,
+    /// Seeds, comma-separated [default: the protocol's 11,29,42,73,101].
+    #[arg(long, value_delimiter = ',')]
+    pub seeds: Vec<u64>,
+    /// Timed samples per seed (the protocol needs >= 2000; fewer is recorded and reported as reduced).
+    #[arg(long, default_value_t = scenarios::protocol::MIN_ITERATIONS)]
+    pub iterations: u32,
+    /// Untimed operations before the timed loop [default: the corpus scenario's warmup].
+    #[arg(long)]
+    pub warmup: Option<u32>,
+    /// Use these prebuilt profiles (<DIR>/<profile>/harness_bg.wasm) instead of building.
+    #[arg(long = "prebuilt", visible_alias = "artifacts", value_name = "DIR")]
+    pub prebuilt: Option<PathBuf>,
+    /// Where `collector build` puts the profiles when building.
+    #[arg(long, default_value = "dist")]
+    pub dist: PathBuf,
+    /// Host pages root (served at /).
+    #[arg(long, default_value = "www")]
+    pub www: PathBuf,
+    /// Chromium binary for desktop-chromium and emulated mobile.
+    #[arg(long)]
+    pub chromium_binary: Option<PathBuf>,
+    /// Firefox binary for desktop-firefox.
+    #[arg(long)]
+    pub firefox_binary: Option<PathBuf>,
+    /// A remote W3C WebDriver endpoint (Selenium Grid 4, Appium, a device farm) instead of local drivers.
+    #[arg(long)]
+    pub webdriver_url: Option<String>,
+    /// mobile-android on a real device (Chrome `androidPackage`); needs --webdriver-url.
+    #[arg(long, requires = "webdriver_url")]
+    pub android_real: bool,
+    /// adb serial of the real device, when several are attached.
+    #[arg(long, requires = "android_real")]
+    pub android_serial: Option<String>,
+    /// CPU slowdown for emulated mobile (Emulation.setCPUThrottlingRate).
+    #[arg(long, default_value_t = 4.0)]
+    pub cpu_throttle: f64,
+    /// Seconds one (workload, seed) may take in the page before it counts as hung.
+    #[arg(long, default_value_t = 900)]
+    pub scenario_timeout: u64,
+    /// Seconds a browser session may take to start.
+    #[arg(long, default_value_t = 60)]
+    pub startup_timeout: u64,
+    /// Budget policy.
+    #[arg(long, default_value = "ci/wasm_perf_budgets.json")]
+    pub budgets: PathBuf,
+    /// Benchmark corpus (which workloads each framework runs, and their warm-up).
+    #[arg(long, default_value = "ci/wasm_benchmark_corpus.json")]
+    pub corpus: PathBuf,
+    /// Optimization policy, for building.
+    #[arg(long, default_value = "ci/wasm_optimization_policy.json")]
+    pub policy: PathBuf,
+    /// Baseline summary for the regression check.
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
+    /// Gate event log [default: <artifacts-dir>/wasm_perf_gate_events.ndjson].
+    #[arg(long)]
+    pub history: Option<PathBuf>,
+    /// Commit SHA to record [default: $GITHUB_SHA or `git rev-parse HEAD`].
+    #[arg(long)]
+    pub commit: Option<String>,
+}
+
+fn parse_env(s: &str) -> Result<Environment, String> {
+    match s.parse::<Environment>() {
+        Ok(Environment::Build) => Err("`build` is not a browser environment".into()),
+        other => other.map_err(|e| e.to_string()),
+    }
+}
+
+fn parse_workload(s: &str) -> Result<Workload, String> {
+    s.parse()
+        .map_err(|e: scenarios::ids::UnknownName| e.to_string())
+}
+
+fn parse_framework(s: &str) -> Result<Framework, String> {
+    s.parse()
+        .map_err(|e: scenarios::ids::UnknownName| e.to_string())
 }
 
 fn parse_profile(s: &str) -> Result<Profile, String> {

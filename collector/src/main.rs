@@ -5,6 +5,7 @@ mod cmd;
 mod files;
 mod profiles;
 mod provenance;
+mod run;
 mod serve;
 mod table;
 

@@ -1,6 +1,6 @@
 //! The deterministic measurement protocol (contract section 6) and the workload → probe → metric map.
 
-use crate::ids::{Environment, MetricId, Probe, Workload};
+use crate::ids::{Environment, MetricId, Probe, Profile, Workload};
 
 /// Fixed seed set every scenario runs with (section 6.1).
 pub const SEED_SET: [u64; 5] = [11, 29, 42, 73, 101];
@@ -45,20 +45,39 @@ pub fn metric_for(probe: Probe, environment: Environment) -> MetricId {
 /// Every metric a workload's scenario can produce: its probes' metrics in every environment,
 /// and the two size metrics for cold start (the first payload is what cold start downloads).
 pub fn metrics_for(workload: Workload) -> Vec<MetricId> {
+    let mut out: Vec<MetricId> = Environment::BROWSERS
+        .iter()
+        .flat_map(|env| metrics_in(workload, *env))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The metrics a workload's scenario produces in one environment (sizes come with cold start).
+pub fn metrics_in(workload: Workload, environment: Environment) -> Vec<MetricId> {
     let mut out: Vec<MetricId> = Vec::new();
     if workload == Workload::ColdStart {
         out.extend([MetricId::Perf01A, MetricId::Perf01B]);
     }
     for probe in probes_for(workload) {
-        for env in Environment::BROWSERS {
-            let m = metric_for(*probe, *env);
-            if !out.contains(&m) {
-                out.push(m);
-            }
+        let m = metric_for(*probe, environment);
+        if !out.contains(&m) {
+            out.push(m);
         }
     }
-    out.sort();
     out
+}
+
+/// Why a profile cannot produce a metric at all, if it cannot: such a metric is recorded as `skip`
+/// with this reason and is not required by the gate.
+pub fn unmeasurable(profile: Profile, metric: MetricId) -> Option<&'static str> {
+    match (profile, metric) {
+        (Profile::CoreMin, MetricId::Perf04D) => Some(
+            "core-min is built without the trace/replay envelope (contract section 2), so it has no replay to time",
+        ),
+        _ => None,
+    }
 }
 
 /// Median of already-reduced values (mean of the two middle ones for an even count); `None` when empty.

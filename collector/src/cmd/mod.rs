@@ -12,8 +12,10 @@ use anyhow::Result;
 use crate::cli::{Cli, Command};
 use crate::Outcome;
 
+pub use build::load_policy;
+pub use gate::{gate_and_record, outcome, GateInputs};
 pub use schema::schema_path;
-pub use size::gzip9;
+pub use size::{gzip9, load_budgets, size_records};
 
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
@@ -23,5 +25,6 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Schema(a) => schema::run(&a),
         Command::Build(a) => build::run(&a),
         Command::Serve(a) => serve::run(&a),
+        Command::Run(a) => crate::run::run(&cli.artifacts_dir, &a),
     }
 }

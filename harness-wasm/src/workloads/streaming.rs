@@ -16,10 +16,13 @@ pub fn run<A: RuntimeAdapter, C: Clock>(
     adapter: &mut A,
     seed: u64,
 ) -> Result<Vec<ProbeResult>, HarnessError> {
-    Ok(vec![
-        stream(engine, adapter, seed)?,
-        replay_step(engine, adapter, seed)?,
-    ])
+    let mut probes = vec![stream(engine, adapter, seed)?];
+    // A build without the trace/replay envelope (core-min) has nothing to replay; the collector
+    // records M-PERF-04D as `skip` for it (see `scenarios::protocol::unmeasurable`).
+    if cfg!(feature = "trace") {
+        probes.push(replay_step(engine, adapter, seed)?);
+    }
+    Ok(probes)
 }
 
 /// Distinct buffers a streaming batch's chunks are drawn from (bounds the batch's memory).

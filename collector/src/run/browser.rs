@@ -1,0 +1,246 @@
+//! One browser session per (environment, profile): open the host page, run each (workload, seed), keep the wire JSON.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context, Result};
+use serde_json::{json, Value};
+use webdriver::{BrowserTarget, DriverEnv, EmulationProfile, Session, SessionConfig};
+
+use scenarios::fold::SessionInfo;
+use scenarios::wire::WireResult;
+use scenarios::{Environment, Framework, Profile, Workload};
+
+use super::plan::Plan;
+use super::progress::Progress;
+use crate::cli::{RunArgs, SchemaKind};
+use crate::cmd::schema_path;
+use crate::files::{parse_json, write_atomic};
+
+const READY_JS: &str = include_str!("../../../www/webdriver/ready.js");
+const RUN_SCENARIO_JS: &str = include_str!("../../../www/webdriver/run-scenario.js");
+
+/// The wire results of one workload, one per seed, with where each was saved.
+pub struct WorkloadResults {
+    pub workload: Workload,
+    pub results: Vec<WireResult>,
+    pub paths: Vec<String>,
+}
+
+/// Everything measured in one session.
+pub struct SessionResults {
+    pub session: SessionInfo,
+    pub workloads: Vec<WorkloadResults>,
+    pub driver_log: Option<PathBuf>,
+}
+
+/// The WebDriver target of an environment.
+pub fn target(env: Environment, args: &RunArgs) -> Result<BrowserTarget> {
+    Ok(match env {
+        Environment::DesktopChromium => BrowserTarget::Chromium,
+        Environment::DesktopFirefox => BrowserTarget::Firefox,
+        Environment::MobileAndroid if args.android_real => BrowserTarget::AndroidReal {
+            device_serial: args.android_serial.clone(),
+        },
+        Environment::MobileAndroid => BrowserTarget::AndroidEmulated(
+            EmulationProfile::mid_tier_phone().with_cpu_throttle_rate(args.cpu_throttle),
+        ),
+        Environment::Build => bail!("`build` is not a browser environment"),
+    })
+}
+
+/// The host page of a framework.
+pub fn host_path(framework: Framework) -> String {
+    match framework {
+        Framework::VanillaJs => "/".to_owned(),
+        other => format!("/{other}/"),
+    }
+}
+
+fn fix_for(env: Environment) -> &'static str {
+    match env {
+        Environment::DesktopFirefox => "check that firefox-esr and geckodriver are installed (ci/setup.sh) or set GECKODRIVER=/path",
+        _ => "check that chromium and chromium-driver are installed (ci/setup.sh) or set CHROMEDRIVER=/path",
+    }
+}
+
+/// Unwraps `{ok: …}` / `{err: …}` from the page scripts.
+fn page_result(v: Value) -> Result<Value> {
+    match v {
+        Value::Object(mut m) if m.contains_key("ok") => Ok(m.remove("ok").unwrap_or(Value::Null)),
+        Value::Object(m) if m.contains_key("err") => Err(anyhow!(
+            "the page threw: {}",
+            m["err"].as_str().unwrap_or("(no message)")
+        )),
+        other => Err(anyhow!(
+            "the page returned {other} instead of {{ok}} or {{err}}"
+        )),
+    }
+}
+
+/// Opens a session, runs the plan's workloads and seeds for one profile, and closes the session.
+pub async fn measure(
+    env: Environment,
+    profile: Profile,
+    plan: &Plan,
+    args: &RunArgs,
+    origin: &str,
+    raw_dir: &Path,
+    progress: &mut Progress,
+) -> Result<SessionResults> {
+    let mut config = SessionConfig::new(target(env, args)?)
+        .startup_timeout(Duration::from_secs(args.startup_timeout))
+        .script_timeout(Duration::from_secs(args.scenario_timeout))
+        .command_timeout(Duration::from_secs(60));
+    let binary = match env {
+        Environment::DesktopFirefox => args.firefox_binary.clone(),
+        _ => args.chromium_binary.clone(),
+    };
+    if let Some(b) = binary {
+        config = config.browser_binary(b);
+    }
+    if let Some(url) = &args.webdriver_url {
+        config = config.remote_url(url.clone());
+    }
+    let session = Session::start(config, &DriverEnv::from_process_env())
+        .await
+        .with_context(|| {
+            format!(
+                "{env} {profile}: the browser session did not start; {}",
+                fix_for(env)
+            )
+        })?;
+    let out = run_in(&session, env, profile, plan, origin, raw_dir, progress).await;
+    let log = session.driver_log();
+    let closed = session.close().await;
+    let driver_log = match log {
+        Some(text) => {
+            let p = raw_dir.join(format!("{env}-{profile}-driver.log"));
+            write_atomic(&p, text.as_bytes())?;
+            Some(p)
+        }
+        None => None,
+    };
+    let (session_info, workloads) = match out {
+        Ok(v) => v,
+        Err(e) => {
+            let hint = driver_log
+                .as_ref()
+                .map(|p| format!(" (driver log: {})", p.display()))
+                .unwrap_or_default();
+            return Err(e.context(format!("{env} {profile} failed{hint}")));
+        }
+    };
+    closed.with_context(|| format!("{env} {profile}: closing the browser session failed"))?;
+    Ok(SessionResults {
+        session: session_info,
+        workloads,
+        driver_log,
+    })
+}
+
+async fn run_in(
+    session: &Session,
+    env: Environment,
+    profile: Profile,
+    plan: &Plan,
+    origin: &str,
+    raw_dir: &Path,
+    progress: &mut Progress,
+) -> Result<(SessionInfo, Vec<WorkloadResults>)> {
+    let page = format!("{origin}{}?profile={profile}", host_path(plan.framework));
+    session
+        .goto(&page)
+        .await
+        .with_context(|| format!("cannot open {page}"))?;
+    let ready = session
+        .execute_async(READY_JS, vec![])
+        .await
+        .map_err(anyhow::Error::from)
+        .and_then(page_result)
+        .with_context(|| format!("the harness page {page} did not load; open it in a browser and read the console (was `collector build` run for {profile}?)"))?;
+    let info = session
+        .browser_info()
+        .await
+        .context("cannot read the browser's identity")?;
+    let device = match (env, info.emulated) {
+        (Environment::MobileAndroid, true) => "emulated",
+        (Environment::MobileAndroid, false) => "real",
+        _ => "desktop",
+    };
+    let session_info = SessionInfo {
+        browser: info.browser_name.clone(),
+        browser_version: info.browser_version.clone(),
+        driver_version: info
+            .driver_version
+            .clone()
+            .unwrap_or_else(|| "unknown".into()),
+        device: device.to_owned(),
+        cpu_throttle_rate: info.cpu_throttle_rate,
+    };
+    let isolated = ready
+        .get("cross_origin_isolated")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if !isolated {
+        eprintln!("warning: {env} {profile}: the page is not cross-origin isolated; the timer tick is coarse");
+    }
+    let mut out = Vec::new();
+    for w in plan.workloads_in(env) {
+        let mut wr = WorkloadResults {
+            workload: w.workload,
+            results: Vec::new(),
+            paths: Vec::new(),
+        };
+        for &seed in &plan.seeds {
+            let label = format!(
+                "{env} {profile} {}/{} seed {seed}",
+                plan.framework, w.workload
+            );
+            progress.start(&label);
+            let config = json!({
+                "workload": w.workload, "seed": seed, "iterations": plan.iterations,
+                "warmup": w.warmup, "framework": plan.framework,
+            });
+            let value = session
+                .execute_async(RUN_SCENARIO_JS, vec![config])
+                .await
+                .map_err(|e| {
+                    let lost = e.is_session_lost();
+                    anyhow::Error::from(e).context(if lost {
+                        "the browser crashed or was closed (session lost)"
+                    } else {
+                        "the WebDriver call failed or timed out (raise --scenario-timeout if the page is merely slow)"
+                    })
+                })
+                .and_then(page_result)
+                .with_context(|| format!("{label}: the scenario did not complete"))?;
+            let text = value.as_str().with_context(|| {
+                format!("{label}: the page returned {value}, not a wire JSON string")
+            })?;
+            let name = format!(
+                "{env}/{profile}/{}-{}-seed{seed}.json",
+                plan.framework, w.workload
+            );
+            let path = raw_dir.join(&name);
+            let wire: WireResult = parse_json(text, &path, schema_path(SchemaKind::Wire))
+                .with_context(|| format!("{label}: malformed wire result (rebuild the harness and the collector from one commit)"))?;
+            wire.check()
+                .map_err(|e| anyhow!("{label}: malformed wire result: {e}"))?;
+            if wire.seed != seed || wire.workload != w.workload || wire.profile != profile {
+                bail!(
+                    "{label}: the page answered for {} {} seed {} instead",
+                    wire.profile,
+                    wire.workload,
+                    wire.seed
+                );
+            }
+            write_atomic(&path, text.as_bytes())?;
+            wr.results.push(wire);
+            wr.paths.push(path.display().to_string());
+            progress.finish_step(&label);
+        }
+        out.push(wr);
+    }
+    Ok((session_info, out))
+}

@@ -1,0 +1,212 @@
+//! `collector run`: build (or take prebuilt) profiles, serve them, measure each environment × profile in a real
+//! browser, fold the samples into `wasm_budget_summary.json`, and gate.
+
+mod browser;
+mod plan;
+mod progress;
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+use scenarios::fold::{records, skipped, RunInfo};
+use scenarios::gate::stamp;
+use scenarios::policy::corpus::Corpus;
+use scenarios::protocol::{metrics_in, unmeasurable};
+use scenarios::summary::{Record, Summary, SUMMARY_SCHEMA_VERSION};
+use scenarios::MetricId;
+
+use crate::cli::{RunArgs, SchemaKind};
+use crate::cmd::{
+    gate_and_record, load_budgets, load_policy, outcome, schema_path, size_records, GateInputs,
+};
+use crate::files::{read_json, to_json_bytes, write_atomic};
+use crate::profiles::{build, Toolchain};
+use crate::serve::{start, Roots};
+use crate::{provenance, table, Outcome};
+
+use plan::Plan;
+use progress::Progress;
+
+fn load_corpus(path: &Path) -> Result<Corpus> {
+    let c: Corpus = read_json(path, schema_path(SchemaKind::Corpus))?;
+    let v = c.validate();
+    if let Some(first) = v.first() {
+        bail!(
+            "{}: {} rule(s) broken, first: {first}; run `collector validate corpus {}`",
+            path.display(),
+            v.len(),
+            path.display()
+        );
+    }
+    Ok(c)
+}
+
+pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
+    let budgets = load_budgets(&args.budgets)?;
+    let corpus = load_corpus(&args.corpus)?;
+    let plan = Plan::new(args, &corpus)?;
+    let commit = provenance::commit(args.commit.as_deref());
+    let command = provenance::command_line();
+    let dist = match &args.prebuilt {
+        Some(dir) => dir.clone(),
+        None => {
+            let policy = load_policy(&args.policy)?;
+            build(
+                &policy,
+                &plan.profiles,
+                &args.dist,
+                &Toolchain::from_env(None),
+            )?;
+            args.dist.clone()
+        }
+    };
+    for p in &plan.profiles {
+        let wasm = dist.join(p.as_str()).join("harness_bg.wasm");
+        if !wasm.is_file() {
+            bail!("{} is missing: build it with `collector build --profile {p}` or point --prebuilt at a directory holding {p}/", wasm.display());
+        }
+    }
+    let run_id = provenance::now().replace(':', "");
+    let raw_dir = artifacts.join("raw").join(&run_id);
+    let runtime = tokio::runtime::Runtime::new()?;
+    let measured = runtime.block_on(async {
+        tokio::select! {
+            r = measure_all(&plan, args, &dist, &raw_dir, &commit, &command) => r,
+            _ = tokio::signal::ctrl_c() => bail!("interrupted (Ctrl-C): browsers and drivers were stopped; the previous summary is left as it was"),
+        }
+    })?;
+    let (mut all, elapsed) = measured;
+    for p in &plan.profiles {
+        let wasm = dist.join(p.as_str()).join("harness_bg.wasm");
+        all.extend(size_records(&wasm, *p, &commit, &command)?);
+    }
+    for r in &mut all {
+        stamp(&budgets, r).map_err(anyhow::Error::msg)?;
+    }
+    let summary_path = artifacts.join("wasm_budget_summary.json");
+    write_atomic(
+        &summary_path,
+        &to_json_bytes(&Summary {
+            schema_version: SUMMARY_SCHEMA_VERSION,
+            records: all.clone(),
+        })?,
+    )?;
+    print!("{}", table::records(&all));
+    println!(
+        "measured in {} ({}); wrote {}",
+        humantime::format_duration(std::time::Duration::from_secs(elapsed.as_secs())),
+        if plan.is_reduced() {
+            "REDUCED protocol"
+        } else {
+            "full protocol"
+        },
+        summary_path.display()
+    );
+
+    let required: BTreeSet<MetricId> = plan
+        .environments
+        .iter()
+        .flat_map(|e| {
+            plan.workloads_in(*e)
+                .flat_map(move |w| metrics_in(w.workload, *e))
+        })
+        .filter(|m| plan.profiles.iter().any(|p| unmeasurable(*p, *m).is_none()))
+        .collect();
+    let inputs = GateInputs {
+        budgets,
+        profile: None,
+        measurements: Some(all),
+        required: required.into_iter().collect(),
+        baseline: args
+            .baseline
+            .as_deref()
+            .map(|p| read_json::<Summary>(p, schema_path(SchemaKind::Summary)).map(|s| s.records))
+            .transpose()?,
+        current: None,
+    };
+    let history = args
+        .history
+        .clone()
+        .unwrap_or_else(|| artifacts.join("wasm_perf_gate_events.ndjson"));
+    let report_path = artifacts.join("wasm_perf_regression_report.json");
+    let report = gate_and_record(&inputs, &history, &report_path, &commit)?;
+    print!("{}", table::verdict(&report));
+    println!("wrote {} and {}", report_path.display(), history.display());
+    outcome(&report)
+}
+
+async fn measure_all(
+    plan: &Plan,
+    args: &RunArgs,
+    dist: &Path,
+    raw_dir: &Path,
+    commit: &str,
+    command: &str,
+) -> Result<(Vec<Record>, std::time::Duration)> {
+    let roots = Roots {
+        www: args.www.clone(),
+        dist: dist.to_path_buf(),
+        ci: PathBuf::from("ci"),
+    };
+    let server = start(&roots, SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+    let origin = server.origin();
+    eprintln!("serving {} at {origin}", roots.www.display());
+    let mut progress = Progress::new(plan.jobs());
+    let run = RunInfo {
+        commit: commit.to_owned(),
+        commands: vec![command.to_owned()],
+    };
+    let mut out = Vec::new();
+    for env in &plan.environments {
+        for profile in &plan.profiles {
+            let got = browser::measure(*env, *profile, plan, args, &origin, raw_dir, &mut progress)
+                .await?;
+            let wasm = dist
+                .join(profile.as_str())
+                .join("harness_bg.wasm")
+                .display()
+                .to_string();
+            for w in &got.workloads {
+                let mut paths = vec![wasm.clone()];
+                paths.extend(w.paths.iter().cloned());
+                if let Some(log) = &got.driver_log {
+                    paths.push(log.display().to_string());
+                }
+                let mut recs =
+                    records(*env, &got.session, &run, &w.results, &paths).with_context(|| {
+                        format!("{env} {profile} {}: cannot fold the samples", w.workload)
+                    })?;
+                if plan.is_reduced() {
+                    for r in &mut recs {
+                        if let Some(d) = r.detail.as_mut() {
+                            d.extra
+                                .insert("reduced_protocol".into(), serde_json::json!(true));
+                        }
+                    }
+                }
+                for m in metrics_in(w.workload, *env) {
+                    if let Some(reason) = unmeasurable(*profile, m) {
+                        if !recs.iter().any(|r| r.metric_id == m) {
+                            recs.push(skipped(
+                                *env,
+                                *profile,
+                                plan.framework,
+                                w.workload,
+                                m,
+                                &run,
+                                reason,
+                            ));
+                        }
+                    }
+                }
+                out.extend(recs);
+            }
+        }
+    }
+    progress.finish();
+    server.stop().await;
+    Ok((out, progress.elapsed()))
+}

@@ -1,0 +1,105 @@
+//! What a `collector run` will measure: environments × profiles × the framework's corpus workloads × seeds.
+
+use anyhow::{bail, Result};
+
+use scenarios::policy::corpus::Corpus;
+use scenarios::protocol::{MIN_ITERATIONS, SEED_SET};
+use scenarios::{Environment, Framework, Profile, Workload};
+
+use crate::cli::RunArgs;
+
+/// One workload as the corpus defines it for the framework.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedWorkload {
+    pub workload: Workload,
+    pub warmup: u32,
+    pub environments: Vec<Environment>,
+}
+
+/// The whole run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub environments: Vec<Environment>,
+    pub profiles: Vec<Profile>,
+    pub framework: Framework,
+    pub workloads: Vec<PlannedWorkload>,
+    pub seeds: Vec<u64>,
+    pub iterations: u32,
+}
+
+impl Plan {
+    pub fn new(args: &RunArgs, corpus: &Corpus) -> Result<Plan> {
+        let (environments, profiles) = if args.matrix {
+            (Environment::BROWSERS.to_vec(), Profile::ALL.to_vec())
+        } else {
+            (
+                if args.env.is_empty() {
+                    vec![Environment::DesktopChromium]
+                } else {
+                    args.env.clone()
+                },
+                if args.profile.is_empty() {
+                    vec![Profile::CoreMin]
+                } else {
+                    args.profile.clone()
+                },
+            )
+        };
+        let workloads: Vec<PlannedWorkload> = corpus
+            .scenarios
+            .iter()
+            .filter(|s| s.framework == args.framework)
+            .filter(|s| args.workload.is_empty() || args.workload.contains(&s.workload))
+            .map(|s| PlannedWorkload {
+                workload: s.workload,
+                warmup: args.warmup.unwrap_or(s.warmup),
+                environments: s.environments.clone(),
+            })
+            .collect();
+        if workloads.is_empty() {
+            bail!(
+                "the corpus ({}) has no scenario for framework {} and the chosen workloads: add one or change --framework/--workload",
+                args.corpus.display(),
+                args.framework
+            );
+        }
+        let seeds = if args.seeds.is_empty() {
+            SEED_SET.to_vec()
+        } else {
+            args.seeds.clone()
+        };
+        if args.iterations == 0 {
+            bail!("--iterations must be at least 1 (the protocol uses {MIN_ITERATIONS})");
+        }
+        Ok(Plan {
+            environments,
+            profiles,
+            framework: args.framework,
+            workloads,
+            seeds,
+            iterations: args.iterations,
+        })
+    }
+
+    /// Workloads to run in one environment.
+    pub fn workloads_in(&self, env: Environment) -> impl Iterator<Item = &PlannedWorkload> {
+        self.workloads
+            .iter()
+            .filter(move |w| w.environments.contains(&env))
+    }
+
+    /// (workload, seed) calls in the whole run.
+    pub fn jobs(&self) -> u64 {
+        let per_seed: usize = self
+            .environments
+            .iter()
+            .map(|e| self.workloads_in(*e).count() * self.profiles.len())
+            .sum();
+        (per_seed * self.seeds.len()) as u64
+    }
+
+    /// True when the run is smaller than the protocol (fewer seeds or iterations): recorded in every record.
+    pub fn is_reduced(&self) -> bool {
+        self.seeds != SEED_SET || self.iterations < MIN_ITERATIONS
+    }
+}
