@@ -338,7 +338,10 @@ mod tests {
 
     #[test]
     fn android_emulated_adds_mobile_emulation() {
-        let caps = build_capabilities(&BrowserTarget::android_emulated(), CapabilityInputs::default());
+        let caps = build_capabilities(
+            &BrowserTarget::android_emulated(),
+            CapabilityInputs::default(),
+        );
         let options = &caps["goog:chromeOptions"];
         let metrics = &options["mobileEmulation"]["deviceMetrics"];
         assert_eq!(metrics["width"], 412);
@@ -369,17 +372,16 @@ mod tests {
             },
             CapabilityInputs::default(),
         );
-        assert!(caps["goog:chromeOptions"].get("androidDeviceSerial").is_none());
+        assert!(caps["goog:chromeOptions"]
+            .get("androidDeviceSerial")
+            .is_none());
     }
 
     #[test]
     fn extra_capabilities_merge_into_vendor_objects() {
         let mut extra = Capabilities::new();
         extra.insert("platformName".into(), json!("android"));
-        extra.insert(
-            "goog:chromeOptions".into(),
-            json!({ "w3c": true }),
-        );
+        extra.insert("goog:chromeOptions".into(), json!({ "w3c": true }));
         let caps = build_capabilities(
             &BrowserTarget::AndroidReal {
                 device_serial: None,
@@ -391,7 +393,10 @@ mod tests {
         );
         assert_eq!(caps["platformName"], "android");
         assert_eq!(caps["goog:chromeOptions"]["w3c"], true);
-        assert_eq!(caps["goog:chromeOptions"]["androidPackage"], "com.android.chrome");
+        assert_eq!(
+            caps["goog:chromeOptions"]["androidPackage"],
+            "com.android.chrome"
+        );
     }
 
     #[test]
@@ -403,7 +408,10 @@ mod tests {
         assert!("safari".parse::<BrowserTarget>().is_err());
         assert!(BrowserTarget::android_emulated().is_emulated());
         assert!(!BrowserTarget::Chromium.is_emulated());
-        assert_eq!(BrowserTarget::Firefox.driver_kind(), DriverKind::Geckodriver);
+        assert_eq!(
+            BrowserTarget::Firefox.driver_kind(),
+            DriverKind::Geckodriver
+        );
         assert_eq!(
             BrowserTarget::android_emulated().driver_kind(),
             DriverKind::Chromedriver

@@ -377,7 +377,13 @@ mod tests {
             .with("GECKODRIVER_REMOTE", "http://127.0.0.1:4444")
             .with("PATH", "");
         let err = discover(DriverKind::Chromedriver, None, &env).unwrap_err();
-        assert!(matches!(err, Error::DriverNotFound { driver: "chromedriver", .. }));
+        assert!(matches!(
+            err,
+            Error::DriverNotFound {
+                driver: "chromedriver",
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -403,7 +409,13 @@ mod tests {
         let env = DriverEnv::empty().with("CHROMEDRIVER", "/nonexistent/chromedriver");
         let err = discover(DriverKind::Chromedriver, None, &env).unwrap_err();
         let text = err.to_string();
-        assert!(matches!(err, Error::DriverPathInvalid { var: "CHROMEDRIVER", .. }));
+        assert!(matches!(
+            err,
+            Error::DriverPathInvalid {
+                var: "CHROMEDRIVER",
+                ..
+            }
+        ));
         assert!(text.contains("/nonexistent/chromedriver"), "{text}");
         assert!(text.contains("does not exist"), "{text}");
     }

@@ -217,7 +217,8 @@ impl Error {
 }
 
 fn crash_hint(source: &CmdError) -> &'static str {
-    const HINT: &str = "; the browser or its driver probably crashed or was closed, end the session";
+    const HINT: &str =
+        "; the browser or its driver probably crashed or was closed, end the session";
     if matches!(
         source,
         CmdError::Lost(_) | CmdError::Failed(_) | CmdError::FailedC(_)

@@ -155,7 +155,9 @@ impl DriverProcess {
                 });
             }
             let probe = probe_status(self.port);
-            if let Ok(Ok(true)) = tokio::time::timeout(left.min(Duration::from_secs(5)), probe).await {
+            if let Ok(Ok(true)) =
+                tokio::time::timeout(left.min(Duration::from_secs(5)), probe).await
+            {
                 return Ok(());
             }
             tokio::time::sleep(pause.min(left)).await;
@@ -286,16 +288,46 @@ pub fn free_loopback_port() -> Result<u16> {
     Ok(port)
 }
 
-/// One `GET /status` over plain HTTP/1.0. `Ok(true)` when the driver answers
-/// 200 and does not say `"ready": false`.
+/// One `GET /status` over plain HTTP/1.1 (chromedriver rejects 1.0) with
+/// `Connection: close`. `Ok(true)` when the driver answers 200 and does not
+/// say `"ready": false`.
 async fn probe_status(port: u16) -> std::io::Result<bool> {
     let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
-    stream
-        .write_all(b"GET /status HTTP/1.0\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n")
-        .await?;
+    // geckodriver rejects a Host header without the port.
+    let request = format!(
+        "GET /status HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: application/json\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await?;
+    // chromedriver keeps the connection open despite `Connection: close`,
+    // so stop as soon as the framed response is complete.
     let mut response = Vec::new();
-    stream.take(1 << 20).read_to_end(&mut response).await?;
+    let mut chunk = [0u8; 4096];
+    while !response_complete(&response) && response.len() < (1 << 20) {
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            break;
+        }
+        response.extend_from_slice(&chunk[..n]);
+    }
     Ok(status_response_is_ready(&response))
+}
+
+/// True once `response` holds the headers and the whole body (by
+/// `Content-Length`, or the final chunk of a chunked body).
+fn response_complete(response: &[u8]) -> bool {
+    let Some(head_end) = response.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return false;
+    };
+    let head = String::from_utf8_lossy(&response[..head_end]).to_ascii_lowercase();
+    let body = &response[head_end + 4..];
+    let length = head.lines().find_map(|line| {
+        line.strip_prefix("content-length:")
+            .and_then(|v| v.trim().parse::<usize>().ok())
+    });
+    match length {
+        Some(length) => body.len() >= length,
+        None => body.ends_with(b"0\r\n\r\n"),
+    }
 }
 
 fn status_response_is_ready(response: &[u8]) -> bool {
@@ -316,7 +348,11 @@ fn status_response_is_ready(response: &[u8]) -> bool {
             .pointer("/value/ready")
             .and_then(serde_json::Value::as_bool)
             .unwrap_or(true),
-        Err(_) => true,
+        // Chunked or otherwise framed body: look for the flag textually.
+        Err(_) => {
+            let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+            !compact.contains("\"ready\":false")
+        }
     }
 }
 
@@ -348,11 +384,35 @@ mod tests {
     }
 
     #[test]
+    fn detects_complete_responses() {
+        assert!(!response_complete(
+            b"HTTP/1.1 200 OK\r\nContent-Length:5\r\n"
+        ));
+        assert!(!response_complete(
+            b"HTTP/1.1 200 OK\r\nContent-Length:5\r\n\r\nabc"
+        ));
+        assert!(response_complete(
+            b"HTTP/1.1 200 OK\r\nContent-Length:5\r\n\r\nabcde"
+        ));
+        assert!(response_complete(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+        ));
+        assert!(!response_complete(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n"
+        ));
+        assert!(response_complete(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+        ));
+    }
+
+    #[test]
     fn parses_status_responses() {
         let ok = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"value\":{\"ready\":true,\"message\":\"\"}}";
         assert!(status_response_is_ready(ok));
         let busy = b"HTTP/1.1 200 OK\r\n\r\n{\"value\":{\"ready\":false}}";
         assert!(!status_response_is_ready(busy));
+        let chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1a\r\n{\"value\":{\"ready\": false}}\r\n0\r\n\r\n";
+        assert!(!status_response_is_ready(chunked));
         let err = b"HTTP/1.1 500 Internal\r\n\r\n{}";
         assert!(!status_response_is_ready(err));
         assert!(!status_response_is_ready(b"garbage"));

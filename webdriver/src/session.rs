@@ -193,10 +193,12 @@ impl Session {
     }
 
     fn client(&self) -> Result<&Client> {
-        self.client.as_ref().ok_or_else(|| Error::UnexpectedResponse {
-            call: "session".to_owned(),
-            detail: "the session has already been shut down".to_owned(),
-        })
+        self.client
+            .as_ref()
+            .ok_or_else(|| Error::UnexpectedResponse {
+                call: "session".to_owned(),
+                detail: "the session has already been shut down".to_owned(),
+            })
     }
 
     /// Output tail of the local driver formatted for an error message, with
@@ -299,9 +301,11 @@ impl Session {
         }
         let client = self.client()?.clone();
         let command = CdpExecute::new(cmd, params);
-        self.call(&format!("cdp {cmd}"), self.config.command_timeout, async move {
-            client.issue_cmd(command).await
-        })
+        self.call(
+            &format!("cdp {cmd}"),
+            self.config.command_timeout,
+            async move { client.issue_cmd(command).await },
+        )
         .await
     }
 

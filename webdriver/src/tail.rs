@@ -37,7 +37,9 @@ impl LogTail {
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A reader thread panicking must not make the log unusable.
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Append output, discarding the oldest bytes beyond the capacity.
