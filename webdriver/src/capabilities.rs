@@ -50,22 +50,31 @@ pub struct EmulationProfile {
     pub height: u32,
     /// Device pixel ratio.
     pub pixel_ratio: f64,
-    /// User agent the page sees.
-    pub user_agent: String,
+    /// User agent the page sees. `None` lets chromedriver derive it from
+    /// the client hints below and the browser's real version, e.g.
+    /// `Mozilla/5.0 (Linux; Android 10; K) ... Chrome/<real>.0.0.0 Mobile Safari/537.36`.
+    pub user_agent: Option<String>,
+    /// `navigator.userAgentData` platform version (client hints).
+    pub platform_version: String,
+    /// `navigator.userAgentData` device model (client hints).
+    pub model: String,
     /// `Emulation.setCPUThrottlingRate` rate (1 = no slowdown).
     pub cpu_throttle_rate: f64,
 }
 
 impl EmulationProfile {
     /// A mid-tier Android phone (412x915 CSS px at 2.625x, 4x CPU slowdown)
-    /// with the reduced user agent current Chrome for Android sends.
+    /// with Android client hints, so the page sees the reduced Android user
+    /// agent current Chrome sends, carrying the browser's real version.
     pub fn mid_tier_phone() -> Self {
         Self {
-            device: "emulated mid-tier Android phone (412x915 @2.625x, 4x CPU throttle)".to_owned(),
+            device: "emulated mid-tier Android phone (412x915 CSS px @2.625x, touch)".to_owned(),
             width: 412,
             height: 915,
             pixel_ratio: 2.625,
-            user_agent: "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36".to_owned(),
+            user_agent: None,
+            platform_version: "14".to_owned(),
+            model: "Pixel 7a".to_owned(),
             cpu_throttle_rate: 4.0,
         }
     }
@@ -195,7 +204,7 @@ pub fn build_capabilities(target: &BrowserTarget, inputs: CapabilityInputs<'_>) 
         BrowserTarget::AndroidEmulated(profile) => {
             caps.insert("browserName".into(), json!("chrome"));
             let mut options = chromium_options(&inputs);
-            options["mobileEmulation"] = json!({
+            let mut emulation = json!({
                 "deviceMetrics": {
                     "width": profile.width,
                     "height": profile.height,
@@ -203,8 +212,17 @@ pub fn build_capabilities(target: &BrowserTarget, inputs: CapabilityInputs<'_>) 
                     "mobile": true,
                     "touch": true,
                 },
-                "userAgent": profile.user_agent,
+                "clientHints": {
+                    "platform": "Android",
+                    "platformVersion": profile.platform_version,
+                    "model": profile.model,
+                    "mobile": true,
+                },
             });
+            if let Some(user_agent) = &profile.user_agent {
+                emulation["userAgent"] = json!(user_agent);
+            }
+            options["mobileEmulation"] = emulation;
             caps.insert("goog:chromeOptions".into(), options);
         }
         BrowserTarget::AndroidReal { device_serial } => {
@@ -349,8 +367,20 @@ mod tests {
         assert_eq!(metrics["pixelRatio"], 2.625);
         assert_eq!(metrics["mobile"], true);
         assert_eq!(metrics["touch"], true);
-        let ua = options["mobileEmulation"]["userAgent"].as_str().unwrap();
-        assert!(ua.contains("Android") && ua.contains("Mobile"), "{ua}");
+        let hints = &options["mobileEmulation"]["clientHints"];
+        assert_eq!(hints["platform"], "Android");
+        assert_eq!(hints["mobile"], true);
+        assert!(options["mobileEmulation"].get("userAgent").is_none());
+        let mut custom = EmulationProfile::mid_tier_phone();
+        custom.user_agent = Some("Custom UA".into());
+        let caps = build_capabilities(
+            &BrowserTarget::AndroidEmulated(custom),
+            CapabilityInputs::default(),
+        );
+        assert_eq!(
+            caps["goog:chromeOptions"]["mobileEmulation"]["userAgent"],
+            "Custom UA"
+        );
         assert!(args(&caps, "goog:chromeOptions").contains(&"--headless".to_owned()));
     }
 

@@ -135,6 +135,19 @@ async fn emulated_android_is_mobile_throttled_and_reported_as_emulated() {
     assert!(info.emulated);
     assert!(info.user_agent.contains("Android"), "{info:?}");
     assert!(info.user_agent.contains("Mobile"), "{info:?}");
+    let major = info.browser_version.split('.').next().unwrap();
+    assert!(
+        info.user_agent.contains(&format!("Chrome/{major}")),
+        "{info:?}"
+    );
+    let platform = session
+        .execute(
+            "return navigator.userAgentData && navigator.userAgentData.platform;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(platform, json!("Android"));
     assert_eq!(view["ua"].as_str(), Some(info.user_agent.as_str()));
     assert_eq!(info.cpu_throttle_rate, Some(4.0));
     let emulation = info.emulation.expect("emulation profile reported");
