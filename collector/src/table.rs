@@ -1,19 +1,11 @@
 //! Human-readable tables of records and gate verdicts; they return text and the caller prints it.
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
-use scenarios::gate::{GateReport, Verdict};
+use scenarios::gate::{show as fmt, GateReport, Verdict};
 use scenarios::summary::{Record, RecordKey};
 
 fn fmt_opt(v: Option<f64>) -> String {
     v.map(fmt).unwrap_or_else(|| "-".into())
-}
-
-fn fmt(v: f64) -> String {
-    if v.abs() >= 1000.0 || v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.3}")
-    }
 }
 
 fn scenario(key: &RecordKey) -> String {

@@ -112,11 +112,16 @@ pub fn records(
             batch_sizes.insert(r.seed.to_string(), serde_json::json!(p.batch_size));
             for (name, values) in &p.components {
                 let f = fold([(r.seed, values.as_slice())]).map_err(stats)?;
-                components.entry(name.clone()).or_default().push(to_unit(
-                    f.median_p95,
-                    p.unit,
-                    unit,
-                ));
+                let name = match (p.unit, name.strip_suffix("_ns")) {
+                    (SampleUnit::Ns, Some(stem)) if unit.nanos().is_some() => {
+                        format!("{stem}_{unit}")
+                    }
+                    _ => name.clone(),
+                };
+                components
+                    .entry(name)
+                    .or_default()
+                    .push(to_unit(f.median_p95, p.unit, unit));
             }
         }
         let seeds: Vec<f64> = per_seed.iter().map(|s| s.p95).collect();

@@ -103,6 +103,15 @@ impl GateReport {
     }
 }
 
+/// A value for people: whole numbers as they are, fractions to four significant figures (0.000321, 101.97).
+pub fn show(v: f64) -> String {
+    if v.fract() == 0.0 || v.abs() >= 1000.0 {
+        return format!("{v:.0}");
+    }
+    let digits = (3 - v.abs().log10().floor() as i32).clamp(0, 12) as usize;
+    format!("{v:.digits$}")
+}
+
 /// Warn-band breaches in a row at the end of `history` for `key` (skips neither extend nor break a streak).
 pub fn prior_warn_streak(history: &[GateEvent], key: &RecordKey) -> u32 {
     history
@@ -214,9 +223,10 @@ fn judge(req: &GateRequest<'_>, r: &Record) -> Result<MetricResult, String> {
             let ok = value <= t.hard + EPS;
             res.band = if ok { Status::Pass } else { Status::Fail };
             res.reason = format!(
-                "{value} {unit} {} hard budget {} {unit}",
+                "{} {unit} {} hard budget {} {unit}",
+                show(value),
                 if ok { "<=" } else { ">" },
-                t.hard
+                show(t.hard)
             );
         }
         GateKind::Operational => {
@@ -229,11 +239,20 @@ fn judge(req: &GateRequest<'_>, r: &Record) -> Result<MetricResult, String> {
                 Status::Fail
             };
             res.reason = match res.band {
-                Status::Pass => format!("{value} {unit} <= target {target} {unit}"),
+                Status::Pass => format!("{} {unit} <= target {} {unit}", show(value), show(target)),
                 Status::Warn => {
-                    format!("{value} {unit} in warn band ({target}, {}] {unit}", t.hard)
+                    format!(
+                        "{} {unit} in warn band ({}, {}] {unit}",
+                        show(value),
+                        show(target),
+                        show(t.hard)
+                    )
                 }
-                _ => format!("{value} {unit} > hard threshold {} {unit}", t.hard),
+                _ => format!(
+                    "{} {unit} > hard threshold {} {unit}",
+                    show(value),
+                    show(t.hard)
+                ),
             };
         }
     }

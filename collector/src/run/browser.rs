@@ -49,11 +49,12 @@ pub fn target(env: Environment, args: &RunArgs) -> Result<BrowserTarget> {
     })
 }
 
-/// The host page of a framework.
+/// The host page of a framework: vanilla-js is `www/`; the others are built by `ci/build-hosts.sh`
+/// into `<dist>/hosts/<framework>/`.
 pub fn host_path(framework: Framework) -> String {
     match framework {
         Framework::VanillaJs => "/".to_owned(),
-        other => format!("/{other}/"),
+        other => format!("/dist/hosts/{other}/"),
     }
 }
 
