@@ -1,17 +1,31 @@
 #!/usr/bin/env bash
-# The whole test suite: formatting, lints, native unit/CLI tests, the wasm32 builds, and browser tests.
+# The whole test suite: formatting, lints, native unit/CLI tests, real-browser tests (WebDriver, the
+# collector end to end, and the wasm harness in headless Chromium and Firefox).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ci/setup.sh
 step() { printf '\n==> %s\n' "$*" >&2; }
+export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
+GECKO="$(command -v geckodriver || echo "$HOME/.cargo/bin/geckodriver")"
+export PATH="$HOME/.cargo/bin:$PATH"
 
 step "cargo fmt --check"
 cargo fmt --all --check
 step "cargo clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
+step "cargo clippy (harness-wasm for wasm32, every feature)"
+cargo clippy -p harness-wasm --target wasm32-unknown-unknown --all-targets --features trace,diagnostics -- -D warnings
 step "scenarios builds for wasm32 (pure crate)"
 cargo build -p scenarios --target wasm32-unknown-unknown
-step "native tests (unit, CLI, real-browser WebDriver and end-to-end)"
+step "build the three profiles (the end-to-end tests load them)"
+cargo run -q -p collector -- build
+step "native tests (unit, CLI, real-browser WebDriver and collector end to end)"
 cargo test --workspace
 step "validators' self-test"
 cargo run -q -p collector -- validate --self-test >/dev/null
+for features in "" "trace,diagnostics"; do
+  step "harness-wasm in headless Chromium (features: ${features:-default})"
+  env -u GECKODRIVER CHROMEDRIVER="$CHROMEDRIVER" cargo test -p harness-wasm --target wasm32-unknown-unknown ${features:+--features $features}
+  step "harness-wasm in headless Firefox (features: ${features:-default})"
+  GECKODRIVER="$GECKO" cargo test -p harness-wasm --target wasm32-unknown-unknown ${features:+--features $features}
+done

@@ -1,0 +1,364 @@
+//! `collector run` end to end in real headless Chromium, Firefox and emulated mobile, and its failure paths.
+//!
+//! Needs the profile builds in `dist/` (`collector build`; `ci/test.sh` does it first) and the
+//! browsers and drivers from `ci/setup.sh`. Tests run one at a time: each drives real browsers.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn dist() -> PathBuf {
+    let d = root().join("dist");
+    for p in ["core-min", "core-trace"] {
+        assert!(
+            d.join(p).join("harness_bg.wasm").is_file(),
+            "dist/{p} is missing: run `cargo run -p collector -- build` first (ci/test.sh does)"
+        );
+    }
+    d
+}
+
+/// A unique marker in the collector's environment, inherited by its drivers and browsers.
+fn marker() -> String {
+    format!(
+        "run-e2e-{}-{}",
+        std::process::id(),
+        Instant::now().elapsed().as_nanos() ^ rand_nanos()
+    )
+}
+
+fn rand_nanos() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
+}
+
+/// Live (non-zombie) processes whose environment holds the marker.
+fn marked_processes(mark: &str) -> Vec<(u32, String)> {
+    let needle = format!("WASM_BUDGET_TEST_MARK={mark}");
+    let mut out = Vec::new();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for e in dir.flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(env) = std::fs::read(e.path().join("environ")) else {
+            continue;
+        };
+        if !env.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()) {
+            continue;
+        }
+        let stat = std::fs::read_to_string(e.path().join("stat")).unwrap_or_default();
+        let state = stat
+            .rsplit(')')
+            .next()
+            .and_then(|s| s.split_whitespace().next())
+            .unwrap_or("");
+        if state == "Z" || state == "X" {
+            continue;
+        }
+        let cmd = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+        out.push((pid, String::from_utf8_lossy(&cmd).replace('\0', " ")));
+    }
+    out
+}
+
+/// Waits (briefly) for every marked process to be gone.
+fn assert_nothing_left(mark: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left = marked_processes(mark);
+        if left.is_empty() {
+            return;
+        }
+        assert!(Instant::now() < deadline, "processes left behind: {left:?}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn collector(artifacts: &Path, mark: &str) -> Command {
+    let mut c = Command::cargo_bin("collector").expect("binary");
+    c.current_dir(root())
+        .env("WASM_BUDGET_TEST_MARK", mark)
+        .arg("--artifacts-dir")
+        .arg(artifacts)
+        .arg("run")
+        .arg("--prebuilt")
+        .arg(dist())
+        .args(["--commit", "e2e-test"]);
+    c
+}
+
+fn read(p: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(p).expect("file")).expect("json")
+}
+
+#[test]
+fn reduced_matrix_in_chromium_firefox_and_emulated_mobile() {
+    let _g = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let d = tempfile::tempdir().unwrap();
+    let mark = marker();
+    let out = collector(d.path(), &mark)
+        .args([
+            "--profile",
+            "core-trace",
+            "--env",
+            "desktop-chromium",
+            "--env",
+            "desktop-firefox",
+            "--env",
+            "mobile-android",
+            "--seeds",
+            "11,29",
+            "--iterations",
+            "200",
+        ])
+        .timeout(Duration::from_secs(1200))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "exit {:?}: {stderr}",
+        out.status.code()
+    );
+    let s = read(&d.path().join("wasm_budget_summary.json"));
+    let recs = s["records"].as_array().unwrap();
+    let want_fields = [
+        "commit",
+        "profile",
+        "environment",
+        "metric_id",
+        "value",
+        "unit",
+        "threshold_warn",
+        "threshold_hard",
+        "status",
+        "seed_set",
+        "commands",
+        "artifact_paths",
+    ];
+    for env in ["desktop-chromium", "desktop-firefox", "mobile-android"] {
+        let here: Vec<&Value> = recs.iter().filter(|r| r["environment"] == env).collect();
+        let metrics: Vec<&str> = here
+            .iter()
+            .map(|r| r["metric_id"].as_str().unwrap())
+            .collect();
+        let cold = if env == "mobile-android" {
+            "M-PERF-02B"
+        } else {
+            "M-PERF-02A"
+        };
+        for m in [
+            cold,
+            "M-PERF-03A",
+            "M-PERF-03B",
+            "M-PERF-04A",
+            "M-PERF-04B",
+            "M-PERF-04C",
+            "M-PERF-04D",
+        ] {
+            assert!(metrics.contains(&m), "{env} lacks {m}: {metrics:?}");
+        }
+        for r in here {
+            for f in want_fields {
+                assert!(r.get(f).is_some(), "{env} record lacks {f}: {r}");
+            }
+            assert_eq!(r["commit"], "e2e-test");
+            assert_eq!(r["seed_set"], serde_json::json!([11, 29]));
+            assert!(r["value"].as_f64().is_some_and(|v| v.is_finite()), "{r}");
+            assert!(r["commands"][0].as_str().unwrap().contains("collector"));
+            let d = &r["detail"];
+            assert_eq!(d["iterations"], 200);
+            assert_eq!(d["framework"], "vanilla-js");
+            assert_eq!(
+                d["cross_origin_isolated"], true,
+                "pages are served with COOP/COEP"
+            );
+            assert!(d["timer_tick_ns"].as_f64().unwrap() > 0.0);
+            assert!(d["batch_size"].as_u64().unwrap() >= 1);
+            assert!(d["browser_version"].as_str().is_some_and(|v| !v.is_empty()));
+            assert!(d["user_agent"].as_str().is_some());
+            assert_eq!(d["reduced_protocol"], true);
+            let unit = r["unit"].as_str().unwrap();
+            let expect = match r["metric_id"].as_str().unwrap() {
+                "M-PERF-02A" | "M-PERF-02B" | "M-PERF-03B" => "ms",
+                "M-PERF-03A" => "bytes",
+                "M-PERF-04D" => "percent",
+                _ => "us",
+            };
+            assert_eq!(unit, expect, "{r}");
+            let paths = r["artifact_paths"].as_array().unwrap();
+            assert!(paths
+                .iter()
+                .any(|p| p.as_str().unwrap().ends_with("harness_bg.wasm")));
+            assert!(paths
+                .iter()
+                .any(|p| p.as_str().unwrap().ends_with("seed11.json")));
+            match env {
+                "mobile-android" => {
+                    assert_eq!(d["device"], "emulated");
+                    assert_eq!(d["cpu_throttle_rate"], 4.0);
+                    assert!(d["user_agent"].as_str().unwrap().contains("Android"));
+                }
+                "desktop-firefox" => assert_eq!(d["browser"], "firefox"),
+                _ => assert_eq!(d["device"], "desktop"),
+            }
+        }
+    }
+    assert!(recs
+        .iter()
+        .any(|r| r["metric_id"] == "M-PERF-01A" && r["environment"] == "build"));
+    assert!(d.path().join("wasm_perf_regression_report.json").is_file());
+    assert_nothing_left(&mark);
+}
+
+/// Runs a failing case and checks the common promises: exit 2, the message, the untouched summary, no process left.
+fn assert_clean_failure(extra: &[&str], env: &[(&str, &str)], expect: &[&str]) {
+    let d = tempfile::tempdir().unwrap();
+    let summary = d.path().join("wasm_budget_summary.json");
+    std::fs::write(&summary, b"{\"previous\": true}").unwrap();
+    let mark = marker();
+    let mut c = collector(d.path(), &mark);
+    c.args(["--seeds", "11", "--iterations", "20"])
+        .args(extra)
+        .timeout(Duration::from_secs(300));
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    for e in expect {
+        assert!(stderr.contains(e), "stderr lacks `{e}`: {stderr}");
+    }
+    assert_eq!(
+        std::fs::read(&summary).unwrap(),
+        b"{\"previous\": true}",
+        "the previous summary must be left intact"
+    );
+    assert_nothing_left(&mark);
+}
+
+#[test]
+fn missing_driver_is_a_clear_error() {
+    let _g = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    assert_clean_failure(
+        &[],
+        &[("CHROMEDRIVER", "/nonexistent/chromedriver")],
+        &[
+            "desktop-chromium core-min",
+            "/nonexistent/chromedriver",
+            "CHROMEDRIVER",
+        ],
+    );
+}
+
+#[test]
+fn page_that_throws_hangs_or_answers_garbage() {
+    let _g = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let fx = |name: &str| {
+        root()
+            .join("collector/tests/fixtures")
+            .join(name)
+            .display()
+            .to_string()
+    };
+    assert_clean_failure(
+        &["--www", &fx("www-throw"), "--workload", "steady-throughput"],
+        &[],
+        &[
+            "steady-throughput seed 11",
+            "deliberate failure in the page",
+        ],
+    );
+    assert_clean_failure(
+        &[
+            "--www",
+            &fx("www-hang"),
+            "--workload",
+            "steady-throughput",
+            "--scenario-timeout",
+            "3",
+        ],
+        &[],
+        &["steady-throughput seed 11", "--scenario-timeout"],
+    );
+    assert_clean_failure(
+        &[
+            "--www",
+            &fx("www-malformed"),
+            "--workload",
+            "steady-throughput",
+        ],
+        &[],
+        &["steady-throughput seed 11", "malformed wire result"],
+    );
+}
+
+#[test]
+fn browser_killed_mid_run() {
+    let _g = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let d = tempfile::tempdir().unwrap();
+    let summary = d.path().join("wasm_budget_summary.json");
+    std::fs::write(&summary, b"{\"previous\": true}").unwrap();
+    let mark = marker();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(root())
+        .env("WASM_BUDGET_TEST_MARK", &mark)
+        .arg("--artifacts-dir")
+        .arg(d.path())
+        .args(["run", "--prebuilt"])
+        .arg(dist())
+        .args([
+            "--workload",
+            "cold-start",
+            "--seeds",
+            "11,29,42,73,101",
+            "--iterations",
+            "400",
+        ])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the browser, then kill its main process (the one without --type=).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let browser = loop {
+        let found = marked_processes(&mark).into_iter().find(|(_, cmd)| {
+            cmd.contains("chrom") && cmd.contains("--user-data-dir") && !cmd.contains("--type=")
+        });
+        if let Some((pid, _)) = found {
+            break pid;
+        }
+        assert!(Instant::now() < deadline, "the browser never started");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    std::thread::sleep(Duration::from_secs(2));
+    kill9(browser);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("desktop-chromium core-min"), "{stderr}");
+    assert!(stderr.contains("cold-start seed"), "{stderr}");
+    assert_eq!(std::fs::read(&summary).unwrap(), b"{\"previous\": true}");
+    assert_nothing_left(&mark);
+}
+
+fn kill9(pid: u32) {
+    let _ = std::process::Command::new("kill")
+        .arg("-9")
+        .arg(pid.to_string())
+        .status();
+}
