@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The main job: set up, validate the policies, measure, write artifacts/wasm_budget_summary.json and gate.
+# The main job: set up, validate the policies, build the profiles, measure them in real browsers,
+# write artifacts/wasm_budget_summary.json and gate. Extra arguments go to `collector run`
+# (e.g. `ci/main.sh --matrix`, `ci/main.sh --env desktop-firefox --profile core-trace`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ci/setup.sh
-cargo build -q --release -p collector
-c=target/release/collector
-$c validate budgets ci/wasm_perf_budgets.json
-$c validate corpus ci/wasm_benchmark_corpus.json
-$c validate optimization ci/wasm_optimization_policy.json
+collector() { cargo run -q -p collector -- "$@"; }
+collector validate budgets ci/wasm_perf_budgets.json
+collector validate corpus ci/wasm_benchmark_corpus.json
+collector validate optimization ci/wasm_optimization_policy.json
+collector run "$@"
