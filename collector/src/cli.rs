@@ -180,9 +180,13 @@ pub struct RunArgs {
     /// Workloads (repeatable) [default: every workload the corpus maps to the framework].
     #[arg(long = "workload", value_parser = parse_workload)]
     pub workload: Vec<Workload>,
-    /// Host framework page.
-    #[arg(long, default_value = "vanilla-js", value_parser = parse_framework)]
-    pub framework: Framework,
+    /// Host framework pages (repeatable): vanilla-js, typescript-sdk, react, nextjs [default: vanilla-js].
+    /// Hosts other than vanilla-js are built by ci/build-hosts.sh into <dist>/hosts/<framework>/.
+    #[arg(long = "framework", value_parser = parse_framework)]
+    pub framework: Vec<Framework>,
+    /// Every framework host of the corpus.
+    #[arg(long, conflicts_with = "framework")]
+    pub all_frameworks: bool,
     /// Seeds, comma-separated [default: the protocol's 11,29,42,73,101].
     #[arg(long, value_delimiter = ',')]
     pub seeds: Vec<u64>,

@@ -79,16 +79,25 @@ fn page_result(v: Value) -> Result<Value> {
     }
 }
 
+/// What every session of a run shares.
+pub struct Ctx<'a> {
+    pub plan: &'a Plan,
+    pub args: &'a RunArgs,
+    /// `http://127.0.0.1:PORT` of the harness server.
+    pub origin: &'a str,
+    /// Where wire results and driver logs of this run go.
+    pub raw_dir: &'a Path,
+}
+
 /// Opens a session, runs the plan's workloads and seeds for one profile, and closes the session.
 pub async fn measure(
+    ctx: &Ctx<'_>,
     env: Environment,
     profile: Profile,
-    plan: &Plan,
-    args: &RunArgs,
-    origin: &str,
-    raw_dir: &Path,
+    framework: Framework,
     progress: &mut Progress,
 ) -> Result<SessionResults> {
+    let (args, raw_dir) = (ctx.args, ctx.raw_dir);
     let mut config = SessionConfig::new(target(env, args)?)
         .startup_timeout(Duration::from_secs(args.startup_timeout))
         .script_timeout(Duration::from_secs(args.scenario_timeout))
@@ -107,16 +116,16 @@ pub async fn measure(
         .await
         .with_context(|| {
             format!(
-                "{env} {profile}: the browser session did not start; {}",
+                "{env} {profile} {framework}: the browser session did not start; {}",
                 fix_for(env)
             )
         })?;
-    let out = run_in(&session, env, profile, plan, origin, raw_dir, progress).await;
+    let out = run_in(&session, ctx, env, profile, framework, progress).await;
     let log = session.driver_log();
     let closed = session.close().await;
     let driver_log = match log {
         Some(text) => {
-            let p = raw_dir.join(format!("{env}-{profile}-driver.log"));
+            let p = raw_dir.join(format!("{env}-{profile}-{framework}-driver.log"));
             write_atomic(&p, text.as_bytes())?;
             Some(p)
         }
@@ -129,10 +138,12 @@ pub async fn measure(
                 .as_ref()
                 .map(|p| format!(" (driver log: {})", p.display()))
                 .unwrap_or_default();
-            return Err(e.context(format!("{env} {profile} failed{hint}")));
+            return Err(e.context(format!("{env} {profile} {framework} failed{hint}")));
         }
     };
-    closed.with_context(|| format!("{env} {profile}: closing the browser session failed"))?;
+    closed.with_context(|| {
+        format!("{env} {profile} {framework}: closing the browser session failed")
+    })?;
     Ok(SessionResults {
         session: session_info,
         workloads,
@@ -142,14 +153,14 @@ pub async fn measure(
 
 async fn run_in(
     session: &Session,
+    ctx: &Ctx<'_>,
     env: Environment,
     profile: Profile,
-    plan: &Plan,
-    origin: &str,
-    raw_dir: &Path,
+    framework: Framework,
     progress: &mut Progress,
 ) -> Result<(SessionInfo, Vec<WorkloadResults>)> {
-    let page = format!("{origin}{}?profile={profile}", host_path(plan.framework));
+    let (plan, origin, raw_dir) = (ctx.plan, ctx.origin, ctx.raw_dir);
+    let page = format!("{origin}{}?profile={profile}", host_path(framework));
     session
         .goto(&page)
         .await
@@ -187,21 +198,18 @@ async fn run_in(
         eprintln!("warning: {env} {profile}: the page is not cross-origin isolated; the timer tick is coarse");
     }
     let mut out = Vec::new();
-    for w in plan.workloads_in(env) {
+    for w in plan.host_workloads(env, framework) {
         let mut wr = WorkloadResults {
             workload: w.workload,
             results: Vec::new(),
             paths: Vec::new(),
         };
         for &seed in &plan.seeds {
-            let label = format!(
-                "{env} {profile} {}/{} seed {seed}",
-                plan.framework, w.workload
-            );
+            let label = format!("{env} {profile} {}/{} seed {seed}", framework, w.workload);
             progress.start(&label);
             let config = json!({
                 "workload": w.workload, "seed": seed, "iterations": plan.iterations,
-                "warmup": w.warmup, "framework": plan.framework,
+                "warmup": w.warmup, "framework": framework,
             });
             let value = session
                 .execute_async(RUN_SCENARIO_JS, vec![config])
@@ -221,7 +229,7 @@ async fn run_in(
             })?;
             let name = format!(
                 "{env}/{profile}/{}-{}-seed{seed}.json",
-                plan.framework, w.workload
+                framework, w.workload
             );
             let path = raw_dir.join(&name);
             let wire: WireResult = parse_json(text, &path, schema_path(SchemaKind::Wire))

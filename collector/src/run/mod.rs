@@ -69,6 +69,16 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
             bail!("{} is missing: build it with `collector build --profile {p}` or point --prebuilt at a directory holding {p}/", wasm.display());
         }
     }
+    for f in plan
+        .frameworks
+        .iter()
+        .filter(|f| **f != scenarios::Framework::VanillaJs)
+    {
+        let page = dist.join("hosts").join(f.as_str()).join("index.html");
+        if !page.is_file() {
+            bail!("the {f} host page {} is missing: build the framework hosts with `ci/build-hosts.sh`", page.display());
+        }
+    }
     let run_id = provenance::now().replace(':', "");
     let raw_dir = artifacts.join("raw").join(&run_id);
     let runtime = tokio::runtime::Runtime::new()?;
@@ -159,11 +169,23 @@ async fn measure_all(
         commit: commit.to_owned(),
         commands: vec![command.to_owned()],
     };
+    let ctx = browser::Ctx {
+        plan,
+        args,
+        origin: &origin,
+        raw_dir,
+    };
     let mut out = Vec::new();
     for env in &plan.environments {
-        for profile in &plan.profiles {
-            let got = browser::measure(*env, *profile, plan, args, &origin, raw_dir, &mut progress)
-                .await?;
+        for (profile, framework) in plan
+            .profiles
+            .iter()
+            .flat_map(|p| plan.frameworks.iter().map(move |f| (p, f)))
+        {
+            if plan.host_workloads(*env, *framework).next().is_none() {
+                continue;
+            }
+            let got = browser::measure(&ctx, *env, *profile, *framework, &mut progress).await?;
             let wasm = dist
                 .join(profile.as_str())
                 .join("harness_bg.wasm")
@@ -177,7 +199,10 @@ async fn measure_all(
                 }
                 let mut recs =
                     records(*env, &got.session, &run, &w.results, &paths).with_context(|| {
-                        format!("{env} {profile} {}: cannot fold the samples", w.workload)
+                        format!(
+                            "{env} {profile} {framework}/{}: cannot fold the samples",
+                            w.workload
+                        )
                     })?;
                 if plan.is_reduced() {
                     for r in &mut recs {
@@ -191,13 +216,7 @@ async fn measure_all(
                     if let Some(reason) = unmeasurable(*profile, m) {
                         if !recs.iter().any(|r| r.metric_id == m) {
                             recs.push(skipped(
-                                *env,
-                                *profile,
-                                plan.framework,
-                                w.workload,
-                                m,
-                                &run,
-                                reason,
+                                *env, *profile, *framework, w.workload, m, &run, reason,
                             ));
                         }
                     }

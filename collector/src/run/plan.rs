@@ -1,4 +1,4 @@
-//! What a `collector run` will measure: environments × profiles × the framework's corpus workloads × seeds.
+//! What a `collector run` will measure: environments × profiles × framework hosts × corpus workloads × seeds.
 
 use anyhow::{bail, Result};
 
@@ -8,9 +8,10 @@ use scenarios::{Environment, Framework, Profile, Workload};
 
 use crate::cli::RunArgs;
 
-/// One workload as the corpus defines it for the framework.
+/// One workload as the corpus defines it for a framework.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlannedWorkload {
+    pub framework: Framework,
     pub workload: Workload,
     pub warmup: u32,
     pub environments: Vec<Environment>,
@@ -21,7 +22,7 @@ pub struct PlannedWorkload {
 pub struct Plan {
     pub environments: Vec<Environment>,
     pub profiles: Vec<Profile>,
-    pub framework: Framework,
+    pub frameworks: Vec<Framework>,
     pub workloads: Vec<PlannedWorkload>,
     pub seeds: Vec<u64>,
     pub iterations: u32,
@@ -45,12 +46,20 @@ impl Plan {
                 },
             )
         };
+        let frameworks = if args.all_frameworks {
+            Framework::ALL.to_vec()
+        } else if args.framework.is_empty() {
+            vec![Framework::VanillaJs]
+        } else {
+            args.framework.clone()
+        };
         let workloads: Vec<PlannedWorkload> = corpus
             .scenarios
             .iter()
-            .filter(|s| s.framework == args.framework)
+            .filter(|s| frameworks.contains(&s.framework))
             .filter(|s| args.workload.is_empty() || args.workload.contains(&s.workload))
             .map(|s| PlannedWorkload {
+                framework: s.framework,
                 workload: s.workload,
                 warmup: args.warmup.unwrap_or(s.warmup),
                 environments: s.environments.clone(),
@@ -58,9 +67,8 @@ impl Plan {
             .collect();
         if workloads.is_empty() {
             bail!(
-                "the corpus ({}) has no scenario for framework {} and the chosen workloads: add one or change --framework/--workload",
-                args.corpus.display(),
-                args.framework
+                "the corpus ({}) has no scenario for the chosen frameworks and workloads: add one or change --framework/--workload",
+                args.corpus.display()
             );
         }
         let seeds = if args.seeds.is_empty() {
@@ -74,7 +82,7 @@ impl Plan {
         Ok(Plan {
             environments,
             profiles,
-            framework: args.framework,
+            frameworks,
             workloads,
             seeds,
             iterations: args.iterations,
@@ -86,6 +94,16 @@ impl Plan {
         self.workloads
             .iter()
             .filter(move |w| w.environments.contains(&env))
+    }
+
+    /// Workloads to run in one framework's host in one environment.
+    pub fn host_workloads(
+        &self,
+        env: Environment,
+        framework: Framework,
+    ) -> impl Iterator<Item = &PlannedWorkload> {
+        self.workloads_in(env)
+            .filter(move |w| w.framework == framework)
     }
 
     /// (workload, seed) calls in the whole run.
