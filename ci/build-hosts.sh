@@ -64,7 +64,8 @@ else
 fi
 
 # ---- the SDK: every host uses it ----
-sdk_hash=$(inputs_hash www/sdk www/package-lock.json)
+SDK_INPUTS=(www/sdk/src www/sdk/package.json www/sdk/tsconfig.json)
+sdk_hash=$(inputs_hash "${SDK_INPUTS[@]}" www/package-lock.json)
 if [ "$FORCE" = 1 ] || [ ! -f www/sdk/lib/index.js ] || [ "$(cat "$STAMPS/sdk" 2>/dev/null)" != "$sdk_hash" ]; then
   echo "build-hosts: building the SDK (www/sdk, tsc)"
   rm -rf www/sdk/lib
@@ -84,13 +85,13 @@ host_dir() {
 
 for host in "${HOSTS[@]}"; do
   dir=$(host_dir "$host")
-  hash=$(inputs_hash "www/$dir" www/sdk www/package-lock.json)
+  hash=$(inputs_hash "www/$dir" "${SDK_INPUTS[@]}" www/package-lock.json)
   if [ "$FORCE" = 0 ] && [ -f "$OUT/$host/index.html" ] && [ "$(cat "$STAMPS/$host" 2>/dev/null)" = "$hash" ]; then
     echo "build-hosts: $host is up to date ($OUT/$host/)"
     continue
   fi
   echo "build-hosts: building the $host host (www/$dir)"
-  rm -f "$STAMPS/$host"
+  rm -rf "${STAMPS:?}/$host" "${OUT:?}/$host" # a failed build leaves no stale page to measure
   start=$(date +%s)
   (cd "www/$dir" && npm run --silent build -- "$OUT/$host") \
     || die "the $host host (www/$dir) failed to build: see the errors above"

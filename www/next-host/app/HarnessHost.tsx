@@ -1,5 +1,5 @@
-'use client';
 // www/next-host/app/HarnessHost.tsx: the nextjs host's client component: after hydration loads the harness in useEffect, binds window.wasmBudget, and renders a live p95 table.
+'use client';
 import { useCallback, useEffect, useState } from 'react';
 import {
   type Budgets,
