@@ -9,4 +9,7 @@ collector() { cargo run -q -p collector -- "$@"; }
 collector validate budgets ci/wasm_perf_budgets.json
 collector validate corpus ci/wasm_benchmark_corpus.json
 collector validate optimization ci/wasm_optimization_policy.json
+case " $* " in
+  *" --framework"* | *" --all-frameworks "*) ci/build-hosts.sh ;;
+esac
 collector run "$@"

@@ -19,6 +19,8 @@ step "scenarios builds for wasm32 (pure crate)"
 cargo build -p scenarios --target wasm32-unknown-unknown
 step "build the three profiles (the end-to-end tests load them)"
 cargo run -q -p collector -- build
+step "build the framework hosts (typescript-sdk, react, nextjs) from www/package-lock.json"
+ci/build-hosts.sh
 step "native tests (unit, CLI, real-browser WebDriver and collector end to end)"
 cargo test --workspace
 step "validators' self-test"

@@ -362,3 +362,88 @@ fn kill9(pid: u32) {
         .arg(pid.to_string())
         .status();
 }
+
+#[test]
+fn every_workload_in_every_framework_host() {
+    let _g = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    for fw in ["typescript-sdk", "react", "nextjs"] {
+        assert!(
+            dist().join("hosts").join(fw).join("index.html").is_file(),
+            "dist/hosts/{fw} is missing: run ci/build-hosts.sh first (ci/test.sh does)"
+        );
+    }
+    let d = tempfile::tempdir().unwrap();
+    let mark = marker();
+    let runs: [&[&str]; 2] = [
+        &["--all-frameworks", "--env", "desktop-chromium"],
+        &[
+            "--framework",
+            "vanilla-js",
+            "--framework",
+            "react",
+            "--env",
+            "desktop-firefox",
+        ],
+    ];
+    for (i, flags) in runs.iter().enumerate() {
+        let out = collector(d.path(), &mark)
+            .args(*flags)
+            .args([
+                "--profile",
+                "core-trace",
+                "--seeds",
+                "11",
+                "--iterations",
+                "100",
+                "--history",
+            ])
+            .arg(d.path().join(format!("events-{i}.ndjson")))
+            .timeout(Duration::from_secs(1200))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{flags:?}: exit {:?}: {stderr}",
+            out.status.code()
+        );
+        let s = read(&d.path().join("wasm_budget_summary.json"));
+        let recs = s["records"].as_array().unwrap();
+        let frameworks: &[&str] = if i == 0 {
+            &["vanilla-js", "typescript-sdk", "react", "nextjs"]
+        } else {
+            &["vanilla-js", "react"]
+        };
+        for fw in frameworks {
+            for workload in [
+                "cold-start",
+                "steady-throughput",
+                "cancellation-storm",
+                "streaming-io",
+                "memory-pressure",
+            ] {
+                let n = recs
+                    .iter()
+                    .filter(|r| {
+                        r["detail"]["framework"] == *fw && r["detail"]["workload"] == workload
+                    })
+                    .count();
+                assert!(n >= 1, "{flags:?}: no record for {fw}/{workload}");
+            }
+            // A host's wire results record the host itself.
+            let cold = recs
+                .iter()
+                .find(|r| r["detail"]["framework"] == *fw && r["metric_id"] == "M-PERF-02A")
+                .expect("cold init record");
+            let raw = cold["artifact_paths"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p.as_str().unwrap().ends_with("seed11.json"))
+                .unwrap();
+            let wire = read(Path::new(raw.as_str().unwrap()));
+            assert_eq!(wire["framework"], *fw);
+        }
+    }
+    assert_nothing_left(&mark);
+}
