@@ -3,6 +3,7 @@
 mod cli;
 mod cmd;
 mod files;
+mod policies;
 mod profiles;
 mod provenance;
 mod run;

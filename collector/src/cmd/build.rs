@@ -1,34 +1,14 @@
 //! `collector build`: builds the profiles from the optimization policy into `dist/` and prints their sizes.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
 
-use scenarios::policy::optimization::OptimizationPolicy;
-
-use crate::cli::{BuildArgs, SchemaKind};
-use crate::cmd::schema_path;
-use crate::files::read_json;
+use crate::cli::BuildArgs;
 use crate::profiles::{build, Toolchain};
-use crate::Outcome;
-
-/// Reads the optimization policy and refuses an invalid one.
-pub fn load_policy(path: &std::path::Path) -> Result<OptimizationPolicy> {
-    let p: OptimizationPolicy = read_json(path, schema_path(SchemaKind::Optimization))?;
-    let v = p.validate();
-    if !v.is_empty() {
-        let list: Vec<String> = v.iter().map(|v| format!("  {v}")).collect();
-        bail!(
-            "{}: {} rule(s) broken:\n{}",
-            path.display(),
-            v.len(),
-            list.join("\n")
-        );
-    }
-    Ok(p)
-}
+use crate::{policies, Outcome};
 
 pub fn run(args: &BuildArgs) -> Result<Outcome> {
-    let policy = load_policy(&args.policy)?;
+    let policy = policies::optimization(&args.policy)?;
     let built = build(
         &policy,
         &args.profiles(),

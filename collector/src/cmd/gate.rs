@@ -9,11 +9,10 @@ use scenarios::policy::budgets::BudgetPolicy;
 use scenarios::summary::{Record, Summary};
 use scenarios::{MetricId, Profile};
 
-use super::size::load_budgets;
 use crate::cli::{GateArgs, SchemaKind};
 use crate::cmd::schema_path;
 use crate::files::{append_ndjson, read_json, read_ndjson, to_json_bytes, write_atomic};
-use crate::{provenance, table, Outcome};
+use crate::{policies, provenance, table, Outcome};
 
 /// Everything a gate run needs, already read.
 pub struct GateInputs {
@@ -40,7 +39,7 @@ fn read_summary(path: &Path) -> Result<Vec<Record>> {
 
 pub fn run(artifacts: &Path, args: &GateArgs) -> Result<Outcome> {
     let inputs = GateInputs {
-        budgets: load_budgets(&args.budgets)?,
+        budgets: policies::budgets(&args.budgets)?,
         profile: args.profile,
         measurements: args.measurements.as_deref().map(read_summary).transpose()?,
         required: args.require_metric.clone(),

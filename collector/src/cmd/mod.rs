@@ -12,10 +12,9 @@ use anyhow::Result;
 use crate::cli::{Cli, Command};
 use crate::Outcome;
 
-pub use build::load_policy;
 pub use gate::{gate_and_record, outcome, GateInputs};
 pub use schema::schema_path;
-pub use size::{gzip9, load_budgets, size_records};
+pub use size::{gzip9, size_records};
 
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {

@@ -7,17 +7,16 @@ use anyhow::{bail, Context, Result};
 use flate2::{write::GzEncoder, Compression};
 
 use scenarios::gate::stamp;
-use scenarios::policy::budgets::BudgetPolicy;
 use scenarios::summary::{Detail, Record, Status, Summary, SUMMARY_SCHEMA_VERSION};
 use scenarios::{Environment, MetricId, Profile};
 
 use crate::cli::{SchemaKind, SizeArgs};
 use crate::cmd::schema_path;
 use crate::files::{read_json, to_json_bytes, write_atomic};
-use crate::{provenance, table, Outcome};
+use crate::{policies, provenance, table, Outcome};
 
 pub fn run(artifacts: &Path, args: &SizeArgs) -> Result<Outcome> {
-    let budgets = load_budgets(&args.budgets)?;
+    let budgets = policies::budgets(&args.budgets)?;
     let commit = provenance::commit(args.commit.as_deref());
     let mut records = size_records(
         &args.file,
@@ -52,22 +51,6 @@ pub fn run(artifacts: &Path, args: &SizeArgs) -> Result<Outcome> {
     } else {
         Outcome::Pass
     })
-}
-
-/// Reads the budget policy and refuses an invalid one.
-pub fn load_budgets(path: &Path) -> Result<BudgetPolicy> {
-    let budgets: BudgetPolicy = read_json(path, schema_path(SchemaKind::Budgets))?;
-    let v = budgets.validate();
-    if !v.is_empty() {
-        let list: Vec<String> = v.iter().map(|v| format!("  {v}")).collect();
-        bail!(
-            "{}: {} rule(s) broken:\n{}",
-            path.display(),
-            v.len(),
-            list.join("\n")
-        );
-    }
-    Ok(budgets)
 }
 
 /// gzip level 9 of `bytes`.

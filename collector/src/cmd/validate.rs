@@ -53,13 +53,7 @@ pub fn run(artifacts: &Path, args: &ValidateArgs) -> Result<Outcome> {
         println!("{}: valid {kind:?} policy", file.display());
         return Ok(Outcome::Pass);
     }
-    let list: Vec<String> = violations.iter().map(|v| format!("  {v}")).collect();
-    anyhow::bail!(
-        "{}: {} rule(s) broken:\n{}",
-        file.display(),
-        violations.len(),
-        list.join("\n")
-    )
+    Err(crate::policies::broken(file, &violations))
 }
 
 #[derive(Serialize)]

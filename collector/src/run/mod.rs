@@ -13,47 +13,30 @@ use anyhow::{bail, Context, Result};
 
 use scenarios::fold::{records, skipped, RunInfo};
 use scenarios::gate::stamp;
-use scenarios::policy::corpus::Corpus;
 use scenarios::protocol::{metrics_in, unmeasurable};
 use scenarios::summary::{Record, Summary, SUMMARY_SCHEMA_VERSION};
 use scenarios::MetricId;
 
 use crate::cli::{RunArgs, SchemaKind};
-use crate::cmd::{
-    gate_and_record, load_budgets, load_policy, outcome, schema_path, size_records, GateInputs,
-};
+use crate::cmd::{gate_and_record, outcome, schema_path, size_records, GateInputs};
 use crate::files::{read_json, to_json_bytes, write_atomic};
 use crate::profiles::{build, Toolchain};
 use crate::serve::{start, Roots};
-use crate::{provenance, table, Outcome};
+use crate::{policies, provenance, table, Outcome};
 
 use plan::Plan;
 use progress::Progress;
 
-fn load_corpus(path: &Path) -> Result<Corpus> {
-    let c: Corpus = read_json(path, schema_path(SchemaKind::Corpus))?;
-    let v = c.validate();
-    if let Some(first) = v.first() {
-        bail!(
-            "{}: {} rule(s) broken, first: {first}; run `collector validate corpus {}`",
-            path.display(),
-            v.len(),
-            path.display()
-        );
-    }
-    Ok(c)
-}
-
 pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
-    let budgets = load_budgets(&args.budgets)?;
-    let corpus = load_corpus(&args.corpus)?;
+    let budgets = policies::budgets(&args.budgets)?;
+    let corpus = policies::corpus(&args.corpus)?;
     let plan = Plan::new(args, &corpus)?;
     let commit = provenance::commit(args.commit.as_deref());
     let command = provenance::command_line();
     let dist = match &args.prebuilt {
         Some(dir) => dir.clone(),
         None => {
-            let policy = load_policy(&args.policy)?;
+            let policy = policies::optimization(&args.policy)?;
             build(
                 &policy,
                 &plan.profiles,
