@@ -27,7 +27,7 @@ step "validators' self-test"
 cargo run -q -p collector -- validate --self-test >/dev/null
 for features in "" "trace,diagnostics"; do
   step "harness-wasm in headless Chromium (features: ${features:-default})"
-  env -u GECKODRIVER CHROMEDRIVER="$CHROMEDRIVER" cargo test -p harness-wasm --target wasm32-unknown-unknown ${features:+--features $features}
+  env -u GECKODRIVER CHROMEDRIVER="$CHROMEDRIVER" cargo test -p harness-wasm --target wasm32-unknown-unknown --test browser ${features:+--features $features}
   step "harness-wasm in headless Firefox (features: ${features:-default})"
-  GECKODRIVER="$GECKO" cargo test -p harness-wasm --target wasm32-unknown-unknown ${features:+--features $features}
+  GECKODRIVER="$GECKO" cargo test -p harness-wasm --target wasm32-unknown-unknown --test browser ${features:+--features $features}
 done
