@@ -24,7 +24,8 @@ pub struct GateInputs {
     pub current: Option<Vec<Record>>,
 }
 
-fn read_summary(path: &Path) -> Result<Vec<Record>> {
+/// Reads a summary's records, refusing another schema version.
+pub fn read_summary(path: &Path) -> Result<Vec<Record>> {
     let s: Summary = read_json(path, schema_path(SchemaKind::Summary))?;
     if s.schema_version != scenarios::summary::SUMMARY_SCHEMA_VERSION {
         bail!(
@@ -55,26 +56,33 @@ pub fn run(artifacts: &Path, args: &GateArgs) -> Result<Outcome> {
         .clone()
         .unwrap_or_else(|| artifacts.join("wasm_perf_regression_report.json"));
     let commit = provenance::commit(args.commit.as_deref());
-    let report = gate_and_record(&inputs, &history, &report_path, &commit)?;
+    let past = read_history(&history)?;
+    let report = gate_and_record(&inputs, &past, &history, &report_path, &commit)?;
     print!("{}", table::verdict(&report));
     println!("wrote {} and {}", report_path.display(), history.display());
     outcome(&report)
 }
 
-/// Judges the inputs against the history, writes the report, and appends events unless the inputs were unusable.
+/// Reads the gate's event log (a missing file is an empty history).
+pub fn read_history(path: &Path) -> Result<Vec<GateEvent>> {
+    read_ndjson(path, schema_path(SchemaKind::Event))
+}
+
+/// Judges the inputs against `past` (read from `history`), writes the report, and appends events
+/// to `history` unless the inputs were unusable.
 pub fn gate_and_record(
     inputs: &GateInputs,
+    past: &[GateEvent],
     history: &Path,
     report_path: &Path,
     commit: &str,
 ) -> Result<GateReport> {
-    let past: Vec<GateEvent> = read_ndjson(history, schema_path(SchemaKind::Event))?;
     let report = evaluate(&GateRequest {
         budgets: &inputs.budgets,
         profile: inputs.profile,
         measurements: inputs.measurements.as_deref(),
         required: &inputs.required,
-        history: &past,
+        history: past,
         baseline: inputs.baseline.as_deref(),
         current: inputs.current.as_deref(),
     });

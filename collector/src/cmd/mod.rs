@@ -12,7 +12,7 @@ use anyhow::Result;
 use crate::cli::{Cli, Command};
 use crate::Outcome;
 
-pub use gate::{gate_and_record, outcome, GateInputs};
+pub use gate::{gate_and_record, outcome, read_history, read_summary, GateInputs};
 pub use schema::schema_path;
 pub use size::{gzip9, size_records};
 

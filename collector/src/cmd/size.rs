@@ -10,9 +10,8 @@ use scenarios::gate::stamp;
 use scenarios::summary::{Detail, Record, Status, Summary, SUMMARY_SCHEMA_VERSION};
 use scenarios::{Environment, MetricId, Profile};
 
-use crate::cli::{SchemaKind, SizeArgs};
-use crate::cmd::schema_path;
-use crate::files::{read_json, to_json_bytes, write_atomic};
+use crate::cli::SizeArgs;
+use crate::files::{to_json_bytes, write_atomic};
 use crate::{policies, provenance, table, Outcome};
 
 pub fn run(artifacts: &Path, args: &SizeArgs) -> Result<Outcome> {
@@ -31,13 +30,13 @@ pub fn run(artifacts: &Path, args: &SizeArgs) -> Result<Outcome> {
         .out
         .clone()
         .unwrap_or_else(|| artifacts.join("wasm_budget_summary.json"));
-    let mut summary = if args.merge && out.exists() {
-        read_json::<Summary>(&out, schema_path(SchemaKind::Summary))?
-    } else {
-        Summary {
-            schema_version: SUMMARY_SCHEMA_VERSION,
-            records: Vec::new(),
-        }
+    let mut summary = Summary {
+        schema_version: SUMMARY_SCHEMA_VERSION,
+        records: if args.merge && out.exists() {
+            crate::cmd::read_summary(&out)?
+        } else {
+            Vec::new()
+        },
     };
     summary
         .records
@@ -88,7 +87,7 @@ pub fn size_records(
         extra.insert("gzip_bytes".to_owned(), serde_json::json!(gz.len()));
         extra.insert(
             "gzip".to_owned(),
-            serde_json::json!("flate2 (miniz_oxide) level 9, gzip container"),
+            serde_json::json!("flate2 (zlib-rs) level 9, gzip container"),
         );
         Record {
             commit: commit.to_owned(),

@@ -17,9 +17,9 @@ use scenarios::protocol::{metrics_in, unmeasurable};
 use scenarios::summary::{Record, Summary, SUMMARY_SCHEMA_VERSION};
 use scenarios::MetricId;
 
-use crate::cli::{RunArgs, SchemaKind};
-use crate::cmd::{gate_and_record, outcome, schema_path, size_records, GateInputs};
-use crate::files::{read_json, to_json_bytes, write_atomic};
+use crate::cli::RunArgs;
+use crate::cmd::{gate_and_record, outcome, read_history, read_summary, size_records, GateInputs};
+use crate::files::{to_json_bytes, write_atomic};
 use crate::profiles::{build, Toolchain};
 use crate::serve::{start, Roots};
 use crate::{policies, provenance, table, Outcome};
@@ -31,6 +31,13 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
     let budgets = policies::budgets(&args.budgets)?;
     let corpus = policies::corpus(&args.corpus)?;
     let plan = Plan::new(args, &corpus)?;
+    // Read every input before measuring, so bad input fails in seconds, not after the run.
+    let history = args
+        .history
+        .clone()
+        .unwrap_or_else(|| artifacts.join("wasm_perf_gate_events.ndjson"));
+    let past = read_history(&history)?;
+    let baseline = args.baseline.as_deref().map(read_summary).transpose()?;
     let commit = provenance::commit(args.commit.as_deref());
     let command = provenance::command_line();
     let dist = match &args.prebuilt {
@@ -113,19 +120,11 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
         profile: None,
         measurements: Some(all),
         required: required.into_iter().collect(),
-        baseline: args
-            .baseline
-            .as_deref()
-            .map(|p| read_json::<Summary>(p, schema_path(SchemaKind::Summary)).map(|s| s.records))
-            .transpose()?,
+        baseline,
         current: None,
     };
-    let history = args
-        .history
-        .clone()
-        .unwrap_or_else(|| artifacts.join("wasm_perf_gate_events.ndjson"));
     let report_path = artifacts.join("wasm_perf_regression_report.json");
-    let report = gate_and_record(&inputs, &history, &report_path, &commit)?;
+    let report = gate_and_record(&inputs, &past, &history, &report_path, &commit)?;
     print!("{}", table::verdict(&report));
     println!("wrote {} and {}", report_path.display(), history.display());
     outcome(&report)
