@@ -447,3 +447,21 @@ fn every_workload_in_every_framework_host() {
     }
     assert_nothing_left(&mark);
 }
+
+#[test]
+fn bad_baseline_or_history_fails_before_measuring() {
+    let _g = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let d = tempfile::tempdir().unwrap();
+    let history = d.path().join("events.ndjson");
+    std::fs::write(&history, "{\"not\": \"an event\"}\n").unwrap();
+    assert_clean_failure(
+        &["--baseline", "/nonexistent/baseline.json"],
+        &[],
+        &["/nonexistent/baseline.json"],
+    );
+    assert_clean_failure(
+        &["--history", history.to_str().unwrap()],
+        &[],
+        &["events.ndjson line 1"],
+    );
+}
