@@ -11,11 +11,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use scenarios::fold::{records, skipped, RunInfo};
+use scenarios::fold::{records, skipped, RunInfo, SessionInfo};
 use scenarios::gate::stamp;
 use scenarios::protocol::{metrics_in, unmeasurable};
 use scenarios::summary::{Record, Summary, SUMMARY_SCHEMA_VERSION};
-use scenarios::MetricId;
+use scenarios::{MetricId, Workload};
 
 use crate::cli::RunArgs;
 use crate::cmd::{gate_and_record, outcome, read_history, read_summary, size_records, GateInputs};
@@ -186,14 +186,7 @@ async fn measure_all(
                             w.workload
                         )
                     })?;
-                if plan.is_reduced() {
-                    for r in &mut recs {
-                        if let Some(d) = r.detail.as_mut() {
-                            d.extra
-                                .insert("reduced_protocol".into(), serde_json::json!(true));
-                        }
-                    }
-                }
+                annotate(&mut recs, plan, &got.session, w.workload);
                 for m in metrics_in(w.workload, *env) {
                     if let Some(reason) = unmeasurable(*profile, m) {
                         if !recs.iter().any(|r| r.metric_id == m) {
@@ -210,4 +203,23 @@ async fn measure_all(
     progress.finish();
     server.stop().await;
     Ok((out, progress.elapsed()))
+}
+
+/// Notes every record must carry about how it was measured beyond the wire result.
+fn annotate(recs: &mut [Record], plan: &Plan, session: &SessionInfo, workload: Workload) {
+    // Cold start runs in dedicated workers (a fresh module per sample); CDP's
+    // Emulation.setCPUThrottlingRate slows the page's main thread only.
+    let unthrottled = session.device == "emulated" && workload == Workload::ColdStart;
+    for d in recs.iter_mut().filter_map(|r| r.detail.as_mut()) {
+        if plan.is_reduced() {
+            d.extra
+                .insert("reduced_protocol".into(), serde_json::json!(true));
+        }
+        if unthrottled {
+            d.extra.insert(
+                "cpu_throttle_note".into(),
+                serde_json::json!("measured in dedicated workers, which Emulation.setCPUThrottlingRate does not slow: this cold init is not CPU-throttled"),
+            );
+        }
+    }
 }
