@@ -101,6 +101,19 @@ fn collector(artifacts: &Path, mark: &str) -> Command {
     c
 }
 
+/// Runs a measuring command that must complete (pass or budget failure) and returns the summary's records.
+fn measured_records(mut cmd: Command, artifacts: &Path, what: &str) -> Vec<Value> {
+    let out = cmd.timeout(Duration::from_secs(1200)).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{what}: exit {:?}: {stderr}",
+        out.status.code()
+    );
+    let s = read(&artifacts.join("wasm_budget_summary.json"));
+    s["records"].as_array().unwrap().clone()
+}
+
 fn read(p: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(p).expect("file")).expect("json")
 }
@@ -110,32 +123,22 @@ fn reduced_matrix_in_chromium_firefox_and_emulated_mobile() {
     let _g = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let d = tempfile::tempdir().unwrap();
     let mark = marker();
-    let out = collector(d.path(), &mark)
-        .args([
-            "--profile",
-            "core-trace",
-            "--env",
-            "desktop-chromium",
-            "--env",
-            "desktop-firefox",
-            "--env",
-            "mobile-android",
-            "--seeds",
-            "11,29",
-            "--iterations",
-            "200",
-        ])
-        .timeout(Duration::from_secs(1200))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "exit {:?}: {stderr}",
-        out.status.code()
-    );
-    let s = read(&d.path().join("wasm_budget_summary.json"));
-    let recs = s["records"].as_array().unwrap();
+    let mut cmd = collector(d.path(), &mark);
+    cmd.args([
+        "--profile",
+        "core-trace",
+        "--env",
+        "desktop-chromium",
+        "--env",
+        "desktop-firefox",
+        "--env",
+        "mobile-android",
+        "--seeds",
+        "11,29",
+        "--iterations",
+        "200",
+    ]);
+    let recs = measured_records(cmd, d.path(), "reduced matrix");
     let want_fields = [
         "commit",
         "profile",
@@ -386,8 +389,8 @@ fn every_workload_in_every_framework_host() {
         ],
     ];
     for (i, flags) in runs.iter().enumerate() {
-        let out = collector(d.path(), &mark)
-            .args(*flags)
+        let mut cmd = collector(d.path(), &mark);
+        cmd.args(*flags)
             .args([
                 "--profile",
                 "core-trace",
@@ -397,18 +400,8 @@ fn every_workload_in_every_framework_host() {
                 "100",
                 "--history",
             ])
-            .arg(d.path().join(format!("events-{i}.ndjson")))
-            .timeout(Duration::from_secs(1200))
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            matches!(out.status.code(), Some(0 | 1)),
-            "{flags:?}: exit {:?}: {stderr}",
-            out.status.code()
-        );
-        let s = read(&d.path().join("wasm_budget_summary.json"));
-        let recs = s["records"].as_array().unwrap();
+            .arg(d.path().join(format!("events-{i}.ndjson")));
+        let recs = measured_records(cmd, d.path(), &format!("{flags:?}"));
         let frameworks: &[&str] = if i == 0 {
             &["vanilla-js", "typescript-sdk", "react", "nextjs"]
         } else {
