@@ -132,6 +132,11 @@ fn cargo_command(tc: &Toolchain, policy: &OptimizationPolicy, v: &Variant) -> Co
     cmd
 }
 
+/// The module a profile's build ships: `<dist>/<profile>/harness_bg.wasm` (wasm-bindgen `--out-name harness`).
+pub fn module_path(dist: &Path, profile: Profile) -> PathBuf {
+    dist.join(profile.as_str()).join("harness_bg.wasm")
+}
+
 /// Builds each requested profile into `dist/<profile>/` and returns what was built.
 pub fn build(
     policy: &OptimizationPolicy,
@@ -174,7 +179,7 @@ pub fn build(
             &mut log,
             "install wasm-bindgen-cli matching Cargo.lock (ci/setup.sh does)",
         )?;
-        let wasm = dir.join("harness_bg.wasm");
+        let wasm = module_path(dist, *profile);
         if v.wasm_opt.level != WasmOptLevel::None {
             let tmp = dir.join("harness_bg.opt.wasm");
             let mut opt = Command::new(&tc.wasm_opt);

@@ -20,7 +20,7 @@ use scenarios::{MetricId, Workload};
 use crate::cli::RunArgs;
 use crate::cmd::{gate_and_record, outcome, read_history, read_summary, size_records, GateInputs};
 use crate::files::{to_json_bytes, write_atomic};
-use crate::profiles::{build, Toolchain};
+use crate::profiles::{build, module_path, Toolchain};
 use crate::serve::{start, Roots};
 use crate::{policies, provenance, table, Outcome};
 
@@ -54,7 +54,7 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
         }
     };
     for p in &plan.profiles {
-        let wasm = dist.join(p.as_str()).join("harness_bg.wasm");
+        let wasm = module_path(&dist, *p);
         if !wasm.is_file() {
             bail!("{} is missing: build it with `collector build --profile {p}` or point --prebuilt at a directory holding {p}/", wasm.display());
         }
@@ -80,7 +80,7 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
     })?;
     let (mut all, elapsed) = measured;
     for p in &plan.profiles {
-        let wasm = dist.join(p.as_str()).join("harness_bg.wasm");
+        let wasm = module_path(&dist, *p);
         all.extend(size_records(&wasm, *p, &commit, &command)?);
     }
     for r in &mut all {
@@ -168,11 +168,7 @@ async fn measure_all(
                 continue;
             }
             let got = browser::measure(&ctx, *env, *profile, *framework, &mut progress).await?;
-            let wasm = dist
-                .join(profile.as_str())
-                .join("harness_bg.wasm")
-                .display()
-                .to_string();
+            let wasm = module_path(dist, *profile).display().to_string();
             for w in &got.workloads {
                 let mut paths = vec![wasm.clone()];
                 paths.extend(w.paths.iter().cloned());
