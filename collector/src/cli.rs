@@ -197,7 +197,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub warmup: Option<u32>,
     /// Use these prebuilt profiles (<DIR>/<profile>/harness_bg.wasm) instead of building.
-    #[arg(long = "prebuilt", visible_alias = "artifacts", value_name = "DIR")]
+    #[arg(long = "prebuilt", value_name = "DIR")]
     pub prebuilt: Option<PathBuf>,
     /// Where `collector build` puts the profiles when building.
     #[arg(long, default_value = "dist")]

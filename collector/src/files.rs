@@ -1,6 +1,6 @@
 //! The one place the collector reads and writes files: located JSON errors, atomic writes, the NDJSON history.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -12,6 +12,29 @@ pub fn read_json<T: DeserializeOwned>(path: &Path, schema: &str) -> Result<T> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read {}: check the path", path.display()))?;
     parse_json(&text, path, schema)
+}
+
+/// Reads a whole regular file, refusing one larger than `max` bytes (a device such as `/dev/zero` never ends).
+pub fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>> {
+    let file = std::fs::File::open(path)
+        .with_context(|| format!("cannot read {}: check the path", path.display()))?;
+    if !file.metadata().map(|m| m.is_file()).unwrap_or(false) {
+        bail!(
+            "{} is not a regular file (a directory, device or pipe): pass the path of a file",
+            path.display()
+        );
+    }
+    let mut bytes = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if bytes.len() as u64 > max {
+        bail!(
+            "{} is larger than the {max} bytes this command reads: pass the right file",
+            path.display()
+        );
+    }
+    Ok(bytes)
 }
 
 /// Parses JSON text that came from `path` (for error messages).
@@ -67,6 +90,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.persist(path)
         .with_context(|| format!("cannot replace {}", path.display()))?;
     Ok(())
+}
+
+/// Renames `from` over `to` (same directory: atomic).
+pub fn rename(from: &Path, to: &Path) -> Result<()> {
+    std::fs::rename(from, to).with_context(|| format!("cannot replace {}", to.display()))
 }
 
 /// Pretty JSON with a trailing newline.

@@ -3,23 +3,23 @@
 mod cli;
 mod cmd;
 mod files;
+mod gating;
+mod outcome;
 mod policies;
 mod profiles;
 mod provenance;
-mod run;
+mod schemas;
 mod serve;
+mod signals;
+mod sizes;
+mod summaries;
 mod table;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-/// What a command concluded, as an exit code: 0 pass or warn, 1 budget failure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Pass,
-    BudgetFailure,
-}
+use outcome::Outcome;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();

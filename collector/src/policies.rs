@@ -11,8 +11,8 @@ use scenarios::policy::optimization::OptimizationPolicy;
 use scenarios::policy::Violation;
 
 use crate::cli::SchemaKind;
-use crate::cmd::schema_path;
 use crate::files::read_json;
+use crate::schemas::schema_path;
 
 /// The error for a policy that breaks rules: every violation on its own line, with its path and fix.
 pub fn broken(path: &Path, violations: &[Violation]) -> anyhow::Error {

@@ -189,18 +189,16 @@ pub fn build(
                 .arg("-o")
                 .arg(&tmp);
             run(opt, &mut log, "install npm's binaryen (ci/setup.sh does; Debian's binaryen 108 breaks the output)")?;
-            std::fs::rename(&tmp, &wasm)
-                .with_context(|| format!("cannot replace {}", wasm.display()))?;
+            crate::files::rename(&tmp, &wasm)?;
         }
-        let bytes =
-            std::fs::read(&wasm).with_context(|| format!("cannot read {}", wasm.display()))?;
+        let bytes = crate::sizes::read_module(&wasm, *profile)?;
         let built = Built {
             profile: *profile,
             variant: v.id.clone(),
             policy_profile: v.policy_profile.clone(),
             features: v.features.clone(),
             raw_bytes: bytes.len() as u64,
-            gzip_bytes: crate::cmd::gzip9(&bytes)?.len() as u64,
+            gzip_bytes: crate::sizes::gzip9(&bytes)?.len() as u64,
             wasm,
             debug_symbols: linked,
             commands: log,

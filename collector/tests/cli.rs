@@ -305,6 +305,12 @@ fn missing_required_metric_is_a_policy_error_and_keeps_history() {
         .path()
         .join("artifacts/wasm_perf_gate_events.ndjson")
         .exists());
+    assert!(
+        !d.path()
+            .join("artifacts/wasm_perf_regression_report.json")
+            .exists(),
+        "an unjudged gate writes no report"
+    );
     let bad = d.path().join("bad.json");
     std::fs::write(&bad, "[]").unwrap();
     gate(d.path(), &bad)

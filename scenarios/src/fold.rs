@@ -1,12 +1,15 @@
-//! Wire results → summary records: per-seed p95s of per-op samples, their median, converted to the metric's unit.
+//! Wire results → records' values: per-seed p95s of per-op samples, their median, converted to the metric's unit.
 
 use std::collections::BTreeMap;
 
-use crate::ids::{Environment, Framework, MetricId, Probe, Profile, Unit, Workload};
+use crate::ids::{Environment, MetricId, Probe, Unit};
 use crate::protocol::{median, metric_for};
 use crate::stats::{fold, overhead_pct, seed_p95, StatsError};
 use crate::summary::{Detail, Record, SeedValue, Status};
-use crate::wire::{SampleUnit, WireResult};
+use crate::wire::{ProbeResult, SampleUnit, WireResult};
+
+/// The statistic every folded record's value is, in words.
+pub const STATISTIC: &str = "median of per-seed p95 (HDR histogram, 3 significant figures)";
 
 /// How the browser session was set up; copied into every record's detail.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -20,10 +23,12 @@ pub struct SessionInfo {
 }
 
 /// What every record of one run shares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunInfo {
     pub commit: String,
     pub commands: Vec<String>,
+    /// Fewer seeds or iterations than the protocol: said in every record.
+    pub reduced_protocol: bool,
 }
 
 /// Why results could not be folded.
@@ -48,9 +53,20 @@ fn to_unit(v: f64, sample: SampleUnit, unit: Unit) -> f64 {
     }
 }
 
+/// One probe folded over every seed.
+#[derive(Debug, Clone, PartialEq)]
+struct Folded {
+    metric: MetricId,
+    value: f64,
+    per_seed: Vec<SeedValue>,
+    batch_size_per_seed: BTreeMap<String, u32>,
+    components_p95: BTreeMap<String, f64>,
+}
+
 /// Folds the wire results of one (profile, framework, workload) — one per seed — into one record per probe.
 ///
-/// `artifact_paths[i]` is where `results[i]` was saved. Thresholds and status are left for `gate::stamp`.
+/// `artifact_paths[i]` is where `results[i]` was saved. Thresholds and status are left for `gate::stamp`
+/// (`records::workload_records` does the whole job).
 pub fn records(
     environment: Environment,
     session: &SessionInfo,
@@ -69,149 +85,138 @@ pub fn records(
     if !same(|r| r.workload.to_string()) {
         return Err(FoldError::Mixed("workloads"));
     }
-    let mut out = Vec::new();
-    for pr in &first.probes {
-        let probe = pr.probe;
-        let metric = metric_for(probe, environment);
-        let unit = metric.unit();
-        let mut per_seed = Vec::new();
-        let mut batch_sizes = BTreeMap::new();
-        let mut components: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-        for r in results {
-            let p = r
-                .probes
-                .iter()
-                .find(|p| p.probe == probe)
-                .ok_or(FoldError::MissingProbe {
-                    probe,
-                    seed: r.seed,
-                })?;
-            let stats = |source| FoldError::Stats { probe, source };
-            let value = if metric == MetricId::Perf04D {
-                let replay = seed_p95(r.seed, &p.per_op()).map_err(stats)?.p95;
-                let live = p.baseline_per_op().ok_or(FoldError::NoBaseline {
-                    probe,
-                    seed: r.seed,
-                })?;
-                let live = seed_p95(r.seed, &live).map_err(stats)?.p95;
-                overhead_pct(replay, live).ok_or(FoldError::NoBaseline {
-                    probe,
-                    seed: r.seed,
-                })?
-            } else {
-                to_unit(
-                    seed_p95(r.seed, &p.per_op()).map_err(stats)?.p95,
-                    p.unit,
-                    unit,
-                )
-            };
-            per_seed.push(SeedValue {
-                seed: r.seed,
-                p95: value,
-            });
-            batch_sizes.insert(r.seed.to_string(), serde_json::json!(p.batch_size));
-            for (name, values) in &p.components {
-                let f = fold([(r.seed, values.as_slice())]).map_err(stats)?;
-                let name = match (p.unit, name.strip_suffix("_ns")) {
-                    (SampleUnit::Ns, Some(stem)) if unit.nanos().is_some() => {
-                        format!("{stem}_{unit}")
-                    }
-                    _ => name.clone(),
-                };
-                components
-                    .entry(name)
-                    .or_default()
-                    .push(to_unit(f.median_p95, p.unit, unit));
-            }
-        }
-        let seeds: Vec<f64> = per_seed.iter().map(|s| s.p95).collect();
-        let value = median(&seeds).ok_or(FoldError::Empty)?;
-        let mut extra = BTreeMap::new();
-        extra.insert("probe".into(), serde_json::json!(probe));
-        extra.insert("batch_size_per_seed".into(), serde_json::json!(batch_sizes));
-        extra.insert(
-            "loop_overhead_ns".into(),
-            serde_json::json!(pr.loop_overhead_ns),
-        );
-        extra.insert("warmup".into(), serde_json::json!(first.warmup));
-        extra.insert(
-            "harness_version".into(),
-            serde_json::json!(first.harness_version),
-        );
-        extra.insert("adapter".into(), serde_json::json!(first.adapter));
-        extra.insert(
-            "statistic".into(),
-            serde_json::json!("median of per-seed p95 (HDR histogram, 3 significant figures)"),
-        );
-        if !components.is_empty() {
-            let c: BTreeMap<String, f64> = components
-                .iter()
-                .filter_map(|(k, v)| median(v).map(|m| (k.clone(), m)))
-                .collect();
-            extra.insert("components_p95".into(), serde_json::json!(c));
-        }
-        out.push(Record {
-            commit: run.commit.clone(),
-            profile: first.profile,
-            environment,
-            metric_id: metric,
-            value: Some(value),
-            unit,
-            threshold_warn: None,
-            threshold_hard: None,
-            status: Status::Pass,
-            seed_set: results.iter().map(|r| r.seed).collect(),
-            commands: run.commands.clone(),
-            artifact_paths: artifact_paths.to_vec(),
-            detail: Some(Detail {
-                workload: Some(first.workload),
-                framework: Some(first.framework),
-                per_seed_p95: per_seed,
-                iterations: Some(first.iterations),
-                batch_size: Some(pr.batch_size),
-                timer_tick_ns: Some(first.clock.tick_ns),
-                cross_origin_isolated: Some(first.clock.cross_origin_isolated),
-                browser: Some(session.browser.clone()),
-                browser_version: Some(session.browser_version.clone()),
-                driver_version: Some(session.driver_version.clone()),
-                user_agent: Some(first.user_agent.clone()),
-                device: Some(session.device.clone()),
-                cpu_throttle_rate: session.cpu_throttle_rate,
-                skip_reason: None,
-                extra,
-            }),
-        });
-    }
-    Ok(out)
+    first
+        .probes
+        .iter()
+        .map(|pr| {
+            let folded = fold_probe(pr.probe, environment, results)?;
+            Ok(record(
+                environment,
+                session,
+                run,
+                first,
+                pr,
+                folded,
+                artifact_paths,
+            ))
+        })
+        .collect()
 }
 
-/// A `skip` record: the metric could not be measured here, and says why (never a pass).
-pub fn skipped(
+/// The probe's samples in every seed: per-seed p95 in the metric's unit, their median, the components.
+fn fold_probe(
+    probe: Probe,
     environment: Environment,
-    profile: Profile,
-    framework: Framework,
-    workload: Workload,
-    metric: MetricId,
+    results: &[WireResult],
+) -> Result<Folded, FoldError> {
+    let metric = metric_for(probe, environment);
+    let unit = metric.unit();
+    let mut per_seed = Vec::new();
+    let mut batch_size_per_seed = BTreeMap::new();
+    let mut components: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for r in results {
+        let p = r
+            .probes
+            .iter()
+            .find(|p| p.probe == probe)
+            .ok_or(FoldError::MissingProbe {
+                probe,
+                seed: r.seed,
+            })?;
+        per_seed.push(SeedValue {
+            seed: r.seed,
+            p95: seed_value(p, metric, r.seed)?,
+        });
+        batch_size_per_seed.insert(r.seed.to_string(), p.batch_size);
+        for (name, values) in &p.components {
+            let f = fold([(r.seed, values.as_slice())])
+                .map_err(|source| FoldError::Stats { probe, source })?;
+            components
+                .entry(component_name(name, p.unit, unit))
+                .or_default()
+                .push(to_unit(f.median_p95, p.unit, unit));
+        }
+    }
+    let seeds: Vec<f64> = per_seed.iter().map(|s| s.p95).collect();
+    Ok(Folded {
+        metric,
+        value: median(&seeds).ok_or(FoldError::Empty)?,
+        per_seed,
+        batch_size_per_seed,
+        components_p95: components
+            .iter()
+            .filter_map(|(k, v)| median(v).map(|m| (k.clone(), m)))
+            .collect(),
+    })
+}
+
+/// One seed's p95 in the metric's unit (04D: the replay overhead over the live baseline, in percent).
+fn seed_value(p: &ProbeResult, metric: MetricId, seed: u64) -> Result<f64, FoldError> {
+    let probe = p.probe;
+    let stats = |source| FoldError::Stats { probe, source };
+    let p95 = seed_p95(seed, &p.per_op()).map_err(stats)?.p95;
+    if metric != MetricId::Perf04D {
+        return Ok(to_unit(p95, p.unit, metric.unit()));
+    }
+    let no_baseline = FoldError::NoBaseline { probe, seed };
+    let live = p.baseline_per_op().ok_or(no_baseline.clone())?;
+    let live = seed_p95(seed, &live).map_err(stats)?.p95;
+    overhead_pct(p95, live).ok_or(no_baseline)
+}
+
+/// `compile_ns` → `compile_ms` when the record is in ms; other names are kept.
+fn component_name(name: &str, sample: SampleUnit, unit: Unit) -> String {
+    match (sample, name.strip_suffix("_ns")) {
+        (SampleUnit::Ns, Some(stem)) if unit.nanos().is_some() => format!("{stem}_{unit}"),
+        _ => name.to_owned(),
+    }
+}
+
+fn record(
+    environment: Environment,
+    session: &SessionInfo,
     run: &RunInfo,
-    reason: &str,
+    first: &WireResult,
+    pr: &ProbeResult,
+    f: Folded,
+    artifact_paths: &[String],
 ) -> Record {
     Record {
         commit: run.commit.clone(),
-        profile,
+        profile: first.profile,
         environment,
-        metric_id: metric,
-        value: None,
-        unit: metric.unit(),
+        metric_id: f.metric,
+        value: Some(f.value),
+        unit: f.metric.unit(),
         threshold_warn: None,
         threshold_hard: None,
-        status: Status::Skip,
-        seed_set: Vec::new(),
+        status: Status::Pass,
+        seed_set: f.per_seed.iter().map(|s| s.seed).collect(),
         commands: run.commands.clone(),
-        artifact_paths: Vec::new(),
+        artifact_paths: artifact_paths.to_vec(),
         detail: Some(Detail {
-            workload: Some(workload),
-            framework: Some(framework),
-            skip_reason: Some(reason.to_owned()),
+            workload: Some(first.workload),
+            framework: Some(first.framework),
+            per_seed_p95: f.per_seed,
+            iterations: Some(first.iterations),
+            batch_size: Some(pr.batch_size),
+            timer_tick_ns: Some(first.clock.tick_ns),
+            cross_origin_isolated: Some(first.clock.cross_origin_isolated),
+            browser: Some(session.browser.clone()),
+            browser_version: Some(session.browser_version.clone()),
+            driver_version: Some(session.driver_version.clone()),
+            user_agent: Some(first.user_agent.clone()),
+            device: Some(session.device.clone()),
+            cpu_throttle_rate: session.cpu_throttle_rate,
+            probe: Some(pr.probe),
+            warmup: Some(first.warmup),
+            harness_version: Some(first.harness_version.clone()),
+            adapter: Some(first.adapter.clone()),
+            statistic: Some(STATISTIC.to_owned()),
+            batch_size_per_seed: f.batch_size_per_seed,
+            loop_overhead_ns: Some(pr.loop_overhead_ns),
+            components_p95: f.components_p95,
+            reduced_protocol: run.reduced_protocol.then_some(true),
             ..Detail::default()
         }),
     }

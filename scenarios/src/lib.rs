@@ -9,6 +9,7 @@ pub mod gate;
 pub mod ids;
 pub mod policy;
 pub mod protocol;
+pub mod records;
 pub mod stats;
 pub mod summary;
 pub mod wire;

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{Environment, Framework, MetricId, Profile, Unit, Workload};
+use crate::ids::{Environment, Framework, MetricId, Probe, Profile, Unit, Workload};
 
 /// Bumped when a field changes meaning.
 pub const SUMMARY_SCHEMA_VERSION: u32 = 1;
@@ -67,7 +67,7 @@ pub struct SeedValue {
     pub p95: f64,
 }
 
-/// How a figure was measured. Every field is optional; unknown fields are kept in `extra`.
+/// How a figure was measured. Every field is optional; fields this version does not know are kept in `extra`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Detail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -100,6 +100,45 @@ pub struct Detail {
     /// Why a `skip` record has no value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_reason: Option<String>,
+    /// The harness probe that produced the samples.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probe: Option<Probe>,
+    /// Untimed operations run before the timed loop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warmup: Option<u32>,
+    /// Version of the harness that measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub harness_version: Option<String>,
+    /// Which runtime adapter was measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adapter: Option<String>,
+    /// The statistic `value` is, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistic: Option<String>,
+    /// Operations per timed sample, per seed (by seed, as text).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub batch_size_per_seed: BTreeMap<String, u32>,
+    /// Measured cost of an empty batch (first seed), nanoseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loop_overhead_ns: Option<f64>,
+    /// Median of per-seed p95 of each named part of a sample, in the record's unit.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub components_p95: BTreeMap<String, f64>,
+    /// True when the run used fewer seeds or iterations than the protocol.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reduced_protocol: Option<bool>,
+    /// A limit of how this figure was measured (e.g. a CPU throttle that did not apply to it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_throttle_note: Option<String>,
+    /// Size records: the module's raw bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_bytes: Option<u64>,
+    /// Size records: the module's gzip level 9 bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gzip_bytes: Option<u64>,
+    /// Size records: which gzip implementation compressed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gzip: Option<String>,
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }

@@ -47,6 +47,7 @@ fn run() -> RunInfo {
     RunInfo {
         commit: "c".into(),
         commands: vec!["collector run".into()],
+        reduced_protocol: false,
     }
 }
 

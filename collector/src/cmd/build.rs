@@ -4,8 +4,9 @@ use anyhow::Result;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
 
 use crate::cli::BuildArgs;
+use crate::outcome::Outcome;
+use crate::policies;
 use crate::profiles::{build, Toolchain};
-use crate::{policies, Outcome};
 
 pub fn run(args: &BuildArgs) -> Result<Outcome> {
     let policy = policies::optimization(&args.policy)?;

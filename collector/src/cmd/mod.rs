@@ -1,7 +1,8 @@
-//! One module per subcommand; `run` dispatches.
+//! The subcommands, one module each; this file only dispatches (shared services live beside `cmd/`).
 
 mod build;
 mod gate;
+mod run;
 mod schema;
 mod serve;
 mod size;
@@ -10,11 +11,7 @@ mod validate;
 use anyhow::Result;
 
 use crate::cli::{Cli, Command};
-use crate::Outcome;
-
-pub use gate::{gate_and_record, outcome, read_history, read_summary, GateInputs};
-pub use schema::schema_path;
-pub use size::{gzip9, size_records};
+use crate::outcome::Outcome;
 
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
@@ -24,6 +21,6 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Schema(a) => schema::run(&a),
         Command::Build(a) => build::run(&a),
         Command::Serve(a) => serve::run(&a),
-        Command::Run(a) => crate::run::run(&cli.artifacts_dir, &a),
+        Command::Run(a) => run::run(&cli.artifacts_dir, &a),
     }
 }

@@ -1,37 +1,10 @@
-//! `collector schema KIND`: the JSON Schema of each file, generated from the types that read it.
+//! `collector schema KIND`: prints the JSON Schema of one kind of file.
 
 use anyhow::Result;
-use schemars::{schema_for, Schema};
 
-use crate::cli::{SchemaArgs, SchemaKind};
-use crate::Outcome;
-
-/// Where the committed copy of each schema lives.
-pub fn schema_path(kind: SchemaKind) -> &'static str {
-    match kind {
-        SchemaKind::Budgets => "ci/schemas/wasm_perf_budgets.schema.json",
-        SchemaKind::Corpus => "ci/schemas/wasm_benchmark_corpus.schema.json",
-        SchemaKind::Optimization => "ci/schemas/wasm_optimization_policy.schema.json",
-        SchemaKind::Summary => "ci/schemas/wasm_budget_summary.schema.json",
-        SchemaKind::Wire => "ci/schemas/harness_wire.schema.json",
-        SchemaKind::Report => "ci/schemas/wasm_perf_regression_report.schema.json",
-        SchemaKind::Event => "ci/schemas/wasm_perf_gate_event.schema.json",
-    }
-}
-
-/// The schema of one kind of file.
-pub fn schema(kind: SchemaKind) -> Schema {
-    use scenarios::{gate, policy, summary, wire};
-    match kind {
-        SchemaKind::Budgets => schema_for!(policy::budgets::BudgetPolicy),
-        SchemaKind::Corpus => schema_for!(policy::corpus::Corpus),
-        SchemaKind::Optimization => schema_for!(policy::optimization::OptimizationPolicy),
-        SchemaKind::Summary => schema_for!(summary::Summary),
-        SchemaKind::Wire => schema_for!(wire::WireResult),
-        SchemaKind::Report => schema_for!(gate::GateReport),
-        SchemaKind::Event => schema_for!(gate::GateEvent),
-    }
-}
+use crate::cli::SchemaArgs;
+use crate::outcome::Outcome;
+use crate::schemas::schema;
 
 pub fn run(args: &SchemaArgs) -> Result<Outcome> {
     println!("{}", serde_json::to_string_pretty(&schema(args.kind))?);

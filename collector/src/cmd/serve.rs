@@ -6,12 +6,14 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::cli::ServeArgs;
+use crate::outcome::Outcome;
 use crate::serve::{start, Roots};
-use crate::Outcome;
+use crate::signals::StopSignals;
 
 pub fn run(args: &ServeArgs) -> Result<Outcome> {
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async {
+        let mut stop = StopSignals::listen()?;
         let roots = Roots::in_repo(Path::new("."), &args.dist);
         if !roots.dist.join("core-min").is_dir() {
             eprintln!(
@@ -25,7 +27,8 @@ pub fn run(args: &ServeArgs) -> Result<Outcome> {
             server.origin()
         );
         println!("cross-origin isolated (COOP same-origin, COEP require-corp); Ctrl-C stops");
-        tokio::signal::ctrl_c().await?;
+        let why = stop.wait().await;
+        eprintln!("{why}: stopping the server");
         server.stop().await;
         Ok(Outcome::Pass)
     })

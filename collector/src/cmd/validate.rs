@@ -12,9 +12,9 @@ use scenarios::policy::optimization::{OptimizationPolicy, Variant};
 use scenarios::policy::Violation;
 
 use crate::cli::{PolicyKind, SchemaKind, ValidateArgs};
-use crate::cmd::schema_path;
 use crate::files::{parse_json, read_json, to_json_bytes, write_atomic};
-use crate::Outcome;
+use crate::outcome::Outcome;
+use crate::schemas::schema_path;
 
 pub fn run(artifacts: &Path, args: &ValidateArgs) -> Result<Outcome> {
     if args.self_test {

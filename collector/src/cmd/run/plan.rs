@@ -37,12 +37,12 @@ impl Plan {
                 if args.env.is_empty() {
                     vec![Environment::DesktopChromium]
                 } else {
-                    args.env.clone()
+                    distinct(&args.env)
                 },
                 if args.profile.is_empty() {
                     vec![Profile::CoreMin]
                 } else {
-                    args.profile.clone()
+                    distinct(&args.profile)
                 },
             )
         };
@@ -51,7 +51,7 @@ impl Plan {
         } else if args.framework.is_empty() {
             vec![Framework::VanillaJs]
         } else {
-            args.framework.clone()
+            distinct(&args.framework)
         };
         let workloads: Vec<PlannedWorkload> = corpus
             .scenarios
@@ -74,7 +74,7 @@ impl Plan {
         let seeds = if args.seeds.is_empty() {
             SEED_SET.to_vec()
         } else {
-            args.seeds.clone()
+            distinct(&args.seeds)
         };
         if args.iterations == 0 {
             bail!("--iterations must be at least 1 (the protocol uses {MIN_ITERATIONS})");
@@ -119,5 +119,27 @@ impl Plan {
     /// True when the run is smaller than the protocol (fewer seeds or iterations): recorded in every record.
     pub fn is_reduced(&self) -> bool {
         self.seeds != SEED_SET || self.iterations < MIN_ITERATIONS
+    }
+}
+
+/// `values` without repeats, in first-seen order: `--profile core-min --profile core-min` measures once.
+fn distinct<T: PartialEq + Clone>(values: &[T]) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(values.len());
+    for v in values {
+        if !out.contains(v) {
+            out.push(v.clone());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::distinct;
+
+    #[test]
+    fn repeated_values_collapse_in_order() {
+        assert_eq!(distinct(&[3, 1, 3, 2, 1]), vec![3, 1, 2]);
+        assert!(distinct::<u8>(&[]).is_empty());
     }
 }

@@ -13,12 +13,12 @@ use scenarios::{Environment, Framework, Profile, Workload};
 
 use super::plan::Plan;
 use super::progress::Progress;
-use crate::cli::{RunArgs, SchemaKind};
-use crate::cmd::schema_path;
+use crate::cli::SchemaKind;
 use crate::files::{parse_json, write_atomic};
+use crate::schemas::schema_path;
 
-const READY_JS: &str = include_str!("../../../www/webdriver/ready.js");
-const RUN_SCENARIO_JS: &str = include_str!("../../../www/webdriver/run-scenario.js");
+const READY_JS: &str = include_str!("../../../../www/webdriver/ready.js");
+const RUN_SCENARIO_JS: &str = include_str!("../../../../www/webdriver/run-scenario.js");
 
 /// The wire results of one workload, one per seed, with where each was saved.
 pub struct WorkloadResults {
@@ -34,8 +34,22 @@ pub struct SessionResults {
     pub driver_log: Option<PathBuf>,
 }
 
+/// How every browser session of a run is opened, resolved from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct SessionSettings {
+    pub android_real: bool,
+    pub android_serial: Option<String>,
+    pub cpu_throttle: f64,
+    pub startup_timeout: Duration,
+    pub scenario_timeout: Duration,
+    pub chromium_binary: Option<PathBuf>,
+    pub firefox_binary: Option<PathBuf>,
+    /// A remote WebDriver endpoint (a Selenium Grid) instead of a local driver.
+    pub webdriver_url: Option<String>,
+}
+
 /// The WebDriver target of an environment.
-pub fn target(env: Environment, args: &RunArgs) -> Result<BrowserTarget> {
+pub fn target(env: Environment, args: &SessionSettings) -> Result<BrowserTarget> {
     Ok(match env {
         Environment::DesktopChromium => BrowserTarget::Chromium,
         Environment::DesktopFirefox => BrowserTarget::Firefox,
@@ -82,7 +96,7 @@ fn page_result(v: Value) -> Result<Value> {
 /// What every session of a run shares.
 pub struct Ctx<'a> {
     pub plan: &'a Plan,
-    pub args: &'a RunArgs,
+    pub settings: &'a SessionSettings,
     /// `http://127.0.0.1:PORT` of the harness server.
     pub origin: &'a str,
     /// Where wire results and driver logs of this run go.
@@ -97,10 +111,10 @@ pub async fn measure(
     framework: Framework,
     progress: &mut Progress,
 ) -> Result<SessionResults> {
-    let (args, raw_dir) = (ctx.args, ctx.raw_dir);
+    let (args, raw_dir) = (ctx.settings, ctx.raw_dir);
     let mut config = SessionConfig::new(target(env, args)?)
-        .startup_timeout(Duration::from_secs(args.startup_timeout))
-        .script_timeout(Duration::from_secs(args.scenario_timeout))
+        .startup_timeout(args.startup_timeout)
+        .script_timeout(args.scenario_timeout)
         .command_timeout(Duration::from_secs(60));
     let binary = match env {
         Environment::DesktopFirefox => args.firefox_binary.clone(),
@@ -159,7 +173,44 @@ async fn run_in(
     framework: Framework,
     progress: &mut Progress,
 ) -> Result<(SessionInfo, Vec<WorkloadResults>)> {
-    let (plan, origin, raw_dir) = (ctx.plan, ctx.origin, ctx.raw_dir);
+    let session_info = open_page(session, ctx.origin, env, profile, framework).await?;
+    let mut out = Vec::new();
+    for w in ctx.plan.host_workloads(env, framework) {
+        let mut wr = WorkloadResults {
+            workload: w.workload,
+            results: Vec::new(),
+            paths: Vec::new(),
+        };
+        for &seed in &ctx.plan.seeds {
+            let job = Job {
+                env,
+                profile,
+                framework,
+                workload: w.workload,
+                warmup: w.warmup,
+                seed,
+                iterations: ctx.plan.iterations,
+            };
+            let label = job.label();
+            progress.start(&label);
+            let (wire, path) = run_seed(session, &job, ctx.raw_dir).await?;
+            wr.results.push(wire);
+            wr.paths.push(path.display().to_string());
+            progress.finish_step(&label);
+        }
+        out.push(wr);
+    }
+    Ok((session_info, out))
+}
+
+/// Opens the host page, waits until the harness is ready, and reads who the browser is.
+async fn open_page(
+    session: &Session,
+    origin: &str,
+    env: Environment,
+    profile: Profile,
+    framework: Framework,
+) -> Result<SessionInfo> {
     let page = format!("{origin}{}?profile={profile}", host_path(framework));
     session
         .goto(&page)
@@ -180,16 +231,6 @@ async fn run_in(
         (Environment::MobileAndroid, false) => "real",
         _ => "desktop",
     };
-    let session_info = SessionInfo {
-        browser: info.browser_name.clone(),
-        browser_version: info.browser_version.clone(),
-        driver_version: info
-            .driver_version
-            .clone()
-            .unwrap_or_else(|| "unknown".into()),
-        device: device.to_owned(),
-        cpu_throttle_rate: info.cpu_throttle_rate,
-    };
     let isolated = ready
         .get("cross_origin_isolated")
         .and_then(Value::as_bool)
@@ -197,59 +238,94 @@ async fn run_in(
     if !isolated {
         eprintln!("warning: {env} {profile}: the page is not cross-origin isolated; the timer tick is coarse");
     }
-    let mut out = Vec::new();
-    for w in plan.host_workloads(env, framework) {
-        let mut wr = WorkloadResults {
-            workload: w.workload,
-            results: Vec::new(),
-            paths: Vec::new(),
-        };
-        for &seed in &plan.seeds {
-            let label = format!("{env} {profile} {}/{} seed {seed}", framework, w.workload);
-            progress.start(&label);
-            let config = json!({
-                "workload": w.workload, "seed": seed, "iterations": plan.iterations,
-                "warmup": w.warmup, "framework": framework,
-            });
-            let value = session
-                .execute_async(RUN_SCENARIO_JS, vec![config])
-                .await
-                .map_err(|e| {
-                    let lost = e.is_session_lost();
-                    anyhow::Error::from(e).context(if lost {
-                        "the browser crashed or was closed (session lost)"
-                    } else {
-                        "the WebDriver call failed or timed out (raise --scenario-timeout if the page is merely slow)"
-                    })
-                })
-                .and_then(page_result)
-                .with_context(|| format!("{label}: the scenario did not complete"))?;
-            let text = value.as_str().with_context(|| {
-                format!("{label}: the page returned {value}, not a wire JSON string")
-            })?;
-            let name = format!(
-                "{env}/{profile}/{}-{}-seed{seed}.json",
-                framework, w.workload
-            );
-            let path = raw_dir.join(&name);
-            let wire: WireResult = parse_json(text, &path, schema_path(SchemaKind::Wire))
-                .with_context(|| format!("{label}: malformed wire result (rebuild the harness and the collector from one commit)"))?;
-            wire.check()
-                .map_err(|e| anyhow!("{label}: malformed wire result: {e}"))?;
-            if wire.seed != seed || wire.workload != w.workload || wire.profile != profile {
-                bail!(
-                    "{label}: the page answered for {} {} seed {} instead",
-                    wire.profile,
-                    wire.workload,
-                    wire.seed
-                );
-            }
-            write_atomic(&path, text.as_bytes())?;
-            wr.results.push(wire);
-            wr.paths.push(path.display().to_string());
-            progress.finish_step(&label);
-        }
-        out.push(wr);
+    Ok(SessionInfo {
+        browser: info.browser_name,
+        browser_version: info.browser_version,
+        driver_version: info.driver_version.unwrap_or_else(|| "unknown".into()),
+        device: device.to_owned(),
+        cpu_throttle_rate: info.cpu_throttle_rate,
+    })
+}
+
+/// One (workload, seed) asked of the page.
+struct Job {
+    env: Environment,
+    profile: Profile,
+    framework: Framework,
+    workload: Workload,
+    warmup: u32,
+    seed: u64,
+    iterations: u32,
+}
+
+impl Job {
+    fn label(&self) -> String {
+        let (e, p, f, w, s) = (
+            self.env,
+            self.profile,
+            self.framework,
+            self.workload,
+            self.seed,
+        );
+        format!("{e} {p} {f}/{w} seed {s}")
     }
-    Ok((session_info, out))
+
+    /// Where its wire JSON is kept, under the run's raw directory.
+    fn raw_name(&self) -> String {
+        let (e, p, f, w, s) = (
+            self.env,
+            self.profile,
+            self.framework,
+            self.workload,
+            self.seed,
+        );
+        format!("{e}/{p}/{f}-{w}-seed{s}.json")
+    }
+}
+
+/// Runs one scenario in the page and keeps its answer under `raw_dir` (kept even when it is refused, as evidence).
+async fn run_seed(session: &Session, job: &Job, raw_dir: &Path) -> Result<(WireResult, PathBuf)> {
+    let label = job.label();
+    let config = json!({
+        "workload": job.workload, "seed": job.seed, "iterations": job.iterations,
+        "warmup": job.warmup, "framework": job.framework,
+    });
+    let value = session
+        .execute_async(RUN_SCENARIO_JS, vec![config])
+        .await
+        .map_err(|e| {
+            let lost = e.is_session_lost();
+            anyhow::Error::from(e).context(if lost {
+                "the browser crashed or was closed (session lost)"
+            } else {
+                "the WebDriver call failed or timed out (raise --scenario-timeout if the page is merely slow)"
+            })
+        })
+        .and_then(page_result)
+        .with_context(|| format!("{label}: the scenario did not complete"))?;
+    let text = value
+        .as_str()
+        .with_context(|| format!("{label}: the page returned {value}, not a wire JSON string"))?;
+    let path = raw_dir.join(job.raw_name());
+    write_atomic(&path, text.as_bytes())?;
+    let wire: WireResult = parse_json(text, &path, schema_path(SchemaKind::Wire))
+        .with_context(|| format!("{label}: malformed wire result (rebuild the harness and the collector from one commit)"))?;
+    wire.check().map_err(|e| {
+        anyhow!(
+            "{label}: malformed wire result (kept in {}): {e}",
+            path.display()
+        )
+    })?;
+    let asked = (job.seed, job.workload, job.profile, job.framework);
+    if (wire.seed, wire.workload, wire.profile, wire.framework) != asked {
+        bail!(
+            "{label}: the page answered for {} {} {} seed {} instead (kept in {})",
+            wire.profile,
+            wire.framework,
+            wire.workload,
+            wire.seed,
+            path.display()
+        );
+    }
+    Ok((wire, path))
 }

@@ -1,0 +1,253 @@
+//! `collector run`: build (or take prebuilt) profiles, serve them, measure each environment × profile in a real
+//! browser, fold the samples into records, judge them, and only then write `wasm_budget_summary.json`.
+
+mod browser;
+mod plan;
+mod progress;
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+
+use scenarios::fold::RunInfo;
+use scenarios::gate::GateEvent;
+use scenarios::policy::budgets::BudgetPolicy;
+use scenarios::protocol::{metrics_in, unmeasurable};
+use scenarios::records::workload_records;
+use scenarios::summary::Record;
+use scenarios::{Framework, MetricId};
+
+use crate::cli::RunArgs;
+use crate::gating::{self, GateFiles, GateInputs};
+use crate::outcome::Outcome;
+use crate::profiles::{build, module_path, Toolchain};
+use crate::serve::{start, Roots};
+use crate::signals::StopSignals;
+use crate::sizes::module_records;
+use crate::summaries::{read_summary, write_summary};
+use crate::{policies, provenance, table};
+
+use browser::SessionSettings;
+use plan::Plan;
+use progress::Progress;
+
+/// Every input of a run, read and checked before anything is measured (bad input fails in seconds).
+struct Inputs {
+    budgets: BudgetPolicy,
+    plan: Plan,
+    files: GateFiles,
+    past: Vec<GateEvent>,
+    baseline: Option<Vec<Record>>,
+    run: RunInfo,
+    settings: SessionSettings,
+    www: PathBuf,
+}
+
+impl Inputs {
+    fn read(artifacts: &Path, args: &RunArgs) -> Result<Inputs> {
+        let corpus = policies::corpus(&args.corpus)?;
+        let plan = Plan::new(args, &corpus)?;
+        let files = GateFiles::new(artifacts, args.history.as_deref(), None);
+        Ok(Inputs {
+            budgets: policies::budgets(&args.budgets)?,
+            past: gating::read_history(&files.history)?,
+            baseline: args.baseline.as_deref().map(read_summary).transpose()?,
+            run: RunInfo {
+                commit: provenance::commit(args.commit.as_deref()),
+                commands: vec![provenance::command_line()],
+                reduced_protocol: plan.is_reduced(),
+            },
+            settings: SessionSettings {
+                android_real: args.android_real,
+                android_serial: args.android_serial.clone(),
+                cpu_throttle: args.cpu_throttle,
+                startup_timeout: Duration::from_secs(args.startup_timeout),
+                scenario_timeout: Duration::from_secs(args.scenario_timeout),
+                chromium_binary: args.chromium_binary.clone(),
+                firefox_binary: args.firefox_binary.clone(),
+                webdriver_url: args.webdriver_url.clone(),
+            },
+            www: args.www.clone(),
+            plan,
+            files,
+        })
+    }
+}
+
+pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
+    let inputs = Inputs::read(artifacts, args)?;
+    let dist = prepare_dist(args, &inputs.plan)?;
+    let run_id = provenance::now().replace(':', "");
+    let raw_dir = artifacts.join("raw").join(&run_id);
+    let runtime = tokio::runtime::Runtime::new()?;
+    let (mut all, elapsed) = runtime.block_on(async {
+        let mut stop = StopSignals::listen()?;
+        tokio::select! {
+            r = measure_all(&inputs, &dist, &raw_dir) => r,
+            why = stop.wait() => bail!("interrupted ({why}): browsers and drivers were stopped; the previous summary is left as it was"),
+        }
+    })?;
+    for p in &inputs.plan.profiles {
+        all.extend(module_records(
+            &inputs.budgets,
+            &module_path(&dist, *p),
+            *p,
+            &inputs.run,
+        )?);
+    }
+    let gate_inputs = GateInputs {
+        budgets: inputs.budgets,
+        profile: None,
+        measurements: Some(all),
+        required: required_metrics(&inputs.plan),
+        baseline: inputs.baseline,
+        current: None,
+    };
+    let report = gating::judge(&gate_inputs, &inputs.past);
+    let all = gate_inputs.measurements.unwrap_or_default();
+    let summary_path = artifacts.join("wasm_budget_summary.json");
+    if let Err(e) = gating::refuse_unjudged(&report) {
+        let kept = raw_dir.join("refused_summary.json");
+        write_summary(&kept, &all)?;
+        return Err(e.context(format!(
+            "{} was not written; the refused records are kept in {}",
+            summary_path.display(),
+            kept.display()
+        )));
+    }
+    write_summary(&summary_path, &all)?;
+    print!("{}", table::records(&all));
+    println!(
+        "measured in {} ({}); wrote {}",
+        humantime::format_duration(Duration::from_secs(elapsed.as_secs())),
+        if inputs.run.reduced_protocol {
+            "REDUCED protocol"
+        } else {
+            "full protocol"
+        },
+        summary_path.display()
+    );
+    let mut files = inputs.files;
+    files.report = artifacts.join("wasm_perf_regression_report.json");
+    gating::record(&report, &files, &inputs.run.commit)?;
+    print!("{}", table::verdict(&report));
+    println!(
+        "wrote {} and {}",
+        files.report.display(),
+        files.history.display()
+    );
+    gating::outcome(&report)
+}
+
+/// Builds the planned profiles (or takes `--prebuilt`) and checks every module and host page is there.
+fn prepare_dist(args: &RunArgs, plan: &Plan) -> Result<PathBuf> {
+    let dist = match &args.prebuilt {
+        Some(dir) => dir.clone(),
+        None => {
+            let policy = policies::optimization(&args.policy)?;
+            build(
+                &policy,
+                &plan.profiles,
+                &args.dist,
+                &Toolchain::from_env(None),
+            )?;
+            args.dist.clone()
+        }
+    };
+    for p in &plan.profiles {
+        let wasm = module_path(&dist, *p);
+        if !wasm.is_file() {
+            bail!("{} is missing: build it with `collector build --profile {p}` or point --prebuilt at a directory holding {p}/", wasm.display());
+        }
+    }
+    for f in plan
+        .frameworks
+        .iter()
+        .filter(|f| **f != Framework::VanillaJs)
+    {
+        let page = dist.join("hosts").join(f.as_str()).join("index.html");
+        if !page.is_file() {
+            bail!("the {f} host page {} is missing: build the framework hosts with `ci/build-hosts.sh`", page.display());
+        }
+    }
+    Ok(dist)
+}
+
+/// The metrics this plan must produce: a missing one fails the gate (fail-closed).
+fn required_metrics(plan: &Plan) -> Vec<MetricId> {
+    let required: BTreeSet<MetricId> = plan
+        .environments
+        .iter()
+        .flat_map(|e| {
+            plan.workloads_in(*e)
+                .flat_map(move |w| metrics_in(w.workload, *e))
+        })
+        .filter(|m| plan.profiles.iter().any(|p| unmeasurable(*p, *m).is_none()))
+        .collect();
+    required.into_iter().collect()
+}
+
+async fn measure_all(
+    inputs: &Inputs,
+    dist: &Path,
+    raw_dir: &Path,
+) -> Result<(Vec<Record>, Duration)> {
+    let roots = Roots {
+        www: inputs.www.clone(),
+        dist: dist.to_path_buf(),
+        ci: PathBuf::from("ci"),
+    };
+    let server = start(&roots, SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+    let origin = server.origin();
+    eprintln!("serving {} at {origin}", roots.www.display());
+    let plan = &inputs.plan;
+    let mut progress = Progress::new(plan.jobs());
+    let ctx = browser::Ctx {
+        plan,
+        settings: &inputs.settings,
+        origin: &origin,
+        raw_dir,
+    };
+    let mut out = Vec::new();
+    for env in &plan.environments {
+        for (profile, framework) in plan
+            .profiles
+            .iter()
+            .flat_map(|p| plan.frameworks.iter().map(move |f| (p, f)))
+        {
+            if plan.host_workloads(*env, *framework).next().is_none() {
+                continue;
+            }
+            let got = browser::measure(&ctx, *env, *profile, *framework, &mut progress).await?;
+            let wasm = module_path(dist, *profile).display().to_string();
+            for w in &got.workloads {
+                let mut paths = vec![wasm.clone()];
+                paths.extend(w.paths.iter().cloned());
+                if let Some(log) = &got.driver_log {
+                    paths.push(log.display().to_string());
+                }
+                let recs = workload_records(
+                    &inputs.budgets,
+                    *env,
+                    &got.session,
+                    &inputs.run,
+                    &w.results,
+                    &paths,
+                )
+                .with_context(|| {
+                    format!(
+                        "{env} {profile} {framework}/{}: cannot fold the samples",
+                        w.workload
+                    )
+                })?;
+                out.extend(recs);
+            }
+        }
+    }
+    progress.finish();
+    server.stop().await;
+    Ok((out, progress.elapsed()))
+}

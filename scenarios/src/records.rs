@@ -1,0 +1,237 @@
+//! The one record builder: what a summary record says (values, skips, measurement notes, thresholds, status).
+
+use crate::fold::{self, FoldError, RunInfo, SessionInfo};
+use crate::gate::stamp;
+use crate::ids::{Environment, Framework, MetricId, Profile, Workload};
+use crate::policy::budgets::BudgetPolicy;
+use crate::protocol::{metrics_in, unmeasurable};
+use crate::summary::{Detail, Record, Status};
+use crate::wire::WireResult;
+
+/// Said on emulated-mobile cold init: CDP's `Emulation.setCPUThrottlingRate` slows the page's main
+/// thread only, and cold start runs in dedicated workers.
+pub const WORKER_THROTTLE_NOTE: &str = "measured in dedicated workers, which Emulation.setCPUThrottlingRate does not slow: this cold init is not CPU-throttled";
+
+/// Why records could not be built.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RecordError {
+    #[error(transparent)]
+    Fold(#[from] FoldError),
+    #[error("{0}")]
+    Budgets(String),
+}
+
+/// Every record of one workload measured in one session: the folded probes, a `skip` for each metric the
+/// profile cannot measure, the notes on how they were measured, and thresholds and status from `budgets`.
+pub fn workload_records(
+    budgets: &BudgetPolicy,
+    environment: Environment,
+    session: &SessionInfo,
+    run: &RunInfo,
+    results: &[WireResult],
+    artifact_paths: &[String],
+) -> Result<Vec<Record>, RecordError> {
+    let mut recs = fold::records(environment, session, run, results, artifact_paths)?;
+    let first = results.first().ok_or(FoldError::Empty)?;
+    if session.device == "emulated" && first.workload == Workload::ColdStart {
+        for d in recs.iter_mut().filter_map(|r| r.detail.as_mut()) {
+            d.cpu_throttle_note = Some(WORKER_THROTTLE_NOTE.to_owned());
+        }
+    }
+    for m in metrics_in(first.workload, environment) {
+        if let Some(reason) = unmeasurable(first.profile, m) {
+            if !recs.iter().any(|r| r.metric_id == m) {
+                let at = (environment, first.profile, first.framework, first.workload);
+                recs.push(skipped(at, m, run, reason));
+            }
+        }
+    }
+    stamp_all(budgets, &mut recs)?;
+    Ok(recs)
+}
+
+/// A `skip` record: the metric could not be measured here, and says why (never a pass).
+pub fn skipped(
+    (environment, profile, framework, workload): (Environment, Profile, Framework, Workload),
+    metric: MetricId,
+    run: &RunInfo,
+    reason: &str,
+) -> Record {
+    Record {
+        commit: run.commit.clone(),
+        profile,
+        environment,
+        metric_id: metric,
+        value: None,
+        unit: metric.unit(),
+        threshold_warn: None,
+        threshold_hard: None,
+        status: Status::Skip,
+        seed_set: Vec::new(),
+        commands: run.commands.clone(),
+        artifact_paths: Vec::new(),
+        detail: Some(Detail {
+            workload: Some(workload),
+            framework: Some(framework),
+            skip_reason: Some(reason.to_owned()),
+            reduced_protocol: run.reduced_protocol.then_some(true),
+            ..Detail::default()
+        }),
+    }
+}
+
+/// What the size records of one module say: how it was compressed, where it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Module<'a> {
+    pub profile: Profile,
+    pub raw_bytes: u64,
+    pub gzip_bytes: u64,
+    /// The compressor, in words.
+    pub gzip: &'a str,
+    pub path: &'a str,
+}
+
+/// M-PERF-01A and M-PERF-01B of one module (environment `build`, an empty seed set: one deterministic sample).
+pub fn size_records(
+    budgets: &BudgetPolicy,
+    module: &Module<'_>,
+    run: &RunInfo,
+) -> Result<Vec<Record>, RecordError> {
+    let make = |metric: MetricId, value: u64| Record {
+        commit: run.commit.clone(),
+        profile: module.profile,
+        environment: Environment::Build,
+        metric_id: metric,
+        value: Some(value as f64),
+        unit: metric.unit(),
+        threshold_warn: None,
+        threshold_hard: None,
+        status: Status::Pass,
+        seed_set: Vec::new(),
+        commands: run.commands.clone(),
+        artifact_paths: vec![module.path.to_owned()],
+        detail: Some(Detail {
+            raw_bytes: Some(module.raw_bytes),
+            gzip_bytes: Some(module.gzip_bytes),
+            gzip: Some(module.gzip.to_owned()),
+            ..Detail::default()
+        }),
+    };
+    let mut recs = vec![
+        make(MetricId::Perf01A, module.raw_bytes),
+        make(MetricId::Perf01B, module.gzip_bytes),
+    ];
+    stamp_all(budgets, &mut recs)?;
+    Ok(recs)
+}
+
+fn stamp_all(budgets: &BudgetPolicy, recs: &mut [Record]) -> Result<(), RecordError> {
+    recs.iter_mut()
+        .try_for_each(|r| stamp(budgets, r).map_err(RecordError::Budgets))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures;
+    use crate::ids::Probe;
+    use crate::wire::{ClockInfo, ProbeResult, SampleUnit, WIRE_VERSION};
+
+    fn cold(profile: Profile) -> WireResult {
+        WireResult {
+            wire_version: WIRE_VERSION,
+            harness_version: "t".into(),
+            adapter: "a".into(),
+            workload: Workload::ColdStart,
+            framework: Framework::React,
+            profile,
+            seed: 11,
+            iterations: 3,
+            warmup: 0,
+            clock: ClockInfo {
+                tick_ns: 5000.0,
+                cross_origin_isolated: true,
+            },
+            user_agent: "ua".into(),
+            probes: vec![ProbeResult {
+                probe: Probe::ColdInit,
+                unit: SampleUnit::Ns,
+                batch_size: 1,
+                loop_overhead_ns: 0.0,
+                samples: vec![10e6, 12e6, 11e6],
+                baseline_samples: None,
+                components: Default::default(),
+            }],
+        }
+    }
+
+    fn session(device: &str) -> SessionInfo {
+        SessionInfo {
+            device: device.into(),
+            ..SessionInfo::default()
+        }
+    }
+
+    #[test]
+    fn emulated_cold_init_says_the_throttle_did_not_apply() {
+        let b = fixtures::budgets();
+        let run = RunInfo::default();
+        let env = Environment::MobileAndroid;
+        let r = workload_records(
+            &b,
+            env,
+            &session("emulated"),
+            &run,
+            &[cold(Profile::CoreMin)],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].metric_id, MetricId::Perf02B);
+        let d = r[0].detail.as_ref().unwrap();
+        assert_eq!(d.cpu_throttle_note.as_deref(), Some(WORKER_THROTTLE_NOTE));
+        assert_eq!(r[0].status, Status::Pass, "stamped: 12 ms is within 160 ms");
+        assert_eq!(r[0].threshold_hard, Some(160.0));
+        let desktop = workload_records(
+            &b,
+            Environment::DesktopChromium,
+            &session("desktop"),
+            &run,
+            &[cold(Profile::CoreMin)],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(desktop[0].detail.as_ref().unwrap().cpu_throttle_note, None);
+    }
+
+    #[test]
+    fn reduced_runs_say_so_and_sizes_are_stamped() {
+        let b = fixtures::budgets();
+        let run = RunInfo {
+            reduced_protocol: true,
+            ..RunInfo::default()
+        };
+        let r = workload_records(
+            &b,
+            Environment::DesktopChromium,
+            &session("desktop"),
+            &run,
+            &[cold(Profile::CoreMin)],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(r[0].detail.as_ref().unwrap().reduced_protocol, Some(true));
+        let m = Module {
+            profile: Profile::CoreMin,
+            raw_bytes: 700 * 1024,
+            gzip_bytes: 100,
+            gzip: "g",
+            path: "x.wasm",
+        };
+        let s = size_records(&b, &m, &RunInfo::default()).unwrap();
+        assert_eq!(s[0].metric_id, MetricId::Perf01A);
+        assert_eq!(s[0].status, Status::Fail, "700 KiB > 650 KiB");
+        assert_eq!(s[1].status, Status::Pass);
+        assert_eq!(s[1].detail.as_ref().unwrap().raw_bytes, Some(700 * 1024));
+    }
+}
