@@ -3,120 +3,17 @@
 //! Needs the profile builds in `dist/` (`collector build`; `ci/test.sh` does it first) and the
 //! browsers and drivers from `ci/setup.sh`. Tests run one at a time: each drives real browsers.
 
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+mod common;
+
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-static SERIAL: Mutex<()> = Mutex::new(());
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn dist() -> PathBuf {
-    let d = root().join("dist");
-    for p in ["core-min", "core-trace"] {
-        assert!(
-            d.join(p).join("harness_bg.wasm").is_file(),
-            "dist/{p} is missing: run `cargo run -p collector -- build` first (ci/test.sh does)"
-        );
-    }
-    d
-}
-
-/// A unique marker in the collector's environment, inherited by its drivers and browsers.
-fn marker() -> String {
-    format!(
-        "run-e2e-{}-{}",
-        std::process::id(),
-        Instant::now().elapsed().as_nanos() ^ rand_nanos()
-    )
-}
-
-fn rand_nanos() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0)
-}
-
-/// Live (non-zombie) processes whose environment holds the marker.
-fn marked_processes(mark: &str) -> Vec<(u32, String)> {
-    let needle = format!("WASM_BUDGET_TEST_MARK={mark}");
-    let mut out = Vec::new();
-    let Ok(dir) = std::fs::read_dir("/proc") else {
-        return out;
-    };
-    for e in dir.flatten() {
-        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(env) = std::fs::read(e.path().join("environ")) else {
-            continue;
-        };
-        if !env.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()) {
-            continue;
-        }
-        let stat = std::fs::read_to_string(e.path().join("stat")).unwrap_or_default();
-        let state = stat
-            .rsplit(')')
-            .next()
-            .and_then(|s| s.split_whitespace().next())
-            .unwrap_or("");
-        if state == "Z" || state == "X" {
-            continue;
-        }
-        let cmd = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
-        out.push((pid, String::from_utf8_lossy(&cmd).replace('\0', " ")));
-    }
-    out
-}
-
-/// Waits (briefly) for every marked process to be gone.
-fn assert_nothing_left(mark: &str) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let left = marked_processes(mark);
-        if left.is_empty() {
-            return;
-        }
-        assert!(Instant::now() < deadline, "processes left behind: {left:?}");
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
-
-fn collector(artifacts: &Path, mark: &str) -> Command {
-    let mut c = Command::cargo_bin("collector").expect("binary");
-    c.current_dir(root())
-        .env("WASM_BUDGET_TEST_MARK", mark)
-        .arg("--artifacts-dir")
-        .arg(artifacts)
-        .arg("run")
-        .arg("--prebuilt")
-        .arg(dist())
-        .args(["--commit", "e2e-test"]);
-    c
-}
-
-/// Runs a measuring command that must complete (pass or budget failure) and returns the summary's records.
-fn measured_records(mut cmd: Command, artifacts: &Path, what: &str) -> Vec<Value> {
-    let out = cmd.timeout(Duration::from_secs(1200)).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "{what}: exit {:?}: {stderr}",
-        out.status.code()
-    );
-    let s = read(&artifacts.join("wasm_budget_summary.json"));
-    s["records"].as_array().unwrap().clone()
-}
-
-fn read(p: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(p).expect("file")).expect("json")
-}
+use common::{
+    assert_nothing_left, collector, dist, kill, marked_processes, marker, measured_records, read,
+    root, SERIAL,
+};
 
 #[test]
 fn reduced_matrix_in_chromium_firefox_and_emulated_mobile() {
@@ -349,7 +246,7 @@ fn browser_killed_mid_run() {
         std::thread::sleep(Duration::from_millis(200));
     };
     std::thread::sleep(Duration::from_secs(2));
-    kill9(browser);
+    kill("-9", browser);
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
@@ -357,13 +254,6 @@ fn browser_killed_mid_run() {
     assert!(stderr.contains("cold-start seed"), "{stderr}");
     assert_eq!(std::fs::read(&summary).unwrap(), b"{\"previous\": true}");
     assert_nothing_left(&mark);
-}
-
-fn kill9(pid: u32) {
-    let _ = std::process::Command::new("kill")
-        .arg("-9")
-        .arg(pid.to_string())
-        .status();
 }
 
 #[test]

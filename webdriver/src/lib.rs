@@ -27,6 +27,7 @@ mod info;
 mod process;
 mod session;
 mod tail;
+mod watchdog;
 
 pub use capabilities::{
     build_capabilities, BrowserTarget, CapabilityInputs, EmulationProfile, CHROMIUM_ARGS,

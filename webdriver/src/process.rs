@@ -1,5 +1,6 @@
 //! Local driver process: free-port selection, spawn in its own process
-//! group, readiness polling, output capture, and group kill on shutdown/drop.
+//! group under a watchdog, readiness polling, output capture, and group kill
+//! on shutdown/drop.
 
 use std::io::Read;
 use std::os::unix::process::CommandExt;
@@ -9,11 +10,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Empty, Limited};
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
 
 use crate::discover::DriverKind;
 use crate::error::{Error, Result};
 use crate::tail::LogTail;
+use crate::watchdog::{reap_without_blocking, Watchdog};
 
 /// How many fresh ports to try when the driver loses the race for one.
 const PORT_ATTEMPTS: usize = 3;
@@ -22,13 +27,16 @@ const PORT_ATTEMPTS: usize = 3;
 ///
 /// The driver is the leader of its own process group, so the browser it
 /// launches can be killed with it. Dropping the value kills the group
-/// (best effort, never panics); prefer [`DriverProcess::shutdown`].
+/// (best effort, never panics); prefer [`DriverProcess::shutdown`]. If this
+/// process dies without either (SIGKILL), a watchdog kills the group.
 #[derive(Debug)]
 pub struct DriverProcess {
     kind: DriverKind,
     path: PathBuf,
     port: u16,
-    child: Mutex<Child>,
+    /// `None` once handed to a reaper.
+    child: Mutex<Option<Child>>,
+    watchdog: Mutex<Option<Watchdog>>,
     log: LogTail,
     handle: KillHandle,
 }
@@ -68,14 +76,21 @@ impl KillHandle {
 
 impl DriverProcess {
     /// Start `path` as a `kind` driver on a free loopback port and wait until
-    /// `GET /status` reports ready, for at most `ready_timeout`.
-    pub async fn spawn(kind: DriverKind, path: &Path, ready_timeout: Duration) -> Result<Self> {
+    /// `GET /status` reports ready, for at most `ready_timeout`. Should this
+    /// process die without cleaning up, the driver's group is killed and
+    /// `cleanup_dir` (the browser's profile) removed by a watchdog.
+    pub async fn spawn(
+        kind: DriverKind,
+        path: &Path,
+        ready_timeout: Duration,
+        cleanup_dir: Option<&Path>,
+    ) -> Result<Self> {
         let deadline = Instant::now() + ready_timeout;
         let mut attempt = 0;
         loop {
             attempt += 1;
             let port = free_loopback_port()?;
-            let driver = Self::spawn_on(kind, path, port)?;
+            let driver = Self::spawn_on(kind, path, port, cleanup_dir)?;
             match driver.wait_ready(deadline, ready_timeout).await {
                 Ok(()) => return Ok(driver),
                 Err(err) => {
@@ -90,7 +105,7 @@ impl DriverProcess {
         }
     }
 
-    fn spawn_on(kind: DriverKind, path: &Path, port: u16) -> Result<Self> {
+    fn spawn_on(kind: DriverKind, path: &Path, port: u16, dir: Option<&Path>) -> Result<Self> {
         let mut command = Command::new(path);
         match kind {
             DriverKind::Chromedriver => {
@@ -120,11 +135,25 @@ impl DriverProcess {
             pump(err, log.clone(), "driver-stderr");
         }
         let pgid = i32::try_from(child.id()).unwrap_or(0);
+        let watchdog = match Watchdog::arm(pgid, dir) {
+            Ok(w) => w,
+            Err(source) => {
+                // SAFETY: as in `KillHandle::signal`; the child is not reaped yet.
+                unsafe { libc::killpg(pgid, libc::SIGKILL) };
+                reap_without_blocking(child, true);
+                return Err(Error::DriverSpawn {
+                    driver: "/bin/sh (the driver's watchdog)",
+                    path: PathBuf::from("/bin/sh"),
+                    source,
+                });
+            }
+        };
         Ok(Self {
             kind,
             path: path.to_owned(),
             port,
-            child: Mutex::new(child),
+            child: Mutex::new(Some(child)),
+            watchdog: Mutex::new(Some(watchdog)),
             log,
             handle: KillHandle {
                 pgid,
@@ -165,7 +194,7 @@ impl DriverProcess {
         }
     }
 
-    fn child(&self) -> MutexGuard<'_, Child> {
+    fn child(&self) -> MutexGuard<'_, Option<Child>> {
         self.child.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -173,7 +202,7 @@ impl DriverProcess {
     pub fn exit_status(&self) -> Option<ExitStatus> {
         // The group may outlive its leader (the browser is still in it), so
         // the kill handle stays armed until `kill_and_reap` has swept it.
-        self.child().try_wait().ok().flatten()
+        self.child().as_mut()?.try_wait().ok().flatten()
     }
 
     /// Which driver this is.
@@ -198,7 +227,8 @@ impl DriverProcess {
 
     /// The driver's process id (also its process group id).
     pub fn pid(&self) -> u32 {
-        self.child().id()
+        // The driver leads its own group: its pid is the group id.
+        self.handle.pgid.unsigned_abs()
     }
 
     /// The buffered tail of the driver's stdout and stderr.
@@ -213,46 +243,64 @@ impl DriverProcess {
 
     /// Stop the driver and everything in its process group: SIGTERM, wait up
     /// to `grace` for the driver to exit, then SIGKILL the group and reap.
+    /// Never blocks the runtime thread.
     pub async fn shutdown(&self, grace: Duration) {
         if self.handle.reaped.load(Ordering::SeqCst) {
             return;
         }
+        self.disarm_watchdog();
         self.handle.signal(libc::SIGTERM);
         let deadline = Instant::now() + grace;
         while Instant::now() < deadline && self.exit_status().is_none() {
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
-        self.kill_and_reap();
-    }
-
-    /// SIGKILL the group and reap the driver, waiting at most ~2 s.
-    fn kill_and_reap(&self) {
-        if self.handle.reaped.load(Ordering::SeqCst) {
-            return;
-        }
         // Kill the group first: the leader may already have exited while the
         // browser it started lives on in the same group.
         self.handle.kill();
-        let deadline = Instant::now() + Duration::from_secs(2);
-        let mut child = self.child();
-        let _ = child.kill();
-        loop {
-            match child.try_wait() {
-                Ok(Some(_)) | Err(_) => break,
-                Ok(None) if Instant::now() >= deadline => return,
-                Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            }
+        if let Some(child) = self.child().as_mut() {
+            let _ = child.kill();
         }
-        // One more sweep for stragglers that were forking during the kill,
-        // then make the handle inert (the pid may be recycled from now on).
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while Instant::now() < deadline && self.exit_status().is_none() {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        self.finish();
+    }
+
+    /// The watchdog is stopped before the group is signalled, so it can never
+    /// act on a group id that has been recycled after the driver was reaped.
+    fn disarm_watchdog(&self) {
+        let taken = self
+            .watchdog
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(mut w) = taken {
+            w.disarm();
+        }
+    }
+
+    /// One more sweep for stragglers that were forking during the kill, then
+    /// the handle goes inert (the pid may be recycled from now on) and the
+    /// driver is reaped, on a reaper thread if it has not exited yet.
+    fn finish(&self) {
         self.handle.kill();
         self.handle.reaped.store(true, Ordering::SeqCst);
+        if let Some(child) = self.child().take() {
+            reap_without_blocking(child, true);
+        }
     }
 }
 
 impl Drop for DriverProcess {
+    /// Best effort without waiting: SIGKILL the group, reap on a thread.
     fn drop(&mut self) {
-        self.kill_and_reap();
+        if self.handle.reaped.load(Ordering::SeqCst) {
+            return;
+        }
+        self.disarm_watchdog();
+        self.handle.kill();
+        self.finish();
     }
 }
 
@@ -288,71 +336,36 @@ pub fn free_loopback_port() -> Result<u16> {
     Ok(port)
 }
 
-/// One `GET /status` over plain HTTP/1.1 (chromedriver rejects 1.0) with
-/// `Connection: close`. `Ok(true)` when the driver answers 200 and does not
-/// say `"ready": false`.
+/// One `GET /status` (hyper-util's client). `Ok(true)` when the driver
+/// answers 200 and does not say `"ready": false`.
 async fn probe_status(port: u16) -> std::io::Result<bool> {
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
-    // geckodriver rejects a Host header without the port.
-    let request = format!(
-        "GET /status HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: application/json\r\nConnection: close\r\n\r\n"
-    );
-    stream.write_all(request.as_bytes()).await?;
-    // chromedriver keeps the connection open despite `Connection: close`,
-    // so stop as soon as the framed response is complete.
-    let mut response = Vec::new();
-    let mut chunk = [0u8; 4096];
-    while !response_complete(&response) && response.len() < (1 << 20) {
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            break;
-        }
-        response.extend_from_slice(&chunk[..n]);
+    let other = |e: &dyn std::fmt::Display| std::io::Error::other(e.to_string());
+    let client: Client<_, Empty<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    // hyper sends `Host: 127.0.0.1:PORT`; geckodriver rejects a Host header without the port.
+    let request = http::Request::get(format!("http://127.0.0.1:{port}/status"))
+        .header(http::header::ACCEPT, "application/json")
+        .body(Empty::new())
+        .map_err(|e| other(&e))?;
+    let response = client.request(request).await.map_err(|e| other(&e))?;
+    if response.status() != http::StatusCode::OK {
+        return Ok(false);
     }
-    Ok(status_response_is_ready(&response))
+    let body = Limited::new(response.into_body(), 1 << 20)
+        .collect()
+        .await
+        .map_err(|e| other(&*e))?
+        .to_bytes();
+    Ok(status_body_is_ready(&body))
 }
 
-/// True once `response` holds the headers and the whole body (by
-/// `Content-Length`, or the final chunk of a chunked body).
-fn response_complete(response: &[u8]) -> bool {
-    let Some(head_end) = response.windows(4).position(|w| w == b"\r\n\r\n") else {
-        return false;
-    };
-    let head = String::from_utf8_lossy(&response[..head_end]).to_ascii_lowercase();
-    let body = &response[head_end + 4..];
-    let length = head.lines().find_map(|line| {
-        line.strip_prefix("content-length:")
-            .and_then(|v| v.trim().parse::<usize>().ok())
-    });
-    match length {
-        Some(length) => body.len() >= length,
-        None => body.ends_with(b"0\r\n\r\n"),
-    }
-}
-
-fn status_response_is_ready(response: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(response);
-    let Some((head, body)) = text.split_once("\r\n\r\n") else {
-        return false;
-    };
-    let ok = head
-        .lines()
-        .next()
-        .and_then(|status_line| status_line.split_whitespace().nth(1))
-        == Some("200");
-    if !ok {
-        return false;
-    }
-    match serde_json::from_str::<serde_json::Value>(body) {
+/// A `/status` body says ready unless `value.ready` is `false`; a body that is not JSON is not a driver.
+fn status_body_is_ready(body: &[u8]) -> bool {
+    match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(json) => json
             .pointer("/value/ready")
             .and_then(serde_json::Value::as_bool)
             .unwrap_or(true),
-        // Chunked or otherwise framed body: look for the flag textually.
-        Err(_) => {
-            let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
-            !compact.contains("\"ready\":false")
-        }
+        Err(_) => false,
     }
 }
 
@@ -384,37 +397,12 @@ mod tests {
     }
 
     #[test]
-    fn detects_complete_responses() {
-        assert!(!response_complete(
-            b"HTTP/1.1 200 OK\r\nContent-Length:5\r\n"
+    fn parses_status_bodies() {
+        assert!(status_body_is_ready(
+            b"{\"value\":{\"ready\":true,\"message\":\"\"}}"
         ));
-        assert!(!response_complete(
-            b"HTTP/1.1 200 OK\r\nContent-Length:5\r\n\r\nabc"
-        ));
-        assert!(response_complete(
-            b"HTTP/1.1 200 OK\r\nContent-Length:5\r\n\r\nabcde"
-        ));
-        assert!(response_complete(
-            b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
-        ));
-        assert!(!response_complete(
-            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n"
-        ));
-        assert!(response_complete(
-            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
-        ));
-    }
-
-    #[test]
-    fn parses_status_responses() {
-        let ok = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"value\":{\"ready\":true,\"message\":\"\"}}";
-        assert!(status_response_is_ready(ok));
-        let busy = b"HTTP/1.1 200 OK\r\n\r\n{\"value\":{\"ready\":false}}";
-        assert!(!status_response_is_ready(busy));
-        let chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1a\r\n{\"value\":{\"ready\": false}}\r\n0\r\n\r\n";
-        assert!(!status_response_is_ready(chunked));
-        let err = b"HTTP/1.1 500 Internal\r\n\r\n{}";
-        assert!(!status_response_is_ready(err));
-        assert!(!status_response_is_ready(b"garbage"));
+        assert!(status_body_is_ready(b"{\"value\":{}}"));
+        assert!(!status_body_is_ready(b"{\"value\":{\"ready\": false}}"));
+        assert!(!status_body_is_ready(b"garbage"));
     }
 }

@@ -56,23 +56,17 @@ impl Session {
                 driver: path.clone(),
             });
         }
-
-        // A profile directory only makes sense on the machine the browser
-        // runs on; remote drivers make their own.
-        let profile = match (&location, config.target.runs_on_host()) {
-            (DriverLocation::Local { .. }, true) => Some(
-                tempfile::Builder::new()
-                    .prefix("webdriver-profile-")
-                    .tempdir()
-                    .map_err(|source| Error::Profile { source })?,
-            ),
-            _ => None,
-        };
-
+        let profile = profile_dir(&location, &config.target)?;
         let driver = match &location {
-            DriverLocation::Local { path, .. } => {
-                Some(DriverProcess::spawn(kind, path, config.startup_timeout).await?)
-            }
+            DriverLocation::Local { path, .. } => Some(
+                DriverProcess::spawn(
+                    kind,
+                    path,
+                    config.startup_timeout,
+                    profile.as_ref().map(TempDir::path),
+                )
+                .await?,
+            ),
             DriverLocation::Remote { .. } => None,
         };
         let url = match (&driver, &location) {
@@ -80,60 +74,7 @@ impl Session {
             (None, DriverLocation::Remote { url, .. }) => url.clone(),
             (None, DriverLocation::Local { .. }) => String::new(),
         };
-
-        let browser_binary = config
-            .browser_binary
-            .as_deref()
-            .filter(|_| config.target.runs_on_host());
-        let requested = build_capabilities(
-            &config.target,
-            CapabilityInputs {
-                browser_binary,
-                profile_dir: profile.as_ref().map(TempDir::path),
-                extra: Some(&config.extra_capabilities),
-            },
-        );
-
-        let log = |driver: &Option<DriverProcess>| {
-            driver
-                .as_ref()
-                .map(|d| d.log().for_error())
-                .unwrap_or_default()
-        };
-        let target = config.target.label();
-        let client = match tokio::time::timeout(
-            config.startup_timeout,
-            connect::new_session(&url, requested),
-        )
-        .await
-        {
-            Ok(Ok(client)) => client,
-            Ok(Err(source)) => {
-                if let Some(driver) = &driver {
-                    driver.shutdown(config.shutdown_grace).await;
-                }
-                return Err(Error::SessionNotCreated {
-                    target,
-                    fix: session_fix(&source, &config.target),
-                    url,
-                    source: Box::new(source),
-                    log: log(&driver),
-                });
-            }
-            Err(_) => {
-                let log = log(&driver);
-                if let Some(driver) = &driver {
-                    driver.shutdown(config.shutdown_grace).await;
-                }
-                return Err(Error::SessionStartTimeout {
-                    target,
-                    url,
-                    timeout: config.startup_timeout,
-                    log,
-                });
-            }
-        };
-
+        let client = open_client(&config, &url, profile.as_ref(), driver.as_ref()).await?;
         let capabilities = client.capabilities().cloned().unwrap_or_default();
         let mut session = Session {
             client: Some(client),
@@ -408,6 +349,73 @@ impl Session {
         }
         outcome
     }
+}
+
+/// A fresh profile directory when the browser runs on this machine under a
+/// local driver; remote drivers make their own.
+fn profile_dir(location: &DriverLocation, target: &BrowserTarget) -> Result<Option<TempDir>> {
+    match (location, target.runs_on_host()) {
+        (DriverLocation::Local { .. }, true) => tempfile::Builder::new()
+            .prefix("webdriver-profile-")
+            .tempdir()
+            .map(Some)
+            .map_err(|source| Error::Profile { source }),
+        _ => Ok(None),
+    }
+}
+
+/// Opens the WebDriver session within the startup timeout; on failure the
+/// local driver is stopped and the error carries its output tail.
+async fn open_client(
+    config: &SessionConfig,
+    url: &str,
+    profile: Option<&TempDir>,
+    driver: Option<&DriverProcess>,
+) -> Result<Client> {
+    let browser_binary = config
+        .browser_binary
+        .as_deref()
+        .filter(|_| config.target.runs_on_host());
+    let requested = build_capabilities(
+        &config.target,
+        CapabilityInputs {
+            browser_binary,
+            profile_dir: profile.map(TempDir::path),
+            extra: Some(&config.extra_capabilities),
+        },
+    );
+    let opened =
+        tokio::time::timeout(config.startup_timeout, connect::new_session(url, requested)).await;
+    let log = || driver.map(|d| d.log().for_error()).unwrap_or_default();
+    let stop = || async {
+        if let Some(driver) = driver {
+            driver.shutdown(config.shutdown_grace).await;
+        }
+    };
+    let (target, url) = (config.target.label(), url.to_owned());
+    Err(match opened {
+        Ok(Ok(client)) => return Ok(client),
+        Ok(Err(source)) => {
+            stop().await;
+            Error::SessionNotCreated {
+                target,
+                fix: session_fix(&source, &config.target),
+                url,
+                source: Box::new(source),
+                log: log(),
+            }
+        }
+        Err(_) => {
+            let log = log();
+            stop().await;
+            Error::SessionStartTimeout {
+                target,
+                url,
+                timeout: config.startup_timeout,
+                log,
+            }
+        }
+    })
 }
 
 fn session_fix(source: &NewSessionError, target: &BrowserTarget) -> String {

@@ -238,6 +238,7 @@ async fn remote_url_uses_an_existing_endpoint() {
         DriverKind::Chromedriver,
         &chromedriver,
         Duration::from_secs(60),
+        None,
     )
     .await
     .expect("spawn chromedriver");
