@@ -81,6 +81,18 @@ pub struct SizeArgs {
     pub commit: Option<String>,
 }
 
+/// How the gate counts this run, shared by `gate` and `run`.
+#[derive(Debug, Args)]
+pub struct GatingArgs {
+    /// CI run id for the events [default: $GITHUB_RUN_ID, $CI_PIPELINE_ID or $BUILDKITE_BUILD_ID]. A retry
+    /// with the same commit and run id replaces that run's events instead of counting as another breach.
+    #[arg(long = "run-id", value_name = "ID")]
+    pub run_id: Option<String>,
+    /// A measured key with no baseline record is an error (exit 2) instead of a "no baseline" line.
+    #[arg(long = "require-baseline", requires = "baseline")]
+    pub require_baseline: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct GateArgs {
     /// Budget policy (ci/wasm_perf_budgets.json).
@@ -110,6 +122,8 @@ pub struct GateArgs {
     /// Commit SHA for the events [default: $GITHUB_SHA or `git rev-parse HEAD`].
     #[arg(long)]
     pub commit: Option<String>,
+    #[command(flatten)]
+    pub gating: GatingArgs,
 }
 
 /// A file whose JSON Schema can be printed.
@@ -247,6 +261,8 @@ pub struct RunArgs {
     /// Commit SHA to record [default: $GITHUB_SHA or `git rev-parse HEAD`].
     #[arg(long)]
     pub commit: Option<String>,
+    #[command(flatten)]
+    pub gating: GatingArgs,
 }
 
 fn parse_env(s: &str) -> Result<Environment, String> {

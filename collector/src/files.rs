@@ -1,16 +1,26 @@
 //! The one place the collector reads and writes files: located JSON errors, atomic writes, the NDJSON history.
 
 use std::io::{Read, Write};
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+/// JSON documents larger than this are refused before they are read (the largest real summary is ~1 MB).
+pub const MAX_JSON_BYTES: u64 = 512 * 1024 * 1024;
+
 /// Reads and parses a JSON document; errors name the file, the JSON path and where the schema is.
 pub fn read_json<T: DeserializeOwned>(path: &Path, schema: &str) -> Result<T> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read {}: check the path", path.display()))?;
+    let bytes = read_bounded(path, MAX_JSON_BYTES)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not UTF-8 text (invalid byte at offset {}): save it as UTF-8 JSON",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
     parse_json(&text, path, schema)
 }
 
@@ -37,12 +47,33 @@ pub fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// The canonical form of an existing path (symlinks resolved).
+pub fn canonical(path: &Path) -> std::io::Result<std::path::PathBuf> {
+    std::fs::canonicalize(path)
+}
+
 /// Parses JSON text that came from `path` (for error messages).
 pub fn parse_json<T: DeserializeOwned>(text: &str, path: &Path, schema: &str) -> Result<T> {
     if text.trim().is_empty() {
         bail!(
             "{} is empty: expected a JSON document as described by {schema}",
             path.display()
+        );
+    }
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    if text.starts_with('\u{feff}') {
+        bail!(
+            "{} starts with a byte-order mark (U+FEFF): save it as UTF-8 without a BOM",
+            path.display()
+        );
+    }
+    if !body.starts_with('{') {
+        bail!(
+            "{}: at $: the document must be a JSON object ({{…}}), not {}; see {schema}",
+            path.display(),
+            body.chars()
+                .next()
+                .map_or("nothing".to_owned(), |c| format!("one starting with `{c}`"))
         );
     }
     let de = &mut serde_json::Deserializer::from_str(text);
@@ -82,8 +113,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+    // A new file gets 0666 less the umask, as any tool's output would; a replaced one keeps its mode
+    // (the temporary file alone would be 0600, unreadable to a CI uploader running as another user).
+    let mode = std::fs::metadata(path)
+        .map(|m| m.permissions().mode() & 0o7777)
+        .ok();
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".tmp-")
+        .permissions(std::fs::Permissions::from_mode(mode.unwrap_or(0o666)))
+        .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    if let Some(mode) = mode {
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .with_context(|| format!("cannot keep the mode of {}", path.display()))?;
+    }
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", path.display()))?;
@@ -127,6 +171,16 @@ pub fn read_ndjson<T: DeserializeOwned>(path: &Path, schema: &str) -> Result<Vec
             })
         })
         .collect()
+}
+
+/// Writes one JSON line per item, replacing the file atomically.
+pub fn write_ndjson<T: Serialize>(path: &Path, items: &[T]) -> Result<()> {
+    let mut bytes = Vec::new();
+    for item in items {
+        serde_json::to_writer(&mut bytes, item)?;
+        bytes.push(b'\n');
+    }
+    write_atomic(path, &bytes)
 }
 
 /// Appends one JSON line per item, atomically (the old file plus the new lines replace the old file).

@@ -4,13 +4,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 
-use scenarios::gate::{evaluate, GateEvent, GateReport, GateRequest, Verdict};
+use scenarios::gate::{evaluate, same_run, GateEvent, GateReport, GateRequest, Verdict};
 use scenarios::policy::budgets::BudgetPolicy;
 use scenarios::summary::Record;
 use scenarios::{MetricId, Profile};
 
 use crate::cli::SchemaKind;
-use crate::files::{append_ndjson, read_ndjson, to_json_bytes, write_atomic};
+use crate::files::{append_ndjson, read_ndjson, to_json_bytes, write_atomic, write_ndjson};
 use crate::outcome::Outcome;
 use crate::provenance;
 use crate::schemas::schema_path;
@@ -23,6 +23,10 @@ pub struct GateInputs {
     pub required: Vec<MetricId>,
     pub baseline: Option<Vec<Record>>,
     pub current: Option<Vec<Record>>,
+    pub require_baseline: bool,
+    /// Which CI run this is: the commit, and the run id if there is one.
+    pub commit: String,
+    pub run_id: Option<String>,
 }
 
 /// Where the gate's report and event log go.
@@ -60,7 +64,16 @@ pub fn judge(inputs: &GateInputs, past: &[GateEvent]) -> GateReport {
         history: past,
         baseline: inputs.baseline.as_deref(),
         current: inputs.current.as_deref(),
+        require_baseline: inputs.require_baseline,
+        run: this_run(inputs),
     })
+}
+
+fn this_run(inputs: &GateInputs) -> Option<(&str, &str)> {
+    inputs
+        .run_id
+        .as_deref()
+        .map(|id| (inputs.commit.as_str(), id))
 }
 
 /// Refuses a report whose inputs could not be judged: an input error (exit 2), and nothing is written,
@@ -75,14 +88,28 @@ pub fn refuse_unjudged(report: &GateReport) -> Result<()> {
     Ok(())
 }
 
-/// Writes the report and appends its events; refuses (writing nothing) if the inputs were unusable.
-pub fn record(report: &GateReport, files: &GateFiles, commit: &str) -> Result<()> {
+/// Writes the report and records its events; refuses (writing nothing) if the inputs were unusable.
+/// Events of an earlier attempt of the same CI run (same commit and run id) are replaced, not added to.
+pub fn record(
+    report: &GateReport,
+    files: &GateFiles,
+    inputs: &GateInputs,
+    past: &[GateEvent],
+) -> Result<()> {
     refuse_unjudged(report)?;
+    let now = provenance::now();
+    let events = report.events(&inputs.commit, inputs.run_id.as_deref(), Some(&now));
+    let run = this_run(inputs);
+    let retried = |e: &GateEvent| same_run(e, run) && events.iter().any(|n| n.key == e.key);
     write_atomic(&files.report, &to_json_bytes(report)?)?;
-    append_ndjson(
-        &files.history,
-        &report.events(commit, Some(&provenance::now())),
-    )
+    if past.iter().any(retried) {
+        let kept: Vec<&GateEvent> = past.iter().filter(|e| !retried(e)).collect();
+        let mut all: Vec<&GateEvent> = kept;
+        all.extend(events.iter());
+        write_ndjson(&files.history, &all)
+    } else {
+        append_ndjson(&files.history, &events)
+    }
 }
 
 /// Exit code of a judged verdict.

@@ -23,6 +23,16 @@ pub fn commit(explicit: Option<&str>) -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
+/// The CI run these results belong to: `explicit`, else the CI's own run id (a retry keeps it), else none.
+pub fn run_id(explicit: Option<&str>) -> Option<String> {
+    if let Some(id) = explicit {
+        return Some(id.to_owned());
+    }
+    ["GITHUB_RUN_ID", "CI_PIPELINE_ID", "BUILDKITE_BUILD_ID"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+}
+
 /// The command line as typed, each argument shell-quoted when it needs it.
 pub fn command_line() -> String {
     std::env::args()

@@ -105,6 +105,16 @@ pub fn verdict(report: &GateReport) -> String {
         }
         out.push_str(&format!("{t}\n"));
     }
+    for k in &report.no_baseline {
+        out.push_str(&format!(
+            "no baseline: {k} (measured now, not in the baseline: nothing compared)\n"
+        ));
+    }
+    for k in &report.not_measured {
+        out.push_str(&format!(
+            "not measured: {k} (in the baseline, not measured now)\n"
+        ));
+    }
     for e in &report.errors {
         out.push_str(&format!("policy error: {e}\n"));
     }

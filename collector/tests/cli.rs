@@ -3,44 +3,12 @@
 use std::path::{Path, PathBuf};
 use std::process::Command as Std;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::{json, Value};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+mod support;
 
-fn collector(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("collector").expect("binary built");
-    c.current_dir(root())
-        .arg("--artifacts-dir")
-        .arg(dir.join("artifacts"));
-    c
-}
-
-fn budgets() -> PathBuf {
-    root().join("ci/wasm_perf_budgets.json")
-}
-
-fn write(dir: &Path, name: &str, v: &Value) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, serde_json::to_vec_pretty(v).unwrap()).unwrap();
-    p
-}
-
-fn record(metric: &str, unit: &str, value: f64, env: &str) -> Value {
-    json!({
-        "commit": "c", "profile": "core-min", "environment": env, "metric_id": metric,
-        "value": value, "unit": unit, "threshold_warn": null, "threshold_hard": null,
-        "status": "pass", "seed_set": [11, 29, 42, 73, 101], "commands": ["test"], "artifact_paths": [],
-        "detail": {"workload": "steady-throughput", "framework": "vanilla-js"}
-    })
-}
-
-fn summary(records: Vec<Value>) -> Value {
-    json!({"schema_version": 1, "records": records})
-}
+use support::{budgets, collector, gate, record, root, summary, write};
 
 #[test]
 fn self_test_passes_and_committed_policies_are_valid() {
@@ -239,22 +207,6 @@ fn size_matches_stat_and_gzip() {
         .code(2)
         .stderr(predicate::str::contains("not a WebAssembly module"));
     assert_eq!(std::fs::read(&out).unwrap(), before);
-}
-
-fn gate(d: &Path, m: &Path) -> Command {
-    let mut c = collector(d);
-    c.args([
-        "gate",
-        "--budgets",
-        "ci/wasm_perf_budgets.json",
-        "--profile",
-        "core-min",
-        "--commit",
-        "t",
-        "--measurements",
-    ])
-    .arg(m);
-    c
 }
 
 #[test]

@@ -7,7 +7,8 @@ use crate::policy::budgets::{BudgetPolicy, MetricBudget};
 use crate::policy::contract;
 use crate::policy::corpus::{Corpus, Scenario};
 use crate::policy::optimization::{
-    CargoSettings, OptimizationPolicy, Variant, WasmOpt, WasmOptLevel,
+    CargoSettings, OptimizationPolicy, Variant, WasmOpt, WasmOptLevel, FORBIDDEN_FEATURES,
+    REQUIRED_FEATURES,
 };
 use crate::protocol::{metrics_for, MIN_ITERATIONS, SEED_SET};
 
@@ -79,13 +80,13 @@ pub fn budget_mutations() -> Vec<Mutation<BudgetPolicy>> {
         },
         Mutation {
             rule: "max_regression_pct",
-            what: "negative max_regression_pct",
-            apply: |p| p.max_regression_pct = -1.0,
+            what: "max_regression_pct loosened to 1e6",
+            apply: |p| p.max_regression_pct = 1e6,
         },
         Mutation {
             rule: "consecutive_warn_limit",
-            what: "warn limit 0",
-            apply: |p| p.consecutive_warn_limit = 0,
+            what: "warn limit 1000",
+            apply: |p| p.consecutive_warn_limit = 1000,
         },
         Mutation {
             rule: "metrics.missing",
@@ -256,9 +257,22 @@ pub fn corpus_mutations() -> Vec<Mutation<Corpus>> {
             },
         },
         Mutation {
-            rule: "coverage.pair",
-            what: "nextjs/cold-start removed",
-            apply: |c| c.scenarios.retain(|s| s.id != "nextjs/cold-start"),
+            rule: "coverage.triple",
+            what: "react/steady-throughput no longer runs in desktop-chromium",
+            apply: |c| {
+                c.scenarios
+                    .iter_mut()
+                    .filter(|s| s.id == "react/steady-throughput")
+                    .for_each(|s| {
+                        s.environments
+                            .retain(|e| *e != Environment::DesktopChromium)
+                    })
+            },
+        },
+        Mutation {
+            rule: "metric.coverage",
+            what: "vanilla-js/cold-start drops M-PERF-02B",
+            apply: |c| c.scenarios[0].metric_ids.retain(|m| m != "M-PERF-02B"),
         },
     ]
 }
@@ -299,8 +313,8 @@ pub fn optimization() -> OptimizationPolicy {
         crate_name: "harness-wasm".into(),
         target: "wasm32-unknown-unknown".into(),
         wasm_bindgen_target: "web".into(),
-        required_features: vec!["reference-adapter".into()],
-        forbidden_features: vec!["tokio/rt-multi-thread".into(), "tokio/net".into()],
+        required_features: REQUIRED_FEATURES.iter().map(|f| f.to_string()).collect(),
+        forbidden_features: FORBIDDEN_FEATURES.iter().map(|f| f.to_string()).collect(),
         variants: vec![
             variant(
                 "dev",
@@ -342,6 +356,16 @@ pub fn optimization() -> OptimizationPolicy {
 /// One mutation per optimization rule.
 pub fn optimization_mutations() -> Vec<Mutation<OptimizationPolicy>> {
     vec![
+        Mutation {
+            rule: "features.required_list",
+            what: "required feature list emptied",
+            apply: |p| p.required_features.clear(),
+        },
+        Mutation {
+            rule: "features.forbidden_list",
+            what: "forbidden feature list emptied",
+            apply: |p| p.forbidden_features.clear(),
+        },
         Mutation {
             rule: "schema_version",
             what: "schema_version 3",

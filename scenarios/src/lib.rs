@@ -3,6 +3,7 @@
 //! No I/O and no clock: everything here is a function of its inputs, and the crate builds for
 //! native targets and `wasm32-unknown-unknown` alike.
 
+pub mod answer;
 pub mod fixtures;
 pub mod fold;
 pub mod gate;

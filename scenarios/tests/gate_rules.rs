@@ -33,6 +33,8 @@ fn gate(records: &[Record], history: &[GateEvent], required: &[MetricId]) -> Gat
         history,
         baseline: None,
         current: None,
+        require_baseline: false,
+        run: None,
     })
 }
 
@@ -73,15 +75,15 @@ fn second_consecutive_warn_fails_and_a_pass_resets() {
     let warn = [record(MetricId::Perf04B, 20.0)];
     let first = gate(&warn, &[], &[]);
     assert_eq!(first.verdict, Verdict::Warn);
-    let mut history = first.events("c1", None);
+    let mut history = first.events("c1", None, None);
     let second = gate(&warn, &history, &[]);
     assert_eq!(second.verdict, Verdict::Fail);
     assert_eq!(second.results[0].band, Status::Warn);
     assert_eq!(second.results[0].warn_streak, 2);
-    history.extend(second.events("c2", None));
+    history.extend(second.events("c2", None, None));
     let pass = gate(&[record(MetricId::Perf04B, 10.0)], &history, &[]);
     assert_eq!(pass.verdict, Verdict::Pass);
-    history.extend(pass.events("c3", None));
+    history.extend(pass.events("c3", None, None));
     // warn, pass, warn: the streak restarted.
     assert_eq!(gate(&warn, &history, &[]).verdict, Verdict::Warn);
 }
@@ -95,7 +97,7 @@ fn streaks_are_kept_per_record_key() {
     });
     let mut b = a.clone();
     b.environment = Environment::DesktopFirefox;
-    let history = gate(&[a.clone()], &[], &[]).events("c1", None);
+    let history = gate(&[a.clone()], &[], &[]).events("c1", None, None);
     let r = gate(&[a, b], &history, &[]);
     let statuses: Vec<Status> = r.results.iter().map(|r| r.status).collect();
     assert_eq!(statuses, vec![Status::Fail, Status::Warn]);
@@ -143,6 +145,8 @@ fn regression(base: f64, cur: f64, metric: MetricId) -> Verdict {
         history: &[],
         baseline: Some(&b),
         current: Some(&c),
+        require_baseline: false,
+        run: None,
     })
     .verdict
 }

@@ -18,12 +18,14 @@ pub fn run(artifacts: &Path, args: &GateArgs) -> Result<Outcome> {
         required: args.require_metric.clone(),
         baseline: args.baseline.as_deref().map(read_summary).transpose()?,
         current: args.current.as_deref().map(read_summary).transpose()?,
+        require_baseline: args.gating.require_baseline,
+        commit: provenance::commit(args.commit.as_deref()),
+        run_id: provenance::run_id(args.gating.run_id.as_deref()),
     };
     let files = GateFiles::new(artifacts, args.history.as_deref(), args.report.as_deref());
-    let commit = provenance::commit(args.commit.as_deref());
     let past = gating::read_history(&files.history)?;
     let report = gating::judge(&inputs, &past);
-    gating::record(&report, &files, &commit)?;
+    gating::record(&report, &files, &inputs, &past)?;
     print!("{}", table::verdict(&report));
     println!(
         "wrote {} and {}",

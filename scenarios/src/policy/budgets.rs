@@ -92,22 +92,30 @@ impl BudgetPolicy {
                 ));
             }
         }
-        if !(self.max_regression_pct.is_finite() && self.max_regression_pct > 0.0) {
+        let pct = self.max_regression_pct;
+        if !(pct.is_finite() && pct > 0.0 && pct <= contract::MAX_REGRESSION_PCT) {
             out.push(Violation::new(
                 "max_regression_pct",
                 "$.max_regression_pct",
-                format!("{} is not a positive percentage", self.max_regression_pct),
+                format!(
+                    "{pct} is not a percentage in (0, {}]: the contract allows at most {} % (section 8.3); a looser rule is a governance change (section 11)",
+                    contract::MAX_REGRESSION_PCT,
+                    contract::MAX_REGRESSION_PCT
+                ),
                 format!(
                     "use the contract's default, {}",
                     contract::MAX_REGRESSION_PCT
                 ),
             ));
         }
-        if self.consecutive_warn_limit == 0 {
+        if self.consecutive_warn_limit != contract::CONSECUTIVE_WARN_LIMIT {
             out.push(Violation::new(
                 "consecutive_warn_limit",
                 "$.consecutive_warn_limit",
-                "0 breaches cannot escalate",
+                format!(
+                    "{} differs from the contract: two consecutive warn-band breaches escalate to a hard failure (section 4)",
+                    self.consecutive_warn_limit
+                ),
                 format!("use the contract's {}", contract::CONSECUTIVE_WARN_LIMIT),
             ));
         }

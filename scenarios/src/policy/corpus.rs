@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{check_schema_version, Violation};
 use crate::ids::{Environment, Framework, MetricId, Workload};
-use crate::protocol::{metrics_for, MIN_ITERATIONS, SEED_SET};
+use crate::protocol::{metrics_for, metrics_in, MIN_ITERATIONS, SEED_SET};
 
 /// The benchmark corpus file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -222,6 +222,7 @@ fn check_scenario(path: &str, s: &Scenario, out: &mut Vec<Violation>) {
             Ok(_) => {}
         }
     }
+    check_metric_coverage(path, s, out);
     if !s.command.trim_start().starts_with(COMMAND_PREFIX) {
         out.push(Violation::new(
             "scenario.command",
@@ -265,18 +266,45 @@ fn check_coverage(c: &Corpus, out: &mut Vec<Violation>) {
     );
     for f in &c.required_frameworks {
         for w in &c.required_workloads {
-            if !c
-                .scenarios
-                .iter()
-                .any(|s| s.framework == *f && s.workload == *w)
-            {
-                out.push(Violation::new(
-                    "coverage.pair",
-                    "$.scenarios",
-                    format!("no scenario runs `{w}` in `{f}`"),
-                    format!("add a scenario with framework `{f}` and workload `{w}`"),
-                ));
+            for e in &c.required_environments {
+                let covered = c
+                    .scenarios
+                    .iter()
+                    .any(|s| s.framework == *f && s.workload == *w && s.environments.contains(e));
+                if !covered {
+                    out.push(Violation::new(
+                        "coverage.triple",
+                        "$.scenarios",
+                        format!("no scenario runs `{w}` in `{f}` on `{e}`"),
+                        format!("add `{e}` to the environments of the `{f}` `{w}` scenario"),
+                    ));
+                }
             }
         }
+    }
+}
+
+/// A scenario maps every metric its workload measures in each of its environments (a dropped metric
+/// would silently leave the gate without it).
+fn check_metric_coverage(path: &str, s: &Scenario, out: &mut Vec<Violation>) {
+    let mapped: Vec<MetricId> = s.metric_ids.iter().filter_map(|m| m.parse().ok()).collect();
+    let mut missing: Vec<MetricId> = s
+        .environments
+        .iter()
+        .flat_map(|e| metrics_in(s.workload, *e))
+        .filter(|m| !mapped.contains(m))
+        .collect();
+    missing.sort();
+    missing.dedup();
+    for m in missing {
+        out.push(Violation::new(
+            "metric.coverage",
+            format!("{path}.metric_ids"),
+            format!(
+                "`{}` measures {m} in its environments, but the scenario does not map it",
+                s.workload
+            ),
+            format!("add \"{m}\" to metric_ids"),
+        ));
     }
 }

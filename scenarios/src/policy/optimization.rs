@@ -76,6 +76,19 @@ pub const VARIANTS: [(&str, &str, Profile); 3] = [
     ("release", "wasm-browser-release", Profile::CoreMin),
 ];
 
+/// Contract 8.1 rule 3 in this project: features every browser build keeps enabled …
+pub const REQUIRED_FEATURES: &[&str] = &["reference-adapter"];
+/// … and features no browser build may enable (the runtime's native-only surfaces). A policy may add
+/// to either list, never drop from it.
+pub const FORBIDDEN_FEATURES: &[&str] = &[
+    "tokio/rt-multi-thread",
+    "tokio/net",
+    "tokio/time",
+    "tokio/fs",
+    "tokio/process",
+    "tokio/signal",
+];
+
 impl OptimizationPolicy {
     /// The variant that builds a budget profile.
     pub fn variant_for(&self, profile: Profile) -> Option<&Variant> {
@@ -105,6 +118,7 @@ impl OptimizationPolicy {
                 "set \"wasm_bindgen_target\": \"web\"",
             ));
         }
+        check_feature_lists(self, &mut out);
         if let Some(f) = self
             .required_features
             .iter()
@@ -248,6 +262,36 @@ fn check_posture(path: &str, v: &Variant, out: &mut Vec<Violation>) {
             format!("`{p}` is not a wasm-opt flag"),
             "write passes as flags, e.g. -Oz",
         ));
+    }
+}
+
+/// The policy's feature lists keep the contract's (8.1 rule 3): they may grow, never shrink.
+fn check_feature_lists(policy: &OptimizationPolicy, out: &mut Vec<Violation>) {
+    let lists = [
+        (
+            "features.required_list",
+            "$.required_features",
+            REQUIRED_FEATURES,
+            &policy.required_features,
+        ),
+        (
+            "features.forbidden_list",
+            "$.forbidden_features",
+            FORBIDDEN_FEATURES,
+            &policy.forbidden_features,
+        ),
+    ];
+    for (rule, path, contract, listed) in lists {
+        for f in contract.iter().filter(|f| !listed.iter().any(|l| l == *f)) {
+            out.push(Violation::new(
+                rule,
+                path,
+                format!(
+                    "`{f}` was dropped: the contract keeps it in this list (section 8.1 rule 3)"
+                ),
+                format!("add \"{f}\" back"),
+            ));
+        }
     }
 }
 

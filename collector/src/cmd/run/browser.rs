@@ -7,6 +7,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use serde_json::{json, Value};
 use webdriver::{BrowserTarget, DriverEnv, EmulationProfile, Session, SessionConfig};
 
+use scenarios::answer::{check_answer, Asked};
 use scenarios::fold::SessionInfo;
 use scenarios::wire::WireResult;
 use scenarios::{Environment, Framework, Profile, Workload};
@@ -316,15 +317,20 @@ async fn run_seed(session: &Session, job: &Job, raw_dir: &Path) -> Result<(WireR
             path.display()
         )
     })?;
-    let asked = (job.seed, job.workload, job.profile, job.framework);
-    if (wire.seed, wire.workload, wire.profile, wire.framework) != asked {
+    let asked = Asked {
+        workload: job.workload,
+        framework: job.framework,
+        profile: job.profile,
+        seed: job.seed,
+        iterations: job.iterations,
+        warmup: job.warmup,
+    };
+    let wrong = check_answer(&wire, &asked);
+    if !wrong.is_empty() {
         bail!(
-            "{label}: the page answered for {} {} {} seed {} instead (kept in {})",
-            wire.profile,
-            wire.framework,
-            wire.workload,
-            wire.seed,
-            path.display()
+            "{label}: the page's answer does not fit the question (kept in {}): {}; rebuild the harness and the host pages from this commit",
+            path.display(),
+            wrong.join("; ")
         );
     }
     Ok((wire, path))

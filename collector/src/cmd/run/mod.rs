@@ -105,21 +105,24 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
         required: required_metrics(&inputs.plan),
         baseline: inputs.baseline,
         current: None,
+        require_baseline: args.gating.require_baseline,
+        commit: inputs.run.commit.clone(),
+        run_id: provenance::run_id(args.gating.run_id.as_deref()),
     };
     let report = gating::judge(&gate_inputs, &inputs.past);
-    let all = gate_inputs.measurements.unwrap_or_default();
+    let all = gate_inputs.measurements.as_deref().unwrap_or_default();
     let summary_path = artifacts.join("wasm_budget_summary.json");
     if let Err(e) = gating::refuse_unjudged(&report) {
         let kept = raw_dir.join("refused_summary.json");
-        write_summary(&kept, &all)?;
+        write_summary(&kept, all)?;
         return Err(e.context(format!(
             "{} was not written; the refused records are kept in {}",
             summary_path.display(),
             kept.display()
         )));
     }
-    write_summary(&summary_path, &all)?;
-    print!("{}", table::records(&all));
+    write_summary(&summary_path, all)?;
+    print!("{}", table::records(all));
     println!(
         "measured in {} ({}); wrote {}",
         humantime::format_duration(Duration::from_secs(elapsed.as_secs())),
@@ -132,7 +135,7 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
     );
     let mut files = inputs.files;
     files.report = artifacts.join("wasm_perf_regression_report.json");
-    gating::record(&report, &files, &inputs.run.commit)?;
+    gating::record(&report, &files, &gate_inputs, &inputs.past)?;
     print!("{}", table::verdict(&report));
     println!(
         "wrote {} and {}",

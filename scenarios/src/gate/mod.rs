@@ -1,5 +1,7 @@
 //! The budget gate (contract 8.3): hard budgets, warn-then-block operational budgets, baseline regression, fail-closed.
 
+mod baseline;
+
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{GateKind, MetricId, Profile, Unit};
@@ -15,6 +17,9 @@ pub struct GateEvent {
     #[serde(flatten)]
     pub key: RecordKey,
     pub commit: String,
+    /// The CI run that produced it (`--run-id`): a retry of the same run replaces its events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_id: Option<String>,
     pub value: Option<f64>,
     /// Where the value fell before streak escalation: pass, warn, fail or skip.
     pub band: Status,
@@ -37,6 +42,11 @@ pub struct GateRequest<'a> {
     pub baseline: Option<&'a [Record]>,
     /// Compared with `baseline`; defaults to `measurements`.
     pub current: Option<&'a [Record]>,
+    /// A judged key without a baseline record is an error, not just listed.
+    pub require_baseline: bool,
+    /// This gate run: `(commit, run id)`. Earlier events of the same run (a CI retry) do not count
+    /// toward a warn streak.
+    pub run: Option<(&'a str, &'a str)>,
 }
 
 /// The judgement of one record.
@@ -82,18 +92,30 @@ pub struct GateReport {
     pub verdict: Verdict,
     pub results: Vec<MetricResult>,
     pub regressions: Vec<Regression>,
+    /// Keys measured now that the baseline does not hold (nothing to compare them with).
+    #[serde(default)]
+    pub no_baseline: Vec<RecordKey>,
+    /// Keys the baseline holds that were not measured now.
+    #[serde(default)]
+    pub not_measured: Vec<RecordKey>,
     /// Policy errors: missing required metrics, unit mismatches, duplicate or absent records.
     pub errors: Vec<String>,
 }
 
 impl GateReport {
     /// The events to append to the history, one per judged record.
-    pub fn events(&self, commit: &str, recorded_at: Option<&str>) -> Vec<GateEvent> {
+    pub fn events(
+        &self,
+        commit: &str,
+        run_id: Option<&str>,
+        recorded_at: Option<&str>,
+    ) -> Vec<GateEvent> {
         self.results
             .iter()
             .map(|r| GateEvent {
                 key: r.key.clone(),
                 commit: commit.to_owned(),
+                run_id: run_id.map(str::to_owned),
                 value: r.value,
                 band: r.band,
                 status: r.status,
@@ -112,12 +134,18 @@ pub fn show(v: f64) -> String {
     format!("{v:.digits$}")
 }
 
-/// Warn-band breaches in a row at the end of `history` for `key` (skips neither extend nor break a streak).
-pub fn prior_warn_streak(history: &[GateEvent], key: &RecordKey) -> u32 {
+/// True when `e` was recorded by the CI run `run` (same commit and run id): a retry of that run.
+pub fn same_run(e: &GateEvent, run: Option<(&str, &str)>) -> bool {
+    run.is_some_and(|(commit, id)| e.commit == commit && e.run_id.as_deref() == Some(id))
+}
+
+/// Warn-band breaches in a row at the end of `history` for `key`. Skips neither extend nor break a
+/// streak, and events of the run being judged (`run`: a retry) are left out, so a retry never counts twice.
+pub fn prior_warn_streak(history: &[GateEvent], key: &RecordKey, run: Option<(&str, &str)>) -> u32 {
     history
         .iter()
         .rev()
-        .filter(|e| &e.key == key && e.band != Status::Skip)
+        .filter(|e| &e.key == key && e.band != Status::Skip && !same_run(e, run))
         .take_while(|e| e.band == Status::Warn)
         .count() as u32
 }
@@ -158,10 +186,9 @@ pub fn evaluate(req: &GateRequest<'_>) -> GateReport {
             }
         }
     }
-    let regressions = match (req.baseline, req.current.or(req.measurements)) {
-        (Some(base), Some(cur)) => compare(req, base, cur),
-        _ => Vec::new(),
-    };
+    let compared = baseline::compare(req);
+    errors.extend(compared.errors);
+    let regressions = compared.regressions;
     let any = |s: Status| {
         results.iter().any(|r| r.status == s) || regressions.iter().any(|r| r.status == s)
     };
@@ -178,6 +205,8 @@ pub fn evaluate(req: &GateRequest<'_>) -> GateReport {
         verdict,
         results,
         regressions,
+        no_baseline: compared.no_baseline,
+        not_measured: compared.not_measured,
         errors,
     }
 }
@@ -206,7 +235,13 @@ fn judge(req: &GateRequest<'_>, r: &Record) -> Result<MetricResult, String> {
         reason: String::new(),
     };
     let value = match (r.status, r.value) {
-        (Status::Skip, _) | (_, None) => {
+        (Status::Skip, Some(v)) => {
+            return Err(format!(
+                "{key} is marked skip but carries the value {}: a skip has no value; remove the value or judge the record",
+                show(v)
+            ))
+        }
+        (Status::Skip, None) | (_, None) => {
             res.reason = r
                 .detail
                 .as_ref()
@@ -214,8 +249,7 @@ fn judge(req: &GateRequest<'_>, r: &Record) -> Result<MetricResult, String> {
                 .unwrap_or_else(|| "no value measured".into());
             return Ok(res);
         }
-        (_, Some(v)) if !v.is_finite() => return Err(format!("{key} has a non-finite value")),
-        (_, Some(v)) => v,
+        (_, Some(v)) => check_value(&key, v, r.unit)?,
     };
     let unit = t.unit;
     match t.gate {
@@ -258,7 +292,7 @@ fn judge(req: &GateRequest<'_>, r: &Record) -> Result<MetricResult, String> {
     }
     res.status = res.band;
     if res.band == Status::Warn {
-        res.warn_streak = prior_warn_streak(req.history, &key) + 1;
+        res.warn_streak = prior_warn_streak(req.history, &key, req.run) + 1;
         if res.warn_streak >= req.budgets.consecutive_warn_limit {
             res.status = Status::Fail;
             res.reason.push_str(&format!(
@@ -275,39 +309,18 @@ fn judge(req: &GateRequest<'_>, r: &Record) -> Result<MetricResult, String> {
     Ok(res)
 }
 
-fn compare(req: &GateRequest<'_>, base: &[Record], cur: &[Record]) -> Vec<Regression> {
-    let max = req.budgets.max_regression_pct;
-    cur.iter()
-        .filter(|r| req.profile.is_none_or(|p| r.profile == p))
-        .filter_map(|r| {
-            let current = r.value.filter(|_| r.status != Status::Skip)?;
-            let key = r.key();
-            let b = base
-                .iter()
-                .find(|b| b.key() == key && b.status != Status::Skip)?;
-            let baseline = b.value?;
-            let regression_pct = if r.unit == Unit::Percent {
-                current - baseline
-            } else if baseline > 0.0 {
-                (current - baseline) / baseline * 100.0
-            } else {
-                return None;
-            };
-            let status = if regression_pct > max + EPS {
-                Status::Fail
-            } else {
-                Status::Pass
-            };
-            Some(Regression {
-                key,
-                baseline,
-                current,
-                regression_pct,
-                max_regression_pct: max,
-                status,
-            })
-        })
-        .collect()
+/// A measured value the gate can judge: finite, and below 0 only for percent metrics.
+pub fn check_value(key: &RecordKey, v: f64, unit: Unit) -> Result<f64, String> {
+    if !v.is_finite() {
+        return Err(format!("{key} has a non-finite value"));
+    }
+    if v < 0.0 && unit != Unit::Percent {
+        return Err(format!(
+            "{key} is negative ({} {unit}): only percent metrics can be below 0; fix the measurement",
+            show(v)
+        ));
+    }
+    Ok(v)
 }
 
 /// Fills a new record's thresholds and status from the budgets (its band: streaks are the gate's job).
@@ -325,6 +338,8 @@ pub fn stamp(budgets: &BudgetPolicy, record: &mut Record) -> Result<(), String> 
         history: &[],
         baseline: None,
         current: None,
+        require_baseline: false,
+        run: None,
     };
     let res = judge(&req, record)?;
     record.threshold_warn = res.threshold_warn;

@@ -1,0 +1,292 @@
+//! Checks a page's wire result against what the collector asked: identity, probe list, sample counts,
+//! plausible clock, overheads and values. A page is trusted for its measurements, not for their shape.
+
+use crate::ids::{Environment, Framework, Probe, Profile, Workload};
+use crate::protocol::{metric_for, probes_for, unmeasurable, HEAP_SAMPLES};
+use crate::wire::{SampleUnit, WireResult};
+
+/// The longest single timed sample believed (a batch or one cold start): ten minutes, in ns.
+pub const MAX_SAMPLE_NS: f64 = 600e9;
+/// The largest memory reading believed: a wasm32 linear memory cannot exceed 4 GiB.
+pub const MAX_SAMPLE_BYTES: f64 = 4.0 * 1024.0 * 1024.0 * 1024.0;
+/// The coarsest timer tick believed: 100 ms, in ns.
+pub const MAX_TICK_NS: f64 = 1e8;
+
+/// What the collector asked the page for one (workload, seed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Asked {
+    pub workload: Workload,
+    pub framework: Framework,
+    pub profile: Profile,
+    pub seed: u64,
+    pub iterations: u32,
+    pub warmup: u32,
+}
+
+/// The probes a workload's page answer must hold for a profile, in order (a profile's unmeasurable
+/// metrics, e.g. replay on core-min, have no probe).
+pub fn expected_probes(workload: Workload, profile: Profile) -> Vec<Probe> {
+    probes_for(workload)
+        .iter()
+        .copied()
+        // Only cold init changes metric with the environment, and no profile lacks it.
+        .filter(|p| unmeasurable(profile, metric_for(*p, Environment::DesktopChromium)).is_none())
+        .collect()
+}
+
+/// The unit a probe's samples must be in.
+pub fn sample_unit(probe: Probe) -> SampleUnit {
+    match probe {
+        Probe::Heap => SampleUnit::Bytes,
+        _ => SampleUnit::Ns,
+    }
+}
+
+/// How many timed samples a probe must return for `iterations` asked (the heap takes at most 500).
+pub fn expected_samples(probe: Probe, iterations: u32) -> usize {
+    match probe {
+        Probe::Heap => iterations.min(HEAP_SAMPLES) as usize,
+        _ => iterations as usize,
+    }
+}
+
+/// Every way `wire` differs from what was asked or from what a real measurement can be; empty when it
+/// answers the question. Run after [`WireResult::check`].
+pub fn check_answer(wire: &WireResult, asked: &Asked) -> Vec<String> {
+    let mut out = Vec::new();
+    let got = (wire.workload, wire.framework, wire.profile, wire.seed);
+    if got != (asked.workload, asked.framework, asked.profile, asked.seed) {
+        out.push(format!(
+            "the page answered for {} {} {} seed {}, not the {} {} {} seed {} asked",
+            wire.profile,
+            wire.framework,
+            wire.workload,
+            wire.seed,
+            asked.profile,
+            asked.framework,
+            asked.workload,
+            asked.seed
+        ));
+    }
+    if wire.iterations != asked.iterations {
+        out.push(format!(
+            "iterations is {}, {} were asked",
+            wire.iterations, asked.iterations
+        ));
+    }
+    if wire.warmup > asked.warmup {
+        out.push(format!(
+            "warmup is {}, more than the {} asked",
+            wire.warmup, asked.warmup
+        ));
+    }
+    let tick = wire.clock.tick_ns;
+    if !(tick.is_finite() && tick > 0.0 && tick <= MAX_TICK_NS) {
+        out.push(format!(
+            "clock.tick_ns is {tick}: a timer tick is above 0 and at most {MAX_TICK_NS} ns"
+        ));
+    }
+    check_probe_list(wire, asked, &mut out);
+    for (i, p) in wire.probes.iter().enumerate() {
+        let here = format!("probes[{i}] ({})", p.probe);
+        check_probe(&here, p, asked.iterations, &mut out);
+    }
+    out
+}
+
+fn check_probe_list(wire: &WireResult, asked: &Asked, out: &mut Vec<String>) {
+    let want = expected_probes(asked.workload, asked.profile);
+    let got: Vec<Probe> = wire.probes.iter().map(|p| p.probe).collect();
+    if got != want {
+        let names = |v: &[Probe]| v.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ");
+        out.push(format!(
+            "the probes are [{}], but {} on {} measures [{}]",
+            names(&got),
+            asked.workload,
+            asked.profile,
+            names(&want)
+        ));
+    }
+}
+
+fn check_probe(here: &str, p: &crate::wire::ProbeResult, iterations: u32, out: &mut Vec<String>) {
+    let unit = sample_unit(p.probe);
+    if p.unit != unit {
+        out.push(format!("{here}: samples are in {:?}, not {unit:?}", p.unit));
+        return;
+    }
+    let want = expected_samples(p.probe, iterations);
+    if p.samples.len() != want {
+        out.push(format!(
+            "{here}: {} samples, {want} were asked",
+            p.samples.len()
+        ));
+    }
+    if let Some(b) = &p.baseline_samples {
+        if b.len() != p.samples.len() {
+            out.push(format!(
+                "{here}: {} baseline samples for {} samples",
+                b.len(),
+                p.samples.len()
+            ));
+        }
+    }
+    let max = match unit {
+        SampleUnit::Ns => MAX_SAMPLE_NS,
+        SampleUnit::Bytes => MAX_SAMPLE_BYTES,
+    };
+    let all = p.samples.iter().chain(p.baseline_samples.iter().flatten());
+    if let Some(v) = all.copied().find(|v| *v > max) {
+        out.push(format!(
+            "{here}: a sample of {v} is beyond any real reading (at most {max})"
+        ));
+    }
+    let overhead = p.loop_overhead_ns;
+    if !(overhead.is_finite() && overhead >= 0.0) {
+        out.push(format!(
+            "{here}: loop_overhead_ns is {overhead}, not a duration"
+        ));
+    } else if unit == SampleUnit::Ns && overhead > 0.0 {
+        let median = crate::protocol::median(&p.samples).unwrap_or(0.0);
+        if overhead >= median {
+            out.push(format!(
+                "{here}: loop_overhead_ns {overhead} is not below the median batch time {median} ns, so most per-operation values would be clamped to 0"
+            ));
+        }
+    } else if unit == SampleUnit::Bytes && overhead != 0.0 {
+        out.push(format!(
+            "{here}: a memory probe has no loop overhead, got {overhead}"
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::wire::{ClockInfo, ProbeResult, WIRE_VERSION};
+
+    fn probe(p: Probe, n: usize) -> ProbeResult {
+        ProbeResult {
+            probe: p,
+            unit: sample_unit(p),
+            batch_size: 100,
+            loop_overhead_ns: 10.0,
+            samples: vec![1000.0; n],
+            baseline_samples: None,
+            components: BTreeMap::new(),
+        }
+    }
+
+    fn asked() -> Asked {
+        Asked {
+            workload: Workload::SteadyThroughput,
+            framework: Framework::VanillaJs,
+            profile: Profile::CoreMin,
+            seed: 11,
+            iterations: 200,
+            warmup: 50,
+        }
+    }
+
+    fn wire() -> WireResult {
+        WireResult {
+            wire_version: WIRE_VERSION,
+            harness_version: "0".into(),
+            adapter: "a".into(),
+            workload: Workload::SteadyThroughput,
+            framework: Framework::VanillaJs,
+            profile: Profile::CoreMin,
+            seed: 11,
+            iterations: 200,
+            warmup: 50,
+            clock: ClockInfo {
+                tick_ns: 5000.0,
+                cross_origin_isolated: true,
+            },
+            user_agent: "ua".into(),
+            probes: vec![probe(Probe::ReserveSend, 200), probe(Probe::SpawnJoin, 200)],
+        }
+    }
+
+    fn refused(w: &WireResult, needle: &str) -> bool {
+        let errs = check_answer(w, &asked());
+        errs.iter().any(|e| e.contains(needle))
+    }
+
+    #[test]
+    fn a_faithful_answer_passes() {
+        assert_eq!(check_answer(&wire(), &asked()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn too_few_or_too_many_samples_are_refused() {
+        for n in [3, 1_000_000] {
+            let mut w = wire();
+            w.probes[0] = probe(Probe::ReserveSend, n);
+            assert!(refused(&w, &format!("{n} samples, 200 were asked")));
+        }
+    }
+
+    #[test]
+    fn a_huge_loop_overhead_is_refused() {
+        let mut w = wire();
+        w.probes[1].loop_overhead_ns = 1e15;
+        assert!(refused(&w, "clamped to 0"));
+    }
+
+    #[test]
+    fn another_framework_or_seed_is_refused() {
+        let mut w = wire();
+        w.framework = Framework::React;
+        assert!(refused(&w, "answered for core-min react"));
+        let mut w = wire();
+        w.seed = 29;
+        assert!(refused(&w, "seed 29"));
+    }
+
+    #[test]
+    fn empty_extra_or_duplicate_probe_lists_are_refused() {
+        for probes in [
+            vec![],
+            vec![probe(Probe::ReserveSend, 200)],
+            vec![
+                probe(Probe::ReserveSend, 200),
+                probe(Probe::SpawnJoin, 200),
+                probe(Probe::Heap, 200),
+            ],
+            vec![
+                probe(Probe::ReserveSend, 200),
+                probe(Probe::ReserveSend, 200),
+            ],
+        ] {
+            let mut w = wire();
+            w.probes = probes;
+            assert!(refused(&w, "the probes are ["), "{:?}", w.probes.len());
+        }
+    }
+
+    #[test]
+    fn implausible_values_and_clock_are_refused() {
+        let mut w = wire();
+        w.probes[0].samples[0] = 1e13;
+        assert!(refused(&w, "beyond any real reading"));
+        let mut w = wire();
+        w.clock.tick_ns = 0.0;
+        assert!(refused(&w, "tick_ns"));
+    }
+
+    #[test]
+    fn replay_is_expected_only_where_the_profile_has_it() {
+        assert_eq!(
+            expected_probes(Workload::StreamingIo, Profile::CoreMin),
+            vec![Probe::ReserveSend]
+        );
+        assert_eq!(
+            expected_probes(Workload::StreamingIo, Profile::CoreTrace),
+            vec![Probe::ReserveSend, Probe::ReplayStep]
+        );
+        assert_eq!(expected_samples(Probe::Heap, 2000), 500);
+    }
+}

@@ -1,0 +1,122 @@
+//! Baseline regression (contract 8.3), fail-closed: nothing compared, a unit mismatch or a baseline that
+//! cannot be a denominator is an error; keys on one side only are listed.
+
+use super::{show, GateRequest, Regression, EPS};
+use crate::ids::Unit;
+use crate::summary::{Record, RecordKey, Status};
+
+/// What comparing with the baseline found.
+#[derive(Debug, Default)]
+pub(super) struct Compared {
+    pub regressions: Vec<Regression>,
+    pub no_baseline: Vec<RecordKey>,
+    pub not_measured: Vec<RecordKey>,
+    pub errors: Vec<String>,
+}
+
+/// A record that holds a comparable value (not a skip).
+fn measured(r: &Record) -> Option<f64> {
+    r.value.filter(|_| r.status != Status::Skip)
+}
+
+/// Compares the current records (`current`, else `measurements`) with `baseline`, if one was given.
+pub(super) fn compare(req: &GateRequest<'_>) -> Compared {
+    let mut out = Compared::default();
+    let Some(base) = req.baseline else {
+        return out;
+    };
+    let Some(cur) = req.current.or(req.measurements) else {
+        out.errors.push(
+            "a baseline was given but nothing to compare it with: pass --measurements or --current"
+                .to_owned(),
+        );
+        return out;
+    };
+    let in_scope = |r: &&Record| req.profile.is_none_or(|p| r.profile == p);
+    for r in cur.iter().filter(in_scope) {
+        let Some(current) = measured(r) else { continue };
+        let key = r.key();
+        match base
+            .iter()
+            .find(|b| b.key() == key && measured(b).is_some())
+        {
+            None => out.no_baseline.push(key),
+            Some(b) => match regression(req, r, b, current) {
+                Ok(reg) => out.regressions.push(reg),
+                Err(e) => out.errors.push(e),
+            },
+        }
+    }
+    for b in base
+        .iter()
+        .filter(in_scope)
+        .filter(|b| measured(b).is_some())
+    {
+        let key = b.key();
+        if !cur.iter().any(|r| r.key() == key && measured(r).is_some()) {
+            out.not_measured.push(key);
+        }
+    }
+    if out.regressions.is_empty() && out.errors.is_empty() {
+        out.errors.push(
+            "the baseline shares no measured record with the current run, so nothing was compared: pass a baseline of the same profiles, environments and metrics".to_owned(),
+        );
+    }
+    if req.require_baseline {
+        for k in &out.no_baseline {
+            out.errors.push(format!(
+                "{k} has no baseline record (--require-baseline): refresh the baseline"
+            ));
+        }
+    }
+    out
+}
+
+/// One comparison, refusing units that differ from the budget's and baselines that cannot be compared.
+fn regression(
+    req: &GateRequest<'_>,
+    cur: &Record,
+    base: &Record,
+    current: f64,
+) -> Result<Regression, String> {
+    let key = cur.key();
+    let unit = req
+        .budgets
+        .thresholds(cur.metric_id, cur.profile)
+        .map(|t| t.unit)
+        .unwrap_or(cur.unit);
+    for (what, u) in [("baseline", base.unit), ("current", cur.unit)] {
+        if u != unit {
+            return Err(format!(
+                "{key}: the {what} record is in {u} but the budget is in {unit}: convert it or regenerate the baseline"
+            ));
+        }
+    }
+    let baseline = base.value.unwrap_or(f64::NAN);
+    let comparable = baseline.is_finite() && (unit == Unit::Percent || baseline > 0.0);
+    if !comparable || !current.is_finite() {
+        return Err(format!(
+            "{key}: the baseline value {} {unit} cannot be compared (it must be finite and, outside percent metrics, above 0): regenerate the baseline",
+            show(baseline)
+        ));
+    }
+    super::check_value(&key, current, unit)?;
+    let regression_pct = if unit == Unit::Percent {
+        current - baseline
+    } else {
+        (current - baseline) / baseline * 100.0
+    };
+    let max = req.budgets.max_regression_pct;
+    Ok(Regression {
+        key,
+        baseline,
+        current,
+        regression_pct,
+        max_regression_pct: max,
+        status: if regression_pct > max + EPS {
+            Status::Fail
+        } else {
+            Status::Pass
+        },
+    })
+}

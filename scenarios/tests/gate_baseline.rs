@@ -1,0 +1,190 @@
+//! The gate's fail-closed baseline, value sanity and retry rules at their boundaries.
+
+use scenarios::fixtures;
+use scenarios::gate::{evaluate, GateEvent, GateReport, GateRequest, Verdict};
+use scenarios::summary::{Record, Status};
+use scenarios::{Environment, MetricId, Profile, Unit};
+
+fn record(metric: MetricId, value: f64) -> Record {
+    Record {
+        commit: "abc".into(),
+        profile: Profile::CoreMin,
+        environment: Environment::DesktopChromium,
+        metric_id: metric,
+        value: Some(value),
+        unit: metric.unit(),
+        threshold_warn: None,
+        threshold_hard: None,
+        status: Status::Pass,
+        seed_set: vec![11, 29, 42, 73, 101],
+        commands: vec![],
+        artifact_paths: vec![],
+        detail: None,
+    }
+}
+
+struct Ask<'a> {
+    measurements: Option<&'a [Record]>,
+    baseline: Option<&'a [Record]>,
+    current: Option<&'a [Record]>,
+    history: &'a [GateEvent],
+    require_baseline: bool,
+    run: Option<(&'a str, &'a str)>,
+}
+
+const NONE: Ask<'static> = Ask {
+    measurements: None,
+    baseline: None,
+    current: None,
+    history: &[],
+    require_baseline: false,
+    run: None,
+};
+
+fn gate(a: Ask<'_>) -> GateReport {
+    let budgets = fixtures::budgets();
+    evaluate(&GateRequest {
+        budgets: &budgets,
+        profile: None,
+        measurements: a.measurements,
+        required: &[],
+        history: a.history,
+        baseline: a.baseline,
+        current: a.current,
+        require_baseline: a.require_baseline,
+        run: a.run,
+    })
+}
+
+fn has_error(r: &GateReport, needle: &str) -> bool {
+    r.verdict == Verdict::PolicyError && r.errors.iter().any(|e| e.contains(needle))
+}
+
+#[test]
+fn a_baseline_with_nothing_to_compare_is_an_error() {
+    let b = [record(MetricId::Perf04A, 5.0)];
+    let r = gate(Ask {
+        baseline: Some(&b),
+        ..NONE
+    });
+    assert!(has_error(&r, "nothing to compare"), "{:?}", r.errors);
+    let other = [record(MetricId::Perf04B, 5.0)];
+    let r = gate(Ask {
+        baseline: Some(&b),
+        current: Some(&other),
+        ..NONE
+    });
+    assert!(has_error(&r, "shares no measured record"), "{:?}", r.errors);
+}
+
+#[test]
+fn keys_on_one_side_are_listed_and_can_be_required() {
+    let b = [
+        record(MetricId::Perf04A, 5.0),
+        record(MetricId::Perf04C, 1.0),
+    ];
+    let c = [
+        record(MetricId::Perf04A, 5.0),
+        record(MetricId::Perf04B, 5.0),
+    ];
+    let ask = |require_baseline| Ask {
+        baseline: Some(&b),
+        current: Some(&c),
+        require_baseline,
+        ..NONE
+    };
+    let r = gate(ask(false));
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", r.errors);
+    assert_eq!(r.regressions.len(), 1);
+    assert_eq!(r.no_baseline.len(), 1);
+    assert_eq!(r.no_baseline[0].metric_id, MetricId::Perf04B);
+    assert_eq!(r.not_measured.len(), 1);
+    assert_eq!(r.not_measured[0].metric_id, MetricId::Perf04C);
+    assert!(has_error(&gate(ask(true)), "--require-baseline"));
+}
+
+#[test]
+fn baselines_in_another_unit_or_not_above_zero_are_errors() {
+    let mut b = record(MetricId::Perf03B, 1000.0);
+    b.unit = Unit::Microseconds;
+    let c = [record(MetricId::Perf03B, 2.0)];
+    let r = gate(Ask {
+        baseline: Some(std::slice::from_ref(&b)),
+        current: Some(&c),
+        ..NONE
+    });
+    assert!(has_error(&r, "convert it"), "{:?}", r.errors);
+    for v in [0.0, -1.0] {
+        let b = [record(MetricId::Perf03B, v)];
+        let r = gate(Ask {
+            baseline: Some(&b),
+            current: Some(&c),
+            ..NONE
+        });
+        assert!(has_error(&r, "cannot be compared"), "{v}: {:?}", r.errors);
+    }
+    // Percent metrics compare in points, so a baseline at or below 0 is fine.
+    let b = [record(MetricId::Perf04D, -2.0)];
+    let c = [record(MetricId::Perf04D, 3.0)];
+    let r = gate(Ask {
+        baseline: Some(&b),
+        current: Some(&c),
+        ..NONE
+    });
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", r.errors);
+    assert!((r.regressions[0].regression_pct - 5.0).abs() < 1e-12);
+}
+
+#[test]
+fn negative_values_and_skips_with_values_are_errors() {
+    for (m, v) in [(MetricId::Perf03B, -1.0), (MetricId::Perf01A, -665_600.0)] {
+        let r = gate(Ask {
+            measurements: Some(&[record(m, v)]),
+            ..NONE
+        });
+        assert!(has_error(&r, "negative"), "{m}: {:?}", r.errors);
+    }
+    let r = gate(Ask {
+        measurements: Some(&[record(MetricId::Perf04D, -3.0)]),
+        ..NONE
+    });
+    assert_eq!(r.verdict, Verdict::Pass, "percent may be negative");
+    let mut s = record(MetricId::Perf01A, 9e9);
+    s.status = Status::Skip;
+    let r = gate(Ask {
+        measurements: Some(std::slice::from_ref(&s)),
+        ..NONE
+    });
+    assert!(has_error(&r, "a skip has no value"), "{:?}", r.errors);
+}
+
+#[test]
+fn a_retry_of_the_same_run_does_not_extend_a_warn_streak() {
+    let warn = [record(MetricId::Perf04B, 20.0)];
+    let first = gate(Ask {
+        measurements: Some(&warn),
+        run: Some(("c1", "run-7")),
+        ..NONE
+    });
+    assert_eq!(first.verdict, Verdict::Warn);
+    let history = first.events("c1", Some("run-7"), None);
+    let retry = gate(Ask {
+        measurements: Some(&warn),
+        history: &history,
+        run: Some(("c1", "run-7")),
+        ..NONE
+    });
+    assert_eq!(retry.verdict, Verdict::Warn, "a retry is the same breach");
+    assert_eq!(retry.results[0].warn_streak, 1);
+    let next_run = gate(Ask {
+        measurements: Some(&warn),
+        history: &history,
+        run: Some(("c1", "run-8")),
+        ..NONE
+    });
+    assert_eq!(
+        next_run.verdict,
+        Verdict::Fail,
+        "another run is a second breach"
+    );
+}
