@@ -8,6 +8,7 @@ pub mod fixtures;
 pub mod fold;
 pub mod gate;
 pub mod ids;
+pub mod live;
 pub mod policy;
 pub mod protocol;
 pub mod records;
