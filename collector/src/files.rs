@@ -128,12 +128,28 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             .set_permissions(std::fs::Permissions::from_mode(mode))
             .with_context(|| format!("cannot keep the mode of {}", path.display()))?;
     }
-    tmp.write_all(bytes)
+    // Through the plain file: tempfile's own writer names the temporary path, gone once it is dropped.
+    let written = tmp.as_file_mut().write_all(bytes);
+    written
         .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
+        .map_err(|e| write_error(path, dir, &e))?;
     tmp.persist(path)
-        .with_context(|| format!("cannot replace {}", path.display()))?;
+        .map_err(|e| write_error(path, dir, &e.error))?;
     Ok(())
+}
+
+/// A failed write, named by the file it was for, with the fix; the old file is untouched.
+fn write_error(path: &Path, dir: &Path, e: &std::io::Error) -> anyhow::Error {
+    let full = e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(122);
+    let fix = if full {
+        format!("the device holding {} is full (or over quota): free space there or pass another --artifacts-dir", dir.display())
+    } else {
+        format!("check that {} is writable", dir.display())
+    };
+    anyhow::anyhow!(
+        "cannot write {}: {e}; {fix}; the previous file, if any, is unchanged",
+        path.display()
+    )
 }
 
 /// Renames `from` over `to` (same directory: atomic).

@@ -12,8 +12,8 @@ use scenarios::{MetricId, Profile};
 use crate::cli::SchemaKind;
 use crate::files::{append_ndjson, read_ndjson, to_json_bytes, write_atomic, write_ndjson};
 use crate::outcome::Outcome;
-use crate::provenance;
 use crate::schemas::schema_path;
+use crate::{provenance, table};
 
 /// Everything a gate run needs, already read.
 pub struct GateInputs {
@@ -82,7 +82,7 @@ pub fn refuse_unjudged(report: &GateReport) -> Result<()> {
     if report.verdict == Verdict::PolicyError {
         bail!(
             "the measurements cannot be judged ({}); fix them and run the gate again (nothing was written)",
-            report.errors.join("; ")
+            table::first_few(&report.errors, "; ")
         );
     }
     Ok(())

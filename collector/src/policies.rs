@@ -13,6 +13,7 @@ use scenarios::policy::Violation;
 use crate::cli::SchemaKind;
 use crate::files::read_json;
 use crate::schemas::schema_path;
+use crate::table;
 
 /// The error for a policy that breaks rules: every violation on its own line, with its path and fix.
 pub fn broken(path: &Path, violations: &[Violation]) -> anyhow::Error {
@@ -21,7 +22,7 @@ pub fn broken(path: &Path, violations: &[Violation]) -> anyhow::Error {
         "{}: {} rule(s) broken:\n{}",
         path.display(),
         violations.len(),
-        list.join("\n")
+        table::first_few(&list, "\n")
     )
 }
 

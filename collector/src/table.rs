@@ -126,3 +126,23 @@ pub fn verdict(report: &GateReport) -> String {
     });
     out
 }
+
+/// At most `MAX_LISTED` items joined by `sep`, then how many more there were (100 000 duplicate records
+/// make one readable line, not 7 MB of them).
+pub fn first_few(items: &[String], sep: &str) -> String {
+    const MAX_LISTED: usize = 10;
+    let mut out = items
+        .iter()
+        .take(MAX_LISTED)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(sep);
+    if items.len() > MAX_LISTED {
+        out.push_str(&format!(
+            "{sep}… and {} more ({} in all)",
+            items.len() - MAX_LISTED,
+            items.len()
+        ));
+    }
+    out
+}

@@ -14,7 +14,7 @@ pub struct UnknownName {
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident, $kind:literal { $($(#[$vm:meta])* $variant:ident = $s:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
         pub enum $name { $($(#[$vm])* #[serde(rename = $s)] $variant),+ }
 
         impl $name {
@@ -30,6 +30,15 @@ macro_rules! string_enum {
         impl core::fmt::Display for $name {
             fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        // Read as a string, then parsed: error paths can then name a map key of this type
+        // (`$.metrics[0].thresholds.core-mox`, not `…thresholds.?`).
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                s.parse().map_err(serde::de::Error::custom)
             }
         }
 

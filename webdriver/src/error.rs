@@ -234,10 +234,35 @@ fn crash_hint(source: &CmdError) -> &'static str {
         "disconnected",
         "no such window",
         "tried to run command without establishing a connection",
+        // geckodriver's word for a Firefox that died under it.
+        "failed to decode response from marionette",
     ];
     if lost.iter().any(|needle| text.contains(needle)) {
         HINT
     } else {
         ""
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lost(message: &str) -> bool {
+        let e = Error::command(
+            "execute_async",
+            CmdError::NotW3C(serde_json::Value::String(message.to_owned())),
+            String::new(),
+        );
+        e.is_session_lost()
+    }
+
+    #[test]
+    fn a_firefox_crash_is_a_lost_session_not_a_timeout() {
+        assert!(lost(
+            "unknown error: Failed to decode response from marionette"
+        ));
+        assert!(lost("invalid session id"));
+        assert!(!lost("javascript error: x is not defined"));
     }
 }

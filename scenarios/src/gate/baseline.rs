@@ -1,6 +1,8 @@
 //! Baseline regression (contract 8.3), fail-closed: nothing compared, a unit mismatch or a baseline that
 //! cannot be a denominator is an error; keys on one side only are listed.
 
+use std::collections::BTreeMap;
+
 use super::{show, GateRequest, Regression, EPS};
 use crate::ids::Unit;
 use crate::summary::{Record, RecordKey, Status};
@@ -20,7 +22,7 @@ fn measured(r: &Record) -> Option<f64> {
 }
 
 /// Compares the current records (`current`, else `measurements`) with `baseline`, if one was given.
-pub(super) fn compare(req: &GateRequest<'_>) -> Compared {
+pub(super) fn compare<'a>(req: &GateRequest<'a>) -> Compared {
     let mut out = Compared::default();
     let Some(base) = req.baseline else {
         return out;
@@ -33,13 +35,22 @@ pub(super) fn compare(req: &GateRequest<'_>) -> Compared {
         return out;
     };
     let in_scope = |r: &&Record| req.profile.is_none_or(|p| r.profile == p);
+    let index = |records: &'a [Record]| -> BTreeMap<RecordKey, &'a Record> {
+        let mut m = BTreeMap::new();
+        for r in records
+            .iter()
+            .filter(in_scope)
+            .filter(|r| measured(r).is_some())
+        {
+            m.entry(r.key()).or_insert(r);
+        }
+        m
+    };
+    let (base_index, cur_index) = (index(base), index(cur));
     for r in cur.iter().filter(in_scope) {
         let Some(current) = measured(r) else { continue };
         let key = r.key();
-        match base
-            .iter()
-            .find(|b| b.key() == key && measured(b).is_some())
-        {
+        match base_index.get(&key) {
             None => out.no_baseline.push(key),
             Some(b) => match regression(req, r, b, current) {
                 Ok(reg) => out.regressions.push(reg),
@@ -47,16 +58,11 @@ pub(super) fn compare(req: &GateRequest<'_>) -> Compared {
             },
         }
     }
-    for b in base
-        .iter()
-        .filter(in_scope)
-        .filter(|b| measured(b).is_some())
-    {
-        let key = b.key();
-        if !cur.iter().any(|r| r.key() == key && measured(r).is_some()) {
-            out.not_measured.push(key);
-        }
-    }
+    out.not_measured = base_index
+        .keys()
+        .filter(|k| !cur_index.contains_key(k))
+        .cloned()
+        .collect();
     if out.regressions.is_empty() && out.errors.is_empty() {
         out.errors.push(
             "the baseline shares no measured record with the current run, so nothing was compared: pass a baseline of the same profiles, environments and metrics".to_owned(),

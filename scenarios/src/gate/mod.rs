@@ -2,6 +2,8 @@
 
 mod baseline;
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{GateKind, MetricId, Profile, Unit};
@@ -165,9 +167,11 @@ pub fn evaluate(req: &GateRequest<'_>) -> GateReport {
                 None => "the measurements hold no record".to_owned(),
             });
         }
-        for (i, r) in judged.iter().enumerate() {
-            if judged[..i].iter().any(|o| o.key() == r.key()) {
-                errors.push(format!("two records measure {}", r.key()));
+        let mut seen: BTreeMap<RecordKey, usize> = BTreeMap::new();
+        for r in &judged {
+            let n = seen.entry(r.key()).or_default();
+            *n += 1;
+            if *n > 1 {
                 continue;
             }
             match judge(req, r) {
@@ -175,6 +179,11 @@ pub fn evaluate(req: &GateRequest<'_>) -> GateReport {
                 Err(e) => errors.push(e),
             }
         }
+        errors.extend(
+            seen.iter()
+                .filter(|(_, n)| **n > 1)
+                .map(|(k, n)| format!("{n} records measure {k}: keep one")),
+        );
         for m in req.required {
             let measured = results
                 .iter()
