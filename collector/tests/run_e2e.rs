@@ -208,6 +208,25 @@ fn page_that_throws_hangs_or_answers_garbage() {
     );
 }
 
+/// A page whose answers are well-formed but not what was asked is refused, and its answer kept as evidence.
+#[test]
+fn page_that_lies_is_refused() {
+    let _g = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let www = root().join("collector/tests/fixtures/www-lies");
+    let www = www.display().to_string();
+    for (workload, says) in [
+        ("steady-throughput", "answered for core-min react"),
+        ("cancellation-storm", "3 samples, 20 were asked"),
+        ("streaming-io", "clamped to 0"),
+    ] {
+        assert_clean_failure(
+            &["--www", &www, "--workload", workload],
+            &[],
+            &[&format!("{workload} seed 11"), says, "kept in"],
+        );
+    }
+}
+
 #[test]
 fn browser_killed_mid_run() {
     let _g = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
