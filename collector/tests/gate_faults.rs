@@ -311,3 +311,59 @@ fn size_of_a_device_is_refused() {
         .code(2)
         .stderr(predicate::str::contains("not a regular file"));
 }
+
+/// Unmounts the test's tmpfs however the test ends.
+struct Mounted(PathBuf);
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_names_the_file_and_the_fix_and_keeps_the_old_file() {
+    let d = tempfile::tempdir().unwrap();
+    let mnt = d.path().join("small");
+    std::fs::create_dir_all(&mnt).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(&mnt)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: mounting a tmpfs needs root (CI runs as root)");
+        return;
+    }
+    let _guard = Mounted(mnt.clone());
+    let m = write(
+        d.path(),
+        "m.json",
+        &summary(vec![record("M-PERF-03B", "ms", 1.0, "desktop-chromium")]),
+    );
+    let report = mnt.join("report.json");
+    let run = || {
+        let mut c = gate(d.path(), &m);
+        c.arg("--report")
+            .arg(&report)
+            .arg("--history")
+            .arg(mnt.join("events.ndjson"));
+        c
+    };
+    run().assert().code(0);
+    let before = std::fs::read(&report).unwrap();
+    let filler = vec![0u8; 128 * 1024];
+    let _ = std::fs::write(mnt.join("filler"), &filler); // fills the device (ENOSPC part-way)
+    let out = run().output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("report.json") && err.contains("is full"),
+        "{err}"
+    );
+    assert!(
+        !err.contains(".tmp-"),
+        "names a temporary file that is gone: {err}"
+    );
+    assert_eq!(std::fs::read(&report).unwrap(), before);
+}
