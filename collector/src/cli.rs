@@ -210,6 +210,11 @@ pub struct RunArgs {
     /// Untimed operations before the timed loop [default: the corpus scenario's warmup].
     #[arg(long)]
     pub warmup: Option<u32>,
+    /// Confirm-by-rerun: a runtime record that would warn or fail (threshold or baseline) is measured
+    /// N more times, each in a fresh browser session, and the verdict rests on the confirmations (a
+    /// breach stands only if every one repeats it). 0 turns it off; sizes are deterministic and never re-measured.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub confirm: u32,
     /// Use these prebuilt profiles (<DIR>/<profile>/harness_bg.wasm) instead of building.
     #[arg(long = "prebuilt", value_name = "DIR")]
     pub prebuilt: Option<PathBuf>,

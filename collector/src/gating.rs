@@ -16,6 +16,7 @@ use crate::schemas::schema_path;
 use crate::{provenance, table};
 
 /// Everything a gate run needs, already read.
+#[derive(Debug, Clone)]
 pub struct GateInputs {
     pub budgets: BudgetPolicy,
     pub profile: Option<Profile>,

@@ -125,6 +125,43 @@ pub fn size_records(
     Ok(recs)
 }
 
+/// Confirm-by-rerun: the record that stands after `confirmations` (records of the same key measured
+/// again in fresh sessions). A breach stands only if every confirmation repeats it, so the lowest
+/// confirmation (its thresholds and status included) is kept; the first value and every confirmation
+/// value are recorded beside it, and every measurement's artifacts stay listed.
+pub fn confirmed(first: &Record, confirmations: &[Record]) -> Record {
+    let lowest = confirmations
+        .iter()
+        .filter(|c| c.key() == first.key() && c.value.is_some())
+        .min_by(|a, b| {
+            a.value
+                .unwrap_or(f64::MAX)
+                .total_cmp(&b.value.unwrap_or(f64::MAX))
+        });
+    let Some(lowest) = lowest else {
+        return first.clone();
+    };
+    let mut out = lowest.clone();
+    let detail = out.detail.get_or_insert_with(Detail::default);
+    detail.first_value = first.value;
+    detail.confirmation_values = confirmations
+        .iter()
+        .filter(|c| c.key() == first.key())
+        .filter_map(|c| c.value)
+        .collect();
+    let mut paths = first.artifact_paths.clone();
+    for c in confirmations.iter().filter(|c| c.key() == first.key()) {
+        paths.extend(
+            c.artifact_paths
+                .iter()
+                .filter(|p| !first.artifact_paths.contains(p))
+                .cloned(),
+        );
+    }
+    out.artifact_paths = paths;
+    out
+}
+
 fn stamp_all(budgets: &BudgetPolicy, recs: &mut [Record]) -> Result<(), RecordError> {
     recs.iter_mut()
         .try_for_each(|r| stamp(budgets, r).map_err(RecordError::Budgets))
@@ -233,5 +270,34 @@ mod tests {
         assert_eq!(s[0].status, Status::Fail, "700 KiB > 650 KiB");
         assert_eq!(s[1].status, Status::Pass);
         assert_eq!(s[1].detail.as_ref().unwrap().raw_bytes, Some(700 * 1024));
+    }
+
+    #[test]
+    fn a_confirmed_record_keeps_the_lowest_confirmation_and_both_values() {
+        let module = Module {
+            profile: Profile::CoreMin,
+            raw_bytes: 1,
+            gzip_bytes: 1,
+            gzip: "g",
+            path: "x.wasm",
+        };
+        let rec = |v: f64, path: &str| Record {
+            value: Some(v),
+            artifact_paths: vec![path.to_owned()],
+            ..size_records(&fixtures::budgets(), &module, &RunInfo::default())
+                .unwrap()
+                .remove(0)
+        };
+        let first = rec(900_000.0, "first.json");
+        let out = confirmed(
+            &first,
+            &[rec(700_000.0, "c1.json"), rec(650_000.0, "c2.json")],
+        );
+        assert_eq!(out.value, Some(650_000.0));
+        let d = out.detail.unwrap();
+        assert_eq!(d.first_value, Some(900_000.0));
+        assert_eq!(d.confirmation_values, vec![700_000.0, 650_000.0]);
+        assert_eq!(out.artifact_paths, ["first.json", "c1.json", "c2.json"]);
+        assert_eq!(confirmed(&first, &[]), first);
     }
 }

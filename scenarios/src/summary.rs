@@ -139,6 +139,13 @@ pub struct Detail {
     /// Size records: which gzip implementation compressed it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gzip: Option<String>,
+    /// Confirm-by-rerun: the first measurement's value, when it would have warned or failed and the
+    /// record was measured again in fresh browser sessions (`value` is then the lowest confirmation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_value: Option<f64>,
+    /// Confirm-by-rerun: the value of each re-measurement, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub confirmation_values: Vec<f64>,
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }

@@ -2,6 +2,7 @@
 //! browser, fold the samples into records, judge them, and only then write `wasm_budget_summary.json`.
 
 mod browser;
+mod confirm;
 mod plan;
 mod progress;
 
@@ -82,11 +83,22 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
     let dist = prepare_dist(args, &inputs.plan)?;
     let run_id = provenance::now().replace(':', "");
     let raw_dir = artifacts.join("raw").join(&run_id);
+    let mut gate_inputs = GateInputs {
+        budgets: inputs.budgets.clone(),
+        profile: None,
+        measurements: None,
+        required: required_metrics(&inputs.plan),
+        baseline: inputs.baseline.clone(),
+        current: None,
+        require_baseline: args.gating.require_baseline,
+        commit: inputs.run.commit.clone(),
+        run_id: provenance::run_id(args.gating.run_id.as_deref()),
+    };
     let runtime = tokio::runtime::Runtime::new()?;
     let (mut all, elapsed) = runtime.block_on(async {
         let mut stop = StopSignals::listen()?;
         tokio::select! {
-            r = measure_all(&inputs, &dist, &raw_dir) => r,
+            r = measure_all(&inputs, &dist, &raw_dir, &gate_inputs, args.confirm) => r,
             why = stop.wait() => bail!("interrupted ({why}): browsers and drivers were stopped; the previous summary is left as it was"),
         }
     })?;
@@ -98,17 +110,7 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
             &inputs.run,
         )?);
     }
-    let gate_inputs = GateInputs {
-        budgets: inputs.budgets,
-        profile: None,
-        measurements: Some(all),
-        required: required_metrics(&inputs.plan),
-        baseline: inputs.baseline,
-        current: None,
-        require_baseline: args.gating.require_baseline,
-        commit: inputs.run.commit.clone(),
-        run_id: provenance::run_id(args.gating.run_id.as_deref()),
-    };
+    gate_inputs.measurements = Some(all);
     let report = gating::judge(&gate_inputs, &inputs.past);
     let all = gate_inputs.measurements.as_deref().unwrap_or_default();
     let summary_path = artifacts.join("wasm_budget_summary.json");
@@ -193,10 +195,13 @@ fn required_metrics(plan: &Plan) -> Vec<MetricId> {
     required.into_iter().collect()
 }
 
+/// Serves the pages, measures the plan, then confirms every unit that would warn or fail.
 async fn measure_all(
     inputs: &Inputs,
     dist: &Path,
     raw_dir: &Path,
+    gate: &GateInputs,
+    confirmations: u32,
 ) -> Result<(Vec<Record>, Duration)> {
     let roots = Roots {
         www: inputs.www.clone(),
@@ -206,51 +211,113 @@ async fn measure_all(
     let server = start(&roots, SocketAddr::from(([127, 0, 0, 1], 0))).await?;
     let origin = server.origin();
     eprintln!("serving {} at {origin}", roots.www.display());
-    let plan = &inputs.plan;
-    let mut progress = Progress::new(plan.jobs());
-    let ctx = browser::Ctx {
-        plan,
-        settings: &inputs.settings,
+    let mut progress = Progress::new(inputs.plan.jobs());
+    let measured = Measure {
+        inputs,
+        dist,
         origin: &origin,
-        raw_dir,
     };
-    let mut out = Vec::new();
-    for env in &plan.environments {
-        for (profile, framework) in plan
-            .profiles
-            .iter()
-            .flat_map(|p| plan.frameworks.iter().map(move |f| (p, f)))
-        {
-            if plan.host_workloads(*env, *framework).next().is_none() {
-                continue;
-            }
-            let got = browser::measure(&ctx, *env, *profile, *framework, &mut progress).await?;
-            let wasm = module_path(dist, *profile).display().to_string();
-            for w in &got.workloads {
-                let mut paths = vec![wasm.clone()];
-                paths.extend(w.paths.iter().cloned());
-                if let Some(log) = &got.driver_log {
-                    paths.push(log.display().to_string());
-                }
-                let recs = workload_records(
-                    &inputs.budgets,
-                    *env,
-                    &got.session,
-                    &inputs.run,
-                    &w.results,
-                    &paths,
-                )
-                .with_context(|| {
-                    format!(
-                        "{env} {profile} {framework}/{}: cannot fold the samples",
-                        w.workload
-                    )
-                })?;
-                out.extend(recs);
-            }
-        }
-    }
+    let first = measured.plan(&inputs.plan, raw_dir, &mut progress).await?;
+    let out = measured
+        .confirm(first, gate, confirmations, raw_dir, &mut progress)
+        .await?;
     progress.finish();
     server.stop().await;
     Ok((out, progress.elapsed()))
+}
+
+/// What every measurement of a run shares: its inputs, builds and the server's origin.
+struct Measure<'a> {
+    inputs: &'a Inputs,
+    dist: &'a Path,
+    origin: &'a str,
+}
+
+impl Measure<'_> {
+    /// Re-measures, `n` times in fresh sessions, each unit the gate would warn or fail on; the verdict
+    /// then rests on the confirmations (raw results under `<raw>/confirm-<i>/`).
+    async fn confirm(
+        &self,
+        first: Vec<Record>,
+        gate: &GateInputs,
+        n: u32,
+        raw_dir: &Path,
+        progress: &mut Progress,
+    ) -> Result<Vec<Record>> {
+        let probe = GateInputs {
+            measurements: Some(first),
+            required: Vec::new(),
+            ..gate.clone()
+        };
+        let units = confirm::breaching_units(&gating::judge(&probe, &self.inputs.past));
+        let first = probe.measurements.unwrap_or_default();
+        if n == 0 || units.is_empty() {
+            return Ok(first);
+        }
+        let plan = &self.inputs.plan;
+        let mut again = Vec::new();
+        for i in 1..=n {
+            for u in &units {
+                let sub = plan.only(u.env, u.profile, u.framework, u.workload);
+                eprintln!("confirming {u} ({i} of {n}): it would warn or fail");
+                progress.grow(sub.jobs());
+                let dir = raw_dir.join(format!("confirm-{i}"));
+                again.extend(self.plan(&sub, &dir, progress).await?);
+            }
+        }
+        Ok(confirm::merge(first, &units, &again))
+    }
+
+    /// One fresh browser session per environment × profile × host of `plan`, folded into records.
+    async fn plan(
+        &self,
+        plan: &Plan,
+        raw_dir: &Path,
+        progress: &mut Progress,
+    ) -> Result<Vec<Record>> {
+        let inputs = self.inputs;
+        let ctx = browser::Ctx {
+            plan,
+            settings: &inputs.settings,
+            origin: self.origin,
+            raw_dir,
+        };
+        let mut out = Vec::new();
+        for env in &plan.environments {
+            for (profile, framework) in plan
+                .profiles
+                .iter()
+                .flat_map(|p| plan.frameworks.iter().map(move |f| (p, f)))
+            {
+                if plan.host_workloads(*env, *framework).next().is_none() {
+                    continue;
+                }
+                let got = browser::measure(&ctx, *env, *profile, *framework, progress).await?;
+                let wasm = module_path(self.dist, *profile).display().to_string();
+                for w in &got.workloads {
+                    let mut paths = vec![wasm.clone()];
+                    paths.extend(w.paths.iter().cloned());
+                    if let Some(log) = &got.driver_log {
+                        paths.push(log.display().to_string());
+                    }
+                    let recs = workload_records(
+                        &inputs.budgets,
+                        *env,
+                        &got.session,
+                        &inputs.run,
+                        &w.results,
+                        &paths,
+                    )
+                    .with_context(|| {
+                        format!(
+                            "{env} {profile} {framework}/{}: cannot fold the samples",
+                            w.workload
+                        )
+                    })?;
+                    out.extend(recs);
+                }
+            }
+        }
+        Ok(out)
+    }
 }

@@ -116,6 +116,28 @@ impl Plan {
         (per_seed * self.seeds.len()) as u64
     }
 
+    /// The same run narrowed to one workload in one host, profile and environment (a confirmation).
+    pub fn only(
+        &self,
+        env: Environment,
+        profile: Profile,
+        framework: Framework,
+        workload: Workload,
+    ) -> Plan {
+        Plan {
+            environments: vec![env],
+            profiles: vec![profile],
+            frameworks: vec![framework],
+            workloads: self
+                .workloads
+                .iter()
+                .filter(|w| w.framework == framework && w.workload == workload)
+                .cloned()
+                .collect(),
+            ..self.clone()
+        }
+    }
+
     /// True when the run is smaller than the protocol (fewer seeds or iterations): recorded in every record.
     pub fn is_reduced(&self) -> bool {
         self.seeds != SEED_SET || self.iterations < MIN_ITERATIONS

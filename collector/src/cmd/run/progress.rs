@@ -64,6 +64,14 @@ impl Progress {
         }
     }
 
+    /// More steps were planned (confirmation re-measurements).
+    pub fn grow(&mut self, more: u64) {
+        self.total += more;
+        if let Some(b) = &self.bar {
+            b.set_length(self.total);
+        }
+    }
+
     /// Clears the bar (before printing tables).
     pub fn finish(&self) {
         if let Some(b) = &self.bar {
