@@ -85,7 +85,7 @@ host_dir() {
 
 for host in "${HOSTS[@]}"; do
   dir=$(host_dir "$host")
-  hash=$(inputs_hash "www/$dir" "${SDK_INPUTS[@]}" www/package-lock.json)
+  hash=$(inputs_hash "www/$dir" "${SDK_INPUTS[@]}" www/react-ui www/package-lock.json) # react-ui: the react and nextjs hosts' shared hook and view
   if [ "$FORCE" = 0 ] && [ -f "$OUT/$host/index.html" ] && [ "$(cat "$STAMPS/$host" 2>/dev/null)" = "$hash" ]; then
     echo "build-hosts: $host is up to date ($OUT/$host/)"
     continue

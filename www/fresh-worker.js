@@ -54,11 +54,11 @@ async function sample(glueUrl, wasmUrl, seed, tag) {
   };
 }
 
-/** A whole scenario in a fresh instance (its linear memory holds nothing from earlier runs). */
-async function scenario({ glueUrl, wasmUrl, tag, workload, seed, iterations, warmup, framework }) {
+/** A whole scenario (a `scenario_request` JSON) in a fresh instance: its linear memory holds nothing from earlier runs. */
+async function scenario({ glueUrl, wasmUrl, tag, request }) {
   const glue = await import(`${glueUrl}?fresh=${encodeURIComponent(tag)}`);
   await glue.default({ module_or_path: wasmUrl });
-  return glue.run_scenario(workload, seed, iterations, warmup, framework, navigator.userAgent);
+  return glue.run_scenario(request);
 }
 
 self.onmessage = async ({ data }) => {

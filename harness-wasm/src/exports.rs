@@ -4,15 +4,15 @@ use std::cell::OnceCell;
 
 use wasm_bindgen::prelude::*;
 
+use scenarios::live;
 use scenarios::wire::ClockInfo;
-use scenarios::{Framework, Workload};
+use scenarios::Workload;
 
 use crate::adapter::RuntimeAdapter;
 use crate::clock::{cross_origin_isolated, measure_tick_ns, PageClock};
 use crate::error::HarnessError;
 use crate::reference::ReferenceAdapter;
-use crate::workloads::cold::{assemble_cold, ColdSamples};
-use crate::workloads::{run, RunConfig};
+use crate::workloads::{cold, run, ScenarioRequest};
 
 thread_local! {
     static CLOCK: OnceCell<ClockInfo> = const { OnceCell::new() };
@@ -56,37 +56,15 @@ fn clock() -> Result<ClockInfo, HarnessError> {
     Ok(info)
 }
 
-fn seed_from(seed: f64) -> Result<u64, HarnessError> {
-    if seed.is_finite() && seed >= 0.0 && seed.fract() == 0.0 && seed <= 9_007_199_254_740_991.0 {
-        Ok(seed as u64)
-    } else {
-        Err(HarnessError::Input(format!(
-            "seed must be a non-negative integer, got {seed}"
-        )))
-    }
+/// Parses the page's scenario object (`ScenarioRequest`), defaults filled in.
+fn request(json: &str) -> Result<ScenarioRequest, HarnessError> {
+    serde_json::from_str::<ScenarioRequest>(json)
+        .map(ScenarioRequest::resolved)
+        .map_err(|e| HarnessError::Input(format!("scenario options: {e}")))
 }
 
-fn config(
-    workload: &str,
-    seed: f64,
-    iterations: u32,
-    warmup: u32,
-    framework: &str,
-    user_agent: &str,
-) -> Result<RunConfig, HarnessError> {
-    Ok(RunConfig {
-        workload: workload
-            .parse::<Workload>()
-            .map_err(|e| HarnessError::Input(e.to_string()))?,
-        framework: framework
-            .parse::<Framework>()
-            .map_err(|e| HarnessError::Input(e.to_string()))?,
-        seed: seed_from(seed)?,
-        iterations,
-        warmup,
-        user_agent: user_agent.to_owned(),
-        clock: clock()?,
-    })
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String, JsError> {
+    serde_json::to_string(v).map_err(|e| js(e.into()))
 }
 
 /// The budget profile this build is (`core-min`, `core-trace` or `full-dev`).
@@ -123,17 +101,20 @@ pub fn clock_info() -> Result<String, JsError> {
     serde_json::to_string(&c).map_err(|e| js(e.into()))
 }
 
-/// Runs one non-cold (workload, seed) and returns the wire JSON (`scenarios::wire::WireResult`).
+/// Checks a scenario object (`{workload, seed, iterations?, warmup?, framework, user_agent}`) and
+/// returns it with the contract's defaults filled in; every other scenario export takes this object.
 #[wasm_bindgen]
-pub fn run_scenario(
-    workload: &str,
-    seed: f64,
-    iterations: u32,
-    warmup: u32,
-    framework: &str,
-    user_agent: &str,
-) -> Result<String, JsError> {
-    let cfg = config(workload, seed, iterations, warmup, framework, user_agent).map_err(js)?;
+pub fn scenario_request(options_json: &str) -> Result<String, JsError> {
+    to_json(&request(options_json).map_err(js)?)
+}
+
+/// Runs one non-cold scenario (a `scenario_request` object) and returns the wire JSON
+/// (`scenarios::wire::WireResult`).
+#[wasm_bindgen]
+pub fn run_scenario(request_json: &str) -> Result<String, JsError> {
+    let cfg = request(request_json)
+        .map_err(js)?
+        .config(clock().map_err(js)?);
     let w = run::<ReferenceAdapter, _>(&cfg, PageClock).map_err(js)?;
     log(|| {
         w.probes
@@ -142,7 +123,7 @@ pub fn run_scenario(
             .collect::<Vec<_>>()
             .join(", ")
     });
-    serde_json::to_string(&w).map_err(|e| js(e.into()))
+    to_json(&w)
 }
 
 /// In a freshly instantiated module: starts the runtime and completes one task.
@@ -150,39 +131,39 @@ pub fn run_scenario(
 #[wasm_bindgen]
 pub fn cold_start_probe(seed: f64) -> Result<Vec<f64>, JsError> {
     init();
-    let seed = seed_from(seed).map_err(js)?;
-    let m = crate::workloads::cold::probe::<ReferenceAdapter>(seed).map_err(js)?;
+    if !(seed.is_finite() && seed >= 0.0 && seed.fract() == 0.0) {
+        return Err(js(HarnessError::Input(format!(
+            "seed must be a non-negative integer, got {seed}"
+        ))));
+    }
+    let m = crate::workloads::cold::probe::<ReferenceAdapter>(seed as u64).map_err(js)?;
     Ok(vec![m.runtime_start_ms, m.first_task_ms])
 }
 
-/// Assembles page-measured cold-start samples (`{"samples":[ns…],"components":{name:[ns…]}}`)
-/// into the wire JSON, so the format has one source.
+/// How many cold-start samples the page takes for a `scenario_request` object:
+/// `{"warmup": capped warm-up, "samples": warm-up + iterations}`.
 #[wasm_bindgen]
-pub fn cold_start_wire(
-    seed: f64,
-    iterations: u32,
-    warmup: u32,
-    framework: &str,
-    user_agent: &str,
-    measured_json: &str,
-) -> Result<String, JsError> {
-    let cfg = config(
-        "cold-start",
-        seed,
-        iterations,
-        warmup,
-        framework,
-        user_agent,
-    )
-    .map_err(js)?;
-    let measured: ColdSamples = serde_json::from_str(measured_json).map_err(|e| js(e.into()))?;
-    let name = ReferenceAdapter::start(cfg.seed).map_err(|e| js(e.into()))?;
-    let w = assemble_cold(&cfg, name.name(), measured).map_err(js)?;
-    serde_json::to_string(&w).map_err(|e| js(e.into()))
+pub fn cold_start_plan(request_json: &str) -> Result<String, JsError> {
+    let cfg = request(request_json)
+        .map_err(js)?
+        .config(clock().map_err(js)?);
+    to_json(&cold::plan(cfg.iterations, cfg.warmup).map_err(js)?)
 }
 
-/// Per-probe per-op p95 of one wire result (`[{probe, metric, unit, batch_size, p95, …}]`) for the
-/// page's live table; `environment` picks the metric (cold-init is M-PERF-02A or 02B).
+/// The cold-start wire JSON from the page-measured samples (`[{"<phase>_ms": ms, …}, …]`, warm-up
+/// first, as `cold_start_plan` said): warm-up dropped, phases clamped at 0, converted and summed here.
+#[wasm_bindgen]
+pub fn cold_start_wire(request_json: &str, phases_json: &str) -> Result<String, JsError> {
+    let cfg = request(request_json)
+        .map_err(js)?
+        .config(clock().map_err(js)?);
+    let phases: Vec<cold::Phases> = serde_json::from_str(phases_json).map_err(|e| js(e.into()))?;
+    let adapter = ReferenceAdapter::start(cfg.seed).map_err(|e| js(e.into()))?;
+    to_json(&cold::assemble_cold(&cfg, adapter.name(), &phases).map_err(js)?)
+}
+
+/// Each probe of one wire result reduced as the collector reduces a seed (`scenarios::live::SeedSummary`:
+/// p95 in the metric's unit); `environment` picks the metric (cold-init is M-PERF-02A or 02B).
 #[wasm_bindgen]
 pub fn summarize_wire(wire_json: &str, environment: &str) -> Result<String, JsError> {
     let w: scenarios::wire::WireResult =
@@ -190,8 +171,46 @@ pub fn summarize_wire(wire_json: &str, environment: &str) -> Result<String, JsEr
     let env = environment
         .parse::<scenarios::Environment>()
         .map_err(|e| js(HarnessError::Input(e.to_string())))?;
-    let s = crate::summary::summarize(&w, env).map_err(js)?;
-    serde_json::to_string(&s).map_err(|e| js(e.into()))
+    let s = live::seed_summaries(&w, env).map_err(|e| js(HarnessError::Input(e.to_string())))?;
+    to_json(&s)
+}
+
+/// The page's live table (`scenarios::live::LiveRequest` → `[LiveRow]`): per-seed values, their
+/// median and the status the gate gives it, with the cells to show.
+#[wasm_bindgen]
+pub fn live_rows(request_json: &str) -> Result<String, JsError> {
+    let req: live::LiveRequest = serde_json::from_str(request_json)
+        .map_err(|e| js(HarnessError::Input(format!("live table request: {e}"))))?;
+    to_json(&live::rows(&req))
+}
+
+/// The live table's column headings (the order of `LiveRow.cells`).
+#[wasm_bindgen]
+pub fn live_headings() -> Vec<String> {
+    live::HEADINGS.iter().map(|h| (*h).to_owned()).collect()
+}
+
+/// What the gate says of one value (`scenarios::live::Judgement`): `budgets_json` as served at
+/// `/ci/wasm_perf_budgets.json`, `value` in the metric's unit.
+#[wasm_bindgen]
+pub fn judge_value(
+    budgets_json: &str,
+    profile: &str,
+    environment: &str,
+    metric: &str,
+    value: f64,
+) -> Result<String, JsError> {
+    let input = |e: &dyn std::fmt::Display| js(HarnessError::Input(e.to_string()));
+    let budgets: scenarios::policy::budgets::BudgetPolicy =
+        serde_json::from_str(budgets_json).map_err(|e| input(&e))?;
+    let j = live::judge(
+        &budgets,
+        profile.parse().map_err(|e| input(&e))?,
+        environment.parse().map_err(|e| input(&e))?,
+        metric.parse().map_err(|e| input(&e))?,
+        value,
+    );
+    to_json(&j)
 }
 
 /// The contract's workloads, in order.

@@ -11,7 +11,6 @@ pub mod error;
 pub mod invariants;
 pub mod rng;
 pub mod schedule;
-pub mod summary;
 pub mod workloads;
 
 #[cfg(feature = "reference-adapter")]

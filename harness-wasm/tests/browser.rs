@@ -5,7 +5,7 @@ use harness_wasm::adapter::RuntimeAdapter;
 use harness_wasm::cancel::{CancelToken, Phase};
 use harness_wasm::clock::{cross_origin_isolated, measure_tick_ns, PageClock};
 use harness_wasm::engine::{each, Engine, EngineConfig};
-use harness_wasm::error::{AdapterError, HarnessError};
+use harness_wasm::error::AdapterError;
 use harness_wasm::invariants::Invariants;
 use harness_wasm::reference::ReferenceAdapter;
 use harness_wasm::schedule::ScheduleSpec;
@@ -262,23 +262,48 @@ fn memory_pressure_wire() {
 fn cold_start_probe_and_assembly() {
     let m = cold::probe::<ReferenceAdapter>(101).unwrap();
     assert!(m.runtime_start_ms >= 0.0 && m.first_task_ms >= 0.0);
-    let measured: cold::ColdSamples = serde_json::from_str(
-        r#"{"samples":[3e6,4e6],"components":{"compile_ns":[1e6,2e6],"instantiate_ns":[2e6,2e6]}}"#,
-    )
-    .unwrap();
     let mut c = cfg(Workload::ColdStart, 101);
     c.iterations = 2;
-    let w = cold::assemble_cold(&c, "ref", measured).unwrap();
-    assert_eq!(w.probes[0].probe, Probe::ColdInit);
-    assert_eq!(w.probes[0].batch_size, 1);
-    let bad: cold::ColdSamples =
-        serde_json::from_str(r#"{"samples":[3e6,4e6],"components":{"x":[1]}}"#).unwrap();
-    assert!(matches!(
-        cold::assemble_cold(&c, "ref", bad),
-        Err(HarnessError::Wire(_))
-    ));
+    c.warmup = 50; // capped
+    let plan = cold::plan(c.iterations, c.warmup).unwrap();
+    assert_eq!(
+        (plan.warmup, plan.samples),
+        (cold::MAX_WARMUP, cold::MAX_WARMUP + 2)
+    );
+    let phases = |compile: f64, instantiate: f64| {
+        cold::Phases::from([
+            ("compile_ms".to_owned(), compile),
+            ("instantiate_ms".to_owned(), instantiate),
+        ])
+    };
+    let mut measured = vec![phases(99.0, 99.0); cold::MAX_WARMUP as usize];
+    measured.extend([phases(1.0, 2.0), phases(-0.5, 4.0)]);
+    let w = cold::assemble_cold(&c, "ref", &measured).unwrap();
+    let p = &w.probes[0];
+    assert_eq!(
+        (p.probe, p.batch_size, w.warmup),
+        (Probe::ColdInit, 1, cold::MAX_WARMUP)
+    );
+    assert_eq!(
+        p.samples,
+        vec![3e6, 4e6],
+        "warm-up dropped, ms -> ns, negative phase clamped"
+    );
+    assert_eq!(p.components["compile_ns"], vec![1e6, 0.0]);
+    assert!(
+        cold::assemble_cold(&c, "ref", &measured[1..]).is_err(),
+        "a sample short"
+    );
+    assert!(
+        cold::plan(0, 5).is_err(),
+        "0 iterations is refused up front"
+    );
     assert!(
         run::<ReferenceAdapter, _>(&c, PageClock).is_err(),
         "cold-start is page-driven"
     );
 }
+
+#[cfg(target_arch = "wasm32")]
+#[path = "browser/live_table.rs"]
+mod live_table;

@@ -8,6 +8,8 @@ const nextConfig = {
   eslint: { ignoreDuringBuilds: true },
   poweredByHeader: false,
   reactStrictMode: true,
+  // The shared React hook and view are TypeScript source in the workspace.
+  transpilePackages: ['@wasm-budgets/react-ui'],
 };
 
 export default nextConfig;

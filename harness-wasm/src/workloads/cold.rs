@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::Serialize;
 
 use scenarios::wire::{ProbeResult, SampleUnit, WireResult};
 use scenarios::{Probe, Workload};
@@ -36,20 +36,88 @@ pub fn probe<A: RuntimeAdapter>(seed: u64) -> Result<InModule, HarnessError> {
     })
 }
 
-/// What the page measured: one total per sample (ns) and its phases (ns), same lengths.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Warm-up samples of a cold start are capped: each one is a whole module instantiation.
+pub const MAX_WARMUP: u32 = 10;
+
+/// How many samples one cold start takes: the (capped) warm-up first, then the timed ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ColdPlan {
+    pub warmup: u32,
+    pub samples: u32,
+}
+
+/// The samples to take for `iterations` timed ones after (at most [`MAX_WARMUP`]) `warmup` ones.
+pub fn plan(iterations: u32, warmup: u32) -> Result<ColdPlan, HarnessError> {
+    if iterations == 0 {
+        return Err(HarnessError::Input(
+            "cold-start: iterations must be at least 1 (no timed samples)".into(),
+        ));
+    }
+    let warmup = warmup.min(MAX_WARMUP);
+    Ok(ColdPlan {
+        warmup,
+        samples: warmup + iterations,
+    })
+}
+
+/// One sample as the page measured it: phase name (`<phase>_ms`) → milliseconds.
+pub type Phases = BTreeMap<String, f64>;
+
+/// The timed samples: one total per sample (ns) and its phases (`<phase>_ns`), same lengths.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ColdSamples {
     pub samples: Vec<f64>,
-    #[serde(default)]
     pub components: BTreeMap<String, Vec<f64>>,
 }
 
-/// Builds the cold-start wire result from page-measured samples (batch size 1, no loop overhead).
+/// Drops the warm-up samples; each phase is clamped at 0 (clock jitter) and converted to ns; a
+/// sample's total is the sum of its phases.
+pub fn timed_samples(plan: ColdPlan, measured: &[Phases]) -> Result<ColdSamples, HarnessError> {
+    let bad = |m: String| Err(HarnessError::Input(format!("cold-start samples: {m}")));
+    if measured.len() != plan.samples as usize {
+        return bad(format!(
+            "{} given, {} expected ({} warm-up)",
+            measured.len(),
+            plan.samples,
+            plan.warmup
+        ));
+    }
+    let timed = &measured[plan.warmup as usize..];
+    let names: Vec<&String> = timed[0].keys().collect();
+    let mut out = ColdSamples {
+        samples: Vec::with_capacity(timed.len()),
+        components: BTreeMap::new(),
+    };
+    for (i, phases) in timed.iter().enumerate() {
+        if phases.keys().ne(names.iter().copied()) {
+            return bad(format!("sample {i} has other phases than the first"));
+        }
+        let mut total = 0.0;
+        for (name, ms) in phases {
+            let Some(stem) = name.strip_suffix("_ms") else {
+                return bad(format!("phase `{name}` does not end in _ms"));
+            };
+            if !ms.is_finite() {
+                return bad(format!("phase `{name}` of sample {i} is {ms}"));
+            }
+            let ns = ms.max(0.0) * 1e6;
+            total += ns;
+            out.components
+                .entry(format!("{stem}_ns"))
+                .or_default()
+                .push(ns);
+        }
+        out.samples.push(total);
+    }
+    Ok(out)
+}
+
+/// Builds the cold-start wire result from page-measured phases (batch size 1, no loop overhead).
+/// `cfg.warmup` is the requested warm-up; the wire records the capped one.
 pub fn assemble_cold(
     cfg: &RunConfig,
     adapter: &str,
-    measured: ColdSamples,
+    measured: &[Phases],
 ) -> Result<WireResult, HarnessError> {
     if cfg.workload != Workload::ColdStart {
         return Err(HarnessError::Input(format!(
@@ -57,14 +125,20 @@ pub fn assemble_cold(
             cfg.workload
         )));
     }
+    let plan = plan(cfg.iterations, cfg.warmup)?;
+    let timed = timed_samples(plan, measured)?;
     let probe = ProbeResult {
         probe: Probe::ColdInit,
         unit: SampleUnit::Ns,
         batch_size: 1,
         loop_overhead_ns: 0.0,
-        samples: measured.samples,
+        samples: timed.samples,
         baseline_samples: None,
-        components: measured.components,
+        components: timed.components,
     };
-    assemble(cfg, adapter, vec![probe])
+    let cfg = RunConfig {
+        warmup: plan.warmup,
+        ..cfg.clone()
+    };
+    assemble(&cfg, adapter, vec![probe])
 }

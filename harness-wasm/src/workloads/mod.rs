@@ -6,6 +6,9 @@ pub mod steady;
 pub mod storm;
 pub mod streaming;
 
+use serde::{Deserialize, Serialize};
+
+use scenarios::protocol::{HEAP_WARMUP_OPS, MIN_ITERATIONS};
 use scenarios::wire::{ClockInfo, ProbeResult, WireResult, WIRE_VERSION};
 use scenarios::{Framework, Workload};
 
@@ -25,6 +28,45 @@ pub struct RunConfig {
     pub warmup: u32,
     pub user_agent: String,
     pub clock: ClockInfo,
+}
+
+/// What a page asks to run, as one object: the only scenario configuration the wasm boundary takes.
+/// Iterations and warm-up default to the contract's values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioRequest {
+    pub workload: Workload,
+    pub seed: u64,
+    #[serde(default)]
+    pub iterations: Option<u32>,
+    #[serde(default)]
+    pub warmup: Option<u32>,
+    pub framework: Framework,
+    pub user_agent: String,
+}
+
+impl ScenarioRequest {
+    /// The request with its defaults filled in.
+    pub fn resolved(self) -> Self {
+        Self {
+            iterations: Some(self.iterations.unwrap_or(MIN_ITERATIONS)),
+            warmup: Some(self.warmup.unwrap_or(HEAP_WARMUP_OPS)),
+            ..self
+        }
+    }
+
+    /// The run configuration on a page whose clock is `clock`.
+    pub fn config(self, clock: ClockInfo) -> RunConfig {
+        RunConfig {
+            workload: self.workload,
+            framework: self.framework,
+            seed: self.seed,
+            iterations: self.iterations.unwrap_or(MIN_ITERATIONS),
+            warmup: self.warmup.unwrap_or(HEAP_WARMUP_OPS),
+            user_agent: self.user_agent,
+            clock,
+        }
+    }
 }
 
 /// Runs every probe of a non-cold workload and returns the checked wire result.

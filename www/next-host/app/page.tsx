@@ -4,9 +4,6 @@ import { HarnessHost } from './HarnessHost';
 export default function Page() {
   return (
     <main>
-      <h1>
-        wasm budgets <small>nextjs</small>
-      </h1>
       <HarnessHost />
     </main>
   );

@@ -2,16 +2,18 @@
 
 import {
   type Budgets,
+  describe,
   formatNumber,
   type Harness,
   installHostApi,
   LiveTable,
   loadBudgets,
   loadHarness,
+  message,
+  type PageParams,
   pageParams,
-  rowCells,
+  planFrom,
   runMatrix,
-  TABLE_HEADINGS,
 } from '@wasm-budgets/sdk';
 
 const FRAMEWORK = 'typescript-sdk';
@@ -22,68 +24,51 @@ function cell(tag: 'td' | 'th', text: string): HTMLElement {
   return Object.assign(document.createElement(tag), { textContent: text });
 }
 
-async function main(): Promise<void> {
-  $('headings').replaceChildren(...TABLE_HEADINGS.map((h) => cell('th', h)));
-  let harness: Harness;
-  let budgets: Budgets | null;
-  const params = (() => {
-    try {
-      return pageParams();
-    } catch (e) {
-      host.fail(e);
-      throw e;
-    }
-  })();
-  $('profile-name').textContent = params.profile;
-  try {
-    [harness, budgets] = await Promise.all([loadHarness({ profile: params.profile, framework: FRAMEWORK }), loadBudgets()]);
-  } catch (e) {
-    host.fail(e);
-    $('env').textContent = e instanceof Error ? e.message : String(e);
-    return;
-  }
-  host.attach(harness);
-  const { info } = harness;
-  $('env').textContent =
-    `harness ${info.harness_version} · ${harness.adapter} · tick ${formatNumber(info.tick_ns / 1000)} µs · ` +
-    `cross-origin isolated: ${info.cross_origin_isolated} · ${harness.environment}` +
-    (budgets ? '' : ' · no /ci/wasm_perf_budgets.json: showing raw values');
-
-  let table = LiveTable.empty(budgets, info.profile);
+/** Follows every scenario the harness runs: status line, error log, and the live table's rows. */
+function follow(harness: Harness, budgets: Budgets | null): void {
+  let table = LiveTable.empty(harness, budgets);
+  $('headings').replaceChildren(...table.headings.map((h) => cell('th', h)));
   const tbody = ($('results') as HTMLTableElement).tBodies[0] as HTMLTableSectionElement;
-  const rowsByKey = new Map<string, HTMLTableRowElement>();
   harness.subscribe((ev) => {
     if (ev.type === 'start') $('status').textContent = `running ${ev.workload} seed ${ev.seed}…`;
     if (ev.type === 'progress') $('status').textContent = `running ${ev.workload} seed ${ev.seed}: ${ev.done}/${ev.total}`;
     if (ev.type === 'error') $('log').textContent += `${ev.error.message}\n`;
     if (ev.type !== 'result') return;
     $('status').textContent = `${ev.workload} seed ${ev.seed} done`;
-    table = table.with(ev.workload, ev.seed, harness.summarize(ev.json));
-    for (const r of table.rows()) {
-      let tr = rowsByKey.get(r.key);
-      if (!tr) {
-        tr = tbody.insertRow();
-        rowsByKey.set(r.key, tr);
-      }
-      tr.className = r.status;
-      tr.replaceChildren(...rowCells(r).map((c) => cell('td', c)));
-    }
+    table = table.with(harness.summarize(ev.json));
+    tbody.replaceChildren(
+      ...table.rows().map((r) => {
+        const tr = document.createElement('tr');
+        tr.className = r.status ?? '';
+        tr.replaceChildren(...r.cells.map((c) => cell('td', c)));
+        return tr;
+      }),
+    );
   });
+}
+
+async function main(): Promise<void> {
+  let params: PageParams;
+  let harness: Harness;
+  let budgets: Budgets | null;
+  try {
+    params = pageParams();
+    $('profile-name').textContent = params.profile;
+    [harness, budgets] = await Promise.all([loadHarness({ profile: params.profile, framework: FRAMEWORK }), loadBudgets()]);
+  } catch (e) {
+    host.fail(e);
+    $('env').textContent = message(e);
+    return;
+  }
+  host.attach(harness);
+  $('env').textContent = describe(harness, budgets !== null, formatNumber);
+  follow(harness, budgets);
 
   const button = $('run') as HTMLButtonElement;
   button.addEventListener('click', async () => {
     button.disabled = true;
     $('log').textContent = '';
-    await runMatrix(
-      harness,
-      {
-        workloads: params.workloads ?? harness.workloads,
-        seeds: params.seeds ?? harness.seedSet,
-        iterations: params.iterations,
-        warmup: params.warmup,
-      },
-      () => undefined, // shown through the 'error' event
-    );
+    await runMatrix(harness, planFrom(harness, params)); // errors are shown through the 'error' event
     $('status').textContent = 'done';
     button.disabled = false;
   });
@@ -92,5 +77,5 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  $('log').textContent += `${e instanceof Error ? e.message : String(e)}\n`;
+  $('log').textContent += `${message(e)}\n`;
 });

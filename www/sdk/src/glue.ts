@@ -1,40 +1,24 @@
-// www/sdk/src/glue.ts: the type of the wasm-bindgen glue module a profile build ships (`/dist/<profile>/harness.js`).
+// www/sdk/src/glue.ts: the type of the wasm-bindgen glue module a profile build ships (`/dist/<profile>/harness.js`); types only.
 
-/** The exports of `harness.js` that the SDK calls (see `dist/<profile>/harness.d.ts`). */
+/** The exports of the glue that the page core calls (see `dist/<profile>/harness.d.ts`). Scenario
+ * exports take one JSON object, checked and completed by `scenario_request`. */
 export interface HarnessGlue {
   default(init: { module_or_path: string | URL | WebAssembly.Module }): Promise<unknown>;
   adapter_name(): string;
   clock_info(): string;
-  cold_start_wire(
-    seed: number,
-    iterations: number,
-    warmup: number,
-    framework: string,
-    user_agent: string,
-    measured_json: string,
-  ): string;
+  scenario_request(options_json: string): string;
+  run_scenario(request_json: string): string;
+  cold_start_plan(request_json: string): string;
+  cold_start_wire(request_json: string, phases_json: string): string;
+  summarize_wire(wire_json: string, environment: string): string;
+  live_rows(request_json: string): string;
+  live_headings(): string[];
+  judge_value(budgets_json: string, profile: string, environment: string, metric: string, value: number): string;
   default_warmup(): number;
   harness_profile(): string;
   harness_version(): string;
   min_iterations(): number;
-  run_scenario(
-    workload: string,
-    seed: number,
-    iterations: number,
-    warmup: number,
-    framework: string,
-    user_agent: string,
-  ): string;
   seed_set(): Float64Array;
-  summarize_wire(wire_json: string, environment: string): string;
   trace_enabled(): boolean;
   workloads(): string[];
-}
-
-/**
- * Imports an ES module by runtime URL, untouched by bundlers (webpack, Vite, esbuild keep
- * `import(variable)` as a native dynamic import with these hints).
- */
-export function importAtRuntime<T>(url: string): Promise<T> {
-  return import(/* webpackIgnore: true */ /* @vite-ignore */ url) as Promise<T>;
 }

@@ -1,27 +1,29 @@
-// www/sdk/src/index.ts: the public surface of @wasm-budgets/sdk.
+// www/sdk/src/index.ts: the public surface of @wasm-budgets/sdk: the page core (plain ES modules, JSDoc-typed)
+// with its TypeScript types. The vanilla page imports the same modules directly, without a build.
 
-export * from './wire.js';
+export type * from './wire.js';
 export type { HarnessGlue } from './glue.js';
+export { FRAMEWORKS, PROFILES } from './ids.js';
 export {
   Harness,
   loadHarness,
   detectEnvironment,
-  nonNegativeInt,
+  importAtRuntime,
+  message,
   type HarnessOptions,
   type HarnessEvent,
   type HarnessListener,
-} from './harness.js';
+  type ScenarioRequest,
+} from './runner.js';
+export { LiveTable, loadBudgets, formatNumber, type Budgets } from './table.js';
 export {
-  LiveTable,
-  loadBudgets,
-  judge,
-  median,
-  formatNumber,
-  rowCells,
-  TABLE_HEADINGS,
-  type Budgets,
-  type BudgetMetric,
-  type Status,
-  type TableRow,
-} from './table.js';
-export { pageParams, installHostApi, runMatrix, type PageParams, type HostApi } from './host.js';
+  pageParams,
+  parseSeeds,
+  nonNegativeInt,
+  installHostApi,
+  planFrom,
+  runMatrix,
+  describe,
+  type PageParams,
+  type HostApi,
+} from './host.js';

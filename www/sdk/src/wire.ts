@@ -1,12 +1,10 @@
-// www/sdk/src/wire.ts: TypeScript types of the harness wire JSON (mirrors ci/schemas/harness_wire.schema.json) and of the page API.
+// www/sdk/src/wire.ts: TypeScript types (only) of the harness wire JSON (mirrors ci/schemas/harness_wire.schema.json), the live table and the page API.
 
 /** A budgeted artifact profile (contract section 2). */
 export type Profile = 'core-min' | 'core-trace' | 'full-dev';
-export const PROFILES: readonly Profile[] = ['core-min', 'core-trace', 'full-dev'];
 
 /** A host framework of the benchmark corpus (contract section 8.2). */
 export type Framework = 'vanilla-js' | 'typescript-sdk' | 'react' | 'nextjs';
-export const FRAMEWORKS: readonly Framework[] = ['vanilla-js', 'typescript-sdk', 'react', 'nextjs'];
 
 /** A workload of the benchmark corpus (contract section 8.2). */
 export type Workload =
@@ -72,18 +70,46 @@ export interface WireResult {
   probes: ProbeResult[];
 }
 
-/** Per-probe per-op p95 of one wire result (`summarize_wire`), for live tables. */
-export interface ProbeSummary {
+/** A metric's unit (the budgets file's and the summary's). */
+export type Unit = 'bytes' | 'ms' | 'us' | 'percent';
+
+/** A gate status. */
+export type Status = 'pass' | 'warn' | 'fail' | 'skip';
+
+/** One probe of one seed as the collector reduces it (`summarize_wire`, `scenarios::live::SeedSummary`). */
+export interface SeedSummary {
+  workload: Workload;
   probe: Probe;
   metric: string;
-  unit: SampleUnit;
+  /** The metric's unit; `p95` is in it. */
+  unit: Unit;
+  seed: number;
   batch_size: number;
   loop_overhead_ns: number;
-  /** p95 of the per-operation values (ns or bytes). */
+  /** This seed's p95 (M-PERF-04D: replay overhead over the live baseline, percent). */
   p95: number;
-  baseline_p95?: number;
-  /** `(p95 / baseline_p95 - 1) * 100`, for relative probes. */
-  overhead_pct?: number;
+}
+
+/** One row of the live table (`live_rows`, `scenarios::live::LiveRow`): computed and judged in Rust. */
+export interface LiveRow {
+  key: string;
+  workload: Workload;
+  probe: Probe;
+  metric: string;
+  batch_size: number;
+  per_seed: { seed: number; p95: number }[];
+  /** Median of the per-seed p95s: the gate value. */
+  value: number;
+  /** What the gate says of `value` (null: no budgets file, or it cannot judge; `budget` says why). */
+  status: Status | null;
+  unit: Unit;
+  threshold_warn: number | null;
+  threshold_hard: number | null;
+  target: number | null;
+  /** The budget in words. */
+  budget: string;
+  /** What to show, in `LiveTable.headings` order. */
+  cells: string[];
 }
 
 /** What `wasmBudget.ready` resolves to. */

@@ -1,0 +1,304 @@
+// www/sdk/src/runner.js: the page core's runner: loads a profile build and runs scenarios (in-page, cold-start
+// and fresh-instance workers), one at a time. Plain ES module (JSDoc types): every host runs it, the
+// no-build vanilla page included. Every rule (options, defaults, cold-start arithmetic) is the glue's.
+
+/** @import { HarnessGlue } from './glue.js' */
+/** @import { Environment, Framework, Profile, ReadyInfo, ScenarioOptions, SeedSummary, WireResult, Workload } from './wire.js' */
+
+import { FRAMEWORKS, PROFILES } from './ids.js';
+
+/** Cold-start samples per worker (each sample imports a fresh glue copy; workers are recycled). */
+const COLD_SAMPLES_PER_WORKER = 25;
+
+/**
+ * @typedef {object} HarnessOptions
+ * @property {Profile} [profile] The profile build to load (default `core-min`).
+ * @property {string | URL} [distBase] Where the profile builds are served (default `/dist/` on this origin).
+ * @property {string | URL} [freshWorkerUrl] The fresh-instance worker (default `/fresh-worker.js` on this origin).
+ * @property {Framework} [framework] The framework recorded in wire results (default `vanilla-js`).
+ */
+
+/**
+ * What a harness reports while it runs scenarios; hosts re-render from these.
+ * @typedef {{ type: 'start', workload: Workload, seed: number }
+ *   | { type: 'progress', workload: Workload, seed: number, done: number, total: number }
+ *   | { type: 'result', workload: Workload, seed: number, json: string, wire: WireResult }
+ *   | { type: 'error', workload: Workload, seed: number, error: Error }} HarnessEvent
+ */
+
+/** @typedef {(event: HarnessEvent) => void} HarnessListener */
+
+/**
+ * A scenario as the glue checked and completed it (`scenario_request`).
+ * @typedef {{ workload: Workload, seed: number, iterations: number, warmup: number, framework: Framework, user_agent: string }} ScenarioRequest
+ */
+
+/**
+ * The browser environment this page runs in, as the contract names it.
+ * @param {string} [userAgent]
+ * @returns {Environment}
+ */
+export function detectEnvironment(userAgent = navigator.userAgent) {
+  if (/Android/i.test(userAgent)) return 'mobile-android';
+  if (/Firefox\//.test(userAgent)) return 'desktop-firefox';
+  return 'desktop-chromium';
+}
+
+/** @param {unknown} e */
+export function message(e) {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function uniqueTag() {
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+/**
+ * Imports an ES module by runtime URL, untouched by bundlers (webpack, Vite, esbuild keep
+ * `import(variable)` as a native dynamic import with these hints).
+ * @template T
+ * @param {string} url
+ * @returns {Promise<T>}
+ */
+export function importAtRuntime(url) {
+  return import(/* webpackIgnore: true */ /* @vite-ignore */ url);
+}
+
+/**
+ * @param {unknown} framework
+ * @returns {asserts framework is Framework}
+ */
+function checkFramework(framework) {
+  if (!FRAMEWORKS.includes(/** @type {Framework} */ (framework))) {
+    throw new Error(`unknown framework "${String(framework)}"; expected one of ${FRAMEWORKS.join(', ')}`);
+  }
+}
+
+/** A loaded profile build. Scenarios run one at a time, in call order. */
+export class Harness {
+  /** @type {Set<HarnessListener>} */
+  #listeners = new Set();
+  /** @type {Promise<unknown>} */
+  #queue = Promise.resolve();
+
+  /**
+   * @param {HarnessGlue} glue
+   * @param {{ glueUrl: string, wasmUrl: string, workerUrl: string, framework: Framework }} at
+   */
+  constructor(glue, at) {
+    /** The glue of this build (the live table calls it too). */
+    this.glue = glue;
+    this.glueUrl = at.glueUrl;
+    this.wasmUrl = at.wasmUrl;
+    this.workerUrl = at.workerUrl;
+    /** @type {Framework} */
+    this.defaultFramework = at.framework;
+    const clock = /** @type {{ tick_ns: number, cross_origin_isolated: boolean }} */ (JSON.parse(glue.clock_info()));
+    /** @type {ReadyInfo} */
+    this.info = {
+      profile: /** @type {Profile} */ (glue.harness_profile()),
+      harness_version: glue.harness_version(),
+      tick_ns: clock.tick_ns,
+      cross_origin_isolated: clock.cross_origin_isolated,
+      user_agent: navigator.userAgent,
+    };
+    /** @type {readonly Workload[]} */
+    this.workloads = /** @type {Workload[]} */ (glue.workloads());
+    /** @type {readonly number[]} */
+    this.seedSet = Array.from(glue.seed_set());
+    this.minIterations = glue.min_iterations();
+    this.defaultWarmup = glue.default_warmup();
+    this.traceEnabled = glue.trace_enabled();
+    this.adapter = glue.adapter_name();
+    /** @type {Environment} */
+    this.environment = detectEnvironment();
+  }
+
+  /**
+   * Imports `/dist/<profile>/harness.js`, instantiates `harness_bg.wasm`, and checks the build is that profile.
+   * @param {HarnessOptions} [opts]
+   * @returns {Promise<Harness>}
+   */
+  static async load(opts = {}) {
+    const profile = opts.profile ?? 'core-min';
+    if (!PROFILES.includes(profile)) {
+      throw new Error(`unknown profile "${String(profile)}"; expected one of ${PROFILES.join(', ')}`);
+    }
+    const framework = opts.framework ?? 'vanilla-js';
+    checkFramework(framework);
+    const base = new URL(`${profile}/`, new URL(opts.distBase ?? '/dist/', location.href));
+    const glueUrl = new URL('harness.js', base).href;
+    const wasmUrl = new URL('harness_bg.wasm', base).href;
+    const workerUrl = new URL(opts.freshWorkerUrl ?? '/fresh-worker.js', location.href).href;
+    /** @type {HarnessGlue} */
+    let glue;
+    try {
+      glue = await importAtRuntime(glueUrl);
+      await glue.default({ module_or_path: wasmUrl });
+    } catch (e) {
+      throw new Error(`cannot load ${glueUrl} (was \`collector build\` run for ${profile}?): ${message(e)}`);
+    }
+    const built = glue.harness_profile();
+    if (built !== profile) throw new Error(`${base.pathname} holds a ${built} build, not ${profile}`);
+    return new Harness(glue, { glueUrl, wasmUrl, workerUrl, framework });
+  }
+
+  /**
+   * Subscribes to scenario events; returns the unsubscribe function.
+   * @param {HarnessListener} listener
+   * @returns {() => void}
+   */
+  subscribe(listener) {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  /** @param {HarnessEvent} event */
+  #emit(event) {
+    for (const l of this.#listeners) {
+      try {
+        l(event);
+      } catch (e) {
+        console.error('wasm-budgets: a harness listener threw', e);
+      }
+    }
+  }
+
+  /**
+   * Runs one (workload, seed) after any earlier call finished; resolves to the wire JSON string.
+   * @param {ScenarioOptions} opts
+   * @returns {Promise<string>}
+   */
+  runScenario(opts) {
+    const run = this.#queue.then(() => this.#runNow(opts));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Like `runScenario`, with the wire JSON parsed.
+   * @param {ScenarioOptions} opts
+   * @returns {Promise<{ json: string, wire: WireResult }>}
+   */
+  async run(opts) {
+    const json = await this.runScenario(opts);
+    return { json, wire: JSON.parse(json) };
+  }
+
+  /**
+   * Each probe of one wire result reduced as the collector reduces a seed, with metric IDs for
+   * `environment` (default: this browser's).
+   * @param {string | WireResult} wire
+   * @param {Environment} [environment]
+   * @returns {SeedSummary[]}
+   */
+  summarize(wire, environment = this.environment) {
+    const json = typeof wire === 'string' ? wire : JSON.stringify(wire);
+    return JSON.parse(this.glue.summarize_wire(json, environment));
+  }
+
+  /**
+   * @param {ScenarioOptions} opts
+   * @returns {Promise<string>}
+   */
+  async #runNow(opts) {
+    const framework = opts?.framework ?? this.defaultFramework;
+    checkFramework(framework);
+    const options = { ...opts, framework, user_agent: navigator.userAgent };
+    /** @type {ScenarioRequest} */
+    const req = JSON.parse(this.glue.scenario_request(JSON.stringify(options)));
+    const { workload, seed } = req;
+    this.#emit({ type: 'start', workload, seed });
+    try {
+      /** @type {string} */
+      let json;
+      if (workload === 'cold-start') {
+        json = await this.#runCold(req);
+      } else if (workload === 'memory-pressure') {
+        json = await this.#runFresh(req);
+      } else {
+        // Let the page (and its framework) render before a synchronous measurement blocks the main thread.
+        await new Promise((r) => setTimeout(r, 0));
+        json = this.glue.run_scenario(JSON.stringify(req));
+      }
+      this.#emit({ type: 'result', workload, seed, json, wire: JSON.parse(json) });
+      return json;
+    } catch (e) {
+      const error = new Error(`${workload} seed ${seed} (${this.info.profile}): ${message(e)}`);
+      this.#emit({ type: 'error', workload, seed, error });
+      throw error;
+    }
+  }
+
+  /**
+   * Posts `msg` to a new fresh-instance worker; resolves to its one reply, then terminates it.
+   * @template T
+   * @param {Record<string, unknown>} msg
+   * @param {string} what
+   * @returns {Promise<T>}
+   */
+  #inFreshWorker(msg, what) {
+    return new Promise((resolve, reject) => {
+      const w = new Worker(this.workerUrl, { type: 'module' });
+      /** @param {() => void} f */
+      const done = (f) => {
+        w.terminate();
+        f();
+      };
+      w.onmessage = ({ data }) =>
+        done(() => (data.error ? reject(new Error(`${what}: ${data.error}`)) : resolve(data)));
+      w.onerror = (e) => done(() => reject(new Error(`${what} worker: ${e.message || 'failed to start'}`)));
+      w.postMessage(msg);
+    });
+  }
+
+  /**
+   * Memory-pressure in a fresh module instance, so earlier scenarios' growth is not counted.
+   * @param {ScenarioRequest} req
+   * @returns {Promise<string>}
+   */
+  async #runFresh(req) {
+    /** @type {{ wire: string }} */
+    const reply = await this.#inFreshWorker(
+      { kind: 'scenario', glueUrl: this.glueUrl, wasmUrl: this.wasmUrl, tag: uniqueTag(), request: JSON.stringify(req) },
+      req.workload,
+    );
+    return reply.wire;
+  }
+
+  /**
+   * Cold start: every sample instantiates a never-compiled module in a fresh glue state (in workers);
+   * the glue says how many samples to take and turns their phases into the wire result.
+   * @param {ScenarioRequest} req
+   * @returns {Promise<string>}
+   */
+  async #runCold(req) {
+    const request = JSON.stringify(req);
+    /** @type {{ warmup: number, samples: number }} */
+    const plan = JSON.parse(this.glue.cold_start_plan(request));
+    const nonce = uniqueTag();
+    /** @type {Record<string, number>[]} */
+    const phases = [];
+    for (let first = 0; first < plan.samples; first += COLD_SAMPLES_PER_WORKER) {
+      const count = Math.min(COLD_SAMPLES_PER_WORKER, plan.samples - first);
+      /** @type {{ samples: Record<string, number>[] }} */
+      const reply = await this.#inFreshWorker(
+        { glueUrl: this.glueUrl, wasmUrl: this.wasmUrl, seed: req.seed, first, count, nonce },
+        'cold-start sample',
+      );
+      phases.push(...reply.samples);
+      this.#emit({ type: 'progress', workload: 'cold-start', seed: req.seed, done: phases.length, total: plan.samples });
+    }
+    return this.glue.cold_start_wire(request, JSON.stringify(phases));
+  }
+}
+
+/**
+ * Loads a profile build (see `Harness.load`).
+ * @param {HarnessOptions} [opts]
+ */
+export function loadHarness(opts = {}) {
+  return Harness.load(opts);
+}
