@@ -34,6 +34,21 @@ pub enum Command {
     Serve(ServeArgs),
     /// Build, serve, drive the browsers, fold the samples into the summary, and gate.
     Run(Box<RunArgs>),
+    /// Measure the same build several times (fresh sessions) and write each record's run-to-run spread.
+    Noise(Box<NoiseArgs>),
+}
+
+#[derive(Debug, Args)]
+pub struct NoiseArgs {
+    /// How many times to measure the plan.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(2..))]
+    pub runs: u32,
+    /// Where to write the report [default: <artifacts-dir>/wasm_noise_report.json].
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// What to measure: the flags of `collector run` (no summary or gate event is written).
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// Which policy file.
@@ -91,6 +106,10 @@ pub struct GatingArgs {
     /// A measured key with no baseline record is an error (exit 2) instead of a "no baseline" line.
     #[arg(long = "require-baseline", requires = "baseline")]
     pub require_baseline: bool,
+    /// A noise report (`collector noise`): each regression shows its key's run-to-run spread, and a
+    /// warning names every comparison whose noise reaches the regression rule.
+    #[arg(long, value_name = "FILE", requires = "baseline")]
+    pub noise: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -136,6 +155,7 @@ pub enum SchemaKind {
     Wire,
     Report,
     Event,
+    Noise,
 }
 
 #[derive(Debug, Args)]

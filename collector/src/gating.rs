@@ -5,12 +5,15 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Result};
 
 use scenarios::gate::{evaluate, same_run, GateEvent, GateReport, GateRequest, Verdict};
+use scenarios::noise::{annotate, NoiseReport};
 use scenarios::policy::budgets::BudgetPolicy;
 use scenarios::summary::Record;
 use scenarios::{MetricId, Profile};
 
 use crate::cli::SchemaKind;
-use crate::files::{append_ndjson, read_ndjson, to_json_bytes, write_atomic, write_ndjson};
+use crate::files::{
+    append_ndjson, read_json, read_ndjson, to_json_bytes, write_atomic, write_ndjson,
+};
 use crate::outcome::Outcome;
 use crate::schemas::schema_path;
 use crate::{provenance, table};
@@ -28,6 +31,8 @@ pub struct GateInputs {
     /// Which CI run this is: the commit, and the run id if there is one.
     pub commit: String,
     pub run_id: Option<String>,
+    /// The measured noise floor, shown beside each regression.
+    pub noise: Option<NoiseReport>,
 }
 
 /// Where the gate's report and event log go.
@@ -57,7 +62,7 @@ pub fn read_history(path: &Path) -> Result<Vec<GateEvent>> {
 
 /// Judges the inputs against `past`. Pure: nothing is written.
 pub fn judge(inputs: &GateInputs, past: &[GateEvent]) -> GateReport {
-    evaluate(&GateRequest {
+    let mut report = evaluate(&GateRequest {
         budgets: &inputs.budgets,
         profile: inputs.profile,
         measurements: inputs.measurements.as_deref(),
@@ -67,7 +72,16 @@ pub fn judge(inputs: &GateInputs, past: &[GateEvent]) -> GateReport {
         current: inputs.current.as_deref(),
         require_baseline: inputs.require_baseline,
         run: this_run(inputs),
-    })
+    });
+    if let Some(noise) = &inputs.noise {
+        annotate(&mut report, noise);
+    }
+    report
+}
+
+/// Reads a noise report written by `collector noise`.
+pub fn read_noise(path: &Path) -> Result<NoiseReport> {
+    read_json(path, schema_path(SchemaKind::Noise))
 }
 
 fn this_run(inputs: &GateInputs) -> Option<(&str, &str)> {

@@ -14,12 +14,13 @@ pub fn schema_path(kind: SchemaKind) -> &'static str {
         SchemaKind::Wire => "ci/schemas/harness_wire.schema.json",
         SchemaKind::Report => "ci/schemas/wasm_perf_regression_report.schema.json",
         SchemaKind::Event => "ci/schemas/wasm_perf_gate_event.schema.json",
+        SchemaKind::Noise => "ci/schemas/wasm_noise_report.schema.json",
     }
 }
 
 /// The schema of one kind of file.
 pub fn schema(kind: SchemaKind) -> Schema {
-    use scenarios::{gate, policy, summary, wire};
+    use scenarios::{gate, noise, policy, summary, wire};
     match kind {
         SchemaKind::Budgets => schema_for!(policy::budgets::BudgetPolicy),
         SchemaKind::Corpus => schema_for!(policy::corpus::Corpus),
@@ -28,5 +29,6 @@ pub fn schema(kind: SchemaKind) -> Schema {
         SchemaKind::Wire => schema_for!(wire::WireResult),
         SchemaKind::Report => schema_for!(gate::GateReport),
         SchemaKind::Event => schema_for!(gate::GateEvent),
+        SchemaKind::Noise => schema_for!(noise::NoiseReport),
     }
 }

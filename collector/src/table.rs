@@ -87,6 +87,7 @@ pub fn verdict(report: &GateReport) -> String {
             "current",
             "change %",
             "max %",
+            "noise %",
             "status",
         ]);
         for r in &report.regressions {
@@ -100,6 +101,7 @@ pub fn verdict(report: &GateReport) -> String {
                 fmt(r.current),
                 format!("{:+.2}", r.regression_pct),
                 fmt(r.max_regression_pct),
+                r.noise_pct.map_or("?".to_owned(), |n| format!("{n:.1}")),
                 r.status.to_string().to_uppercase(),
             ]);
         }
@@ -114,6 +116,9 @@ pub fn verdict(report: &GateReport) -> String {
         out.push_str(&format!(
             "not measured: {k} (in the baseline, not measured now)\n"
         ));
+    }
+    for w in &report.warnings {
+        out.push_str(&format!("warning: {w}\n"));
     }
     for e in &report.errors {
         out.push_str(&format!("policy error: {e}\n"));

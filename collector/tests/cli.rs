@@ -311,6 +311,7 @@ fn committed_schemas_match_the_types() {
         ("wire", "harness_wire"),
         ("report", "wasm_perf_regression_report"),
         ("event", "wasm_perf_gate_event"),
+        ("noise", "wasm_noise_report"),
     ] {
         let out = collector(d.path()).args(["schema", kind]).output().unwrap();
         let committed =

@@ -1,5 +1,6 @@
-//! Confirm-by-rerun end to end in real headless Chromium: a record that would fail is measured again in a
-//! fresh session, the verdict rests on the confirmation, and both measurements are kept.
+//! Confirm-by-rerun and the noise floor end to end in real headless Chromium: a record that would fail is
+//! measured again in a fresh session and the verdict rests on the confirmation; `collector noise` measures
+//! one build twice and writes each record's spread.
 
 mod common;
 
@@ -94,5 +95,58 @@ fn a_breach_is_measured_again_and_the_verdict_rests_on_the_confirmation() {
         !stderr.contains("confirming"),
         "--confirm 0 re-measures nothing: {stderr}"
     );
+    assert_nothing_left(&mark);
+}
+
+#[test]
+fn noise_measures_one_build_twice_and_writes_each_spread() {
+    let _g = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let d = tempfile::tempdir().unwrap();
+    let mark = marker();
+    let mut c = assert_cmd::Command::cargo_bin("collector").unwrap();
+    c.current_dir(common::root())
+        .env("WASM_BUDGET_TEST_MARK", &mark)
+        .arg("--artifacts-dir")
+        .arg(d.path())
+        .args(["noise", "--runs", "2", "--prebuilt"])
+        .arg(common::dist())
+        .args([
+            "--workload",
+            "steady-throughput",
+            "--seeds",
+            "11",
+            "--iterations",
+            "200",
+        ]);
+    let out = c
+        .timeout(std::time::Duration::from_secs(600))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        !d.path().join("wasm_budget_summary.json").exists(),
+        "noise writes no summary"
+    );
+    let report = read(&d.path().join("wasm_noise_report.json"));
+    assert_eq!(report["runs"], 2);
+    let entries = report["entries"].as_array().unwrap();
+    let metrics: Vec<&str> = entries
+        .iter()
+        .filter_map(|e| e["key"]["metric_id"].as_str())
+        .collect();
+    assert_eq!(metrics, ["M-PERF-04A", "M-PERF-04C"], "{report}");
+    for e in entries {
+        let v: Vec<f64> = e["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_f64)
+            .collect();
+        assert_eq!(v.len(), 2);
+        let (lo, hi) = (v[0].min(v[1]), v[0].max(v[1]));
+        let spread = e["spread_pct"].as_f64().unwrap();
+        assert!((spread - (hi / lo - 1.0) * 100.0).abs() < 1e-9, "{e}");
+    }
     assert_nothing_left(&mark);
 }

@@ -367,3 +367,42 @@ fn a_full_disk_names_the_file_and_the_fix_and_keeps_the_old_file() {
     );
     assert_eq!(std::fs::read(&report).unwrap(), before);
 }
+
+#[test]
+fn a_regression_shows_its_measured_noise_and_warns_when_noise_reaches_the_rule() {
+    let d = tempfile::tempdir().unwrap();
+    let base = write(
+        d.path(),
+        "base.json",
+        &summary(vec![record("M-PERF-02A", "ms", 30.0, "desktop-chromium")]),
+    );
+    let cur = write(
+        d.path(),
+        "cur.json",
+        &summary(vec![record("M-PERF-02A", "ms", 31.0, "desktop-chromium")]),
+    );
+    let key = json!({"metric_id": "M-PERF-02A", "profile": "core-min", "environment": "desktop-chromium",
+                     "workload": "steady-throughput", "framework": "vanilla-js"});
+    let noise = write(
+        d.path(),
+        "noise.json",
+        &json!({"runs": 3, "max_regression_pct": 10.0, "entries": [
+            {"key": key, "unit": "ms", "values": [26.1, 33.1, 30.0], "spread_pct": 26.8, "exceeds_rule": true}
+        ]}),
+    );
+    compare(d.path(), &base, Some(&cur))
+        .arg("--noise")
+        .arg(&noise)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("26.8"))
+        .stdout(predicate::str::contains(
+            "cannot tell a regression from noise",
+        ));
+    let report: Value = serde_json::from_slice(
+        &std::fs::read(artifact(d.path(), "wasm_perf_regression_report.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report["regressions"][0]["noise_pct"], 26.8);
+    assert_eq!(report["warnings"].as_array().map(Vec::len), Some(1));
+}

@@ -9,6 +9,7 @@ pub mod fold;
 pub mod gate;
 pub mod ids;
 pub mod live;
+pub mod noise;
 pub mod policy;
 pub mod protocol;
 pub mod records;

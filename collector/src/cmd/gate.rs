@@ -21,6 +21,12 @@ pub fn run(artifacts: &Path, args: &GateArgs) -> Result<Outcome> {
         require_baseline: args.gating.require_baseline,
         commit: provenance::commit(args.commit.as_deref()),
         run_id: provenance::run_id(args.gating.run_id.as_deref()),
+        noise: args
+            .gating
+            .noise
+            .as_deref()
+            .map(gating::read_noise)
+            .transpose()?,
     };
     let files = GateFiles::new(artifacts, args.history.as_deref(), args.report.as_deref());
     let past = gating::read_history(&files.history)?;

@@ -2,6 +2,7 @@
 
 mod build;
 mod gate;
+mod noise;
 mod run;
 mod schema;
 mod serve;
@@ -22,5 +23,6 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Build(a) => build::run(&a),
         Command::Serve(a) => serve::run(&a),
         Command::Run(a) => run::run(&cli.artifacts_dir, &a),
+        Command::Noise(a) => noise::run(&cli.artifacts_dir, &a),
     }
 }

@@ -124,5 +124,6 @@ fn regression(
         } else {
             Status::Pass
         },
+        noise_pct: None,
     })
 }

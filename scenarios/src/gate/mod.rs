@@ -76,6 +76,9 @@ pub struct Regression {
     pub regression_pct: f64,
     pub max_regression_pct: f64,
     pub status: Status,
+    /// This key's run-to-run spread on an unchanged build (`collector noise`), percent, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise_pct: Option<f64>,
 }
 
 /// Overall outcome; maps to exit codes 0 (pass, warn), 1 (fail) and 2 (policy error).
@@ -102,6 +105,9 @@ pub struct GateReport {
     pub not_measured: Vec<RecordKey>,
     /// Policy errors: missing required metrics, unit mismatches, duplicate or absent records.
     pub errors: Vec<String>,
+    /// Things a reader must know that change no verdict (e.g. noise that reaches the regression rule).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl GateReport {
@@ -217,6 +223,7 @@ pub fn evaluate(req: &GateRequest<'_>) -> GateReport {
         no_baseline: compared.no_baseline,
         not_measured: compared.not_measured,
         errors,
+        warnings: Vec::new(),
     }
 }
 

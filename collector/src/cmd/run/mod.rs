@@ -93,6 +93,12 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
         require_baseline: args.gating.require_baseline,
         commit: inputs.run.commit.clone(),
         run_id: provenance::run_id(args.gating.run_id.as_deref()),
+        noise: args
+            .gating
+            .noise
+            .as_deref()
+            .map(gating::read_noise)
+            .transpose()?,
     };
     let runtime = tokio::runtime::Runtime::new()?;
     let (mut all, elapsed) = runtime.block_on(async {
@@ -145,6 +151,45 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
         files.history.display()
     );
     gating::outcome(&report)
+}
+
+/// Measures the plan `runs` times, each in fresh sessions, without confirmation, summary or gate
+/// (`collector noise`); returns each run's records and the budgets' regression rule.
+pub fn measure_runs(
+    artifacts: &Path,
+    args: &RunArgs,
+    runs: u32,
+) -> Result<(Vec<Vec<Record>>, f64)> {
+    let inputs = Inputs::read(artifacts, args)?;
+    let dist = prepare_dist(args, &inputs.plan)?;
+    let stamp = provenance::now().replace(':', "");
+    let gate = GateInputs {
+        budgets: inputs.budgets.clone(),
+        profile: None,
+        measurements: None,
+        required: Vec::new(),
+        baseline: None,
+        current: None,
+        require_baseline: false,
+        commit: inputs.run.commit.clone(),
+        run_id: None,
+        noise: None,
+    };
+    let runtime = tokio::runtime::Runtime::new()?;
+    let mut out = Vec::new();
+    for i in 1..=runs {
+        eprintln!("noise run {i} of {runs}");
+        let raw_dir = artifacts.join("raw").join(format!("{stamp}-noise-{i}"));
+        let (records, _) = runtime.block_on(async {
+            let mut stop = StopSignals::listen()?;
+            tokio::select! {
+                r = measure_all(&inputs, &dist, &raw_dir, &gate, 0) => r,
+                why = stop.wait() => bail!("interrupted ({why}): browsers and drivers were stopped; nothing was written"),
+            }
+        })?;
+        out.push(records);
+    }
+    Ok((out, inputs.budgets.max_regression_pct))
 }
 
 /// Builds the planned profiles (or takes `--prebuilt`) and checks every module and host page is there.
