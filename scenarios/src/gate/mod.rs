@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{GateKind, MetricId, Profile, Unit};
-use crate::policy::budgets::BudgetPolicy;
+use crate::policy::budgets::{BudgetPolicy, Thresholds};
 use crate::summary::{Record, RecordKey, Status};
 
 /// Floating-point slack for comparisons that the contract writes with `<=`.
@@ -267,45 +267,7 @@ fn judge(req: &GateRequest<'_>, r: &Record) -> Result<MetricResult, String> {
         }
         (_, Some(v)) => check_value(&key, v, r.unit)?,
     };
-    let unit = t.unit;
-    match t.gate {
-        GateKind::Hard => {
-            let ok = value <= t.hard + EPS;
-            res.band = if ok { Status::Pass } else { Status::Fail };
-            res.reason = format!(
-                "{} {unit} {} hard budget {} {unit}",
-                show(value),
-                if ok { "<=" } else { ">" },
-                show(t.hard)
-            );
-        }
-        GateKind::Operational => {
-            let target = t.target.unwrap_or(t.hard);
-            res.band = if value <= target + EPS {
-                Status::Pass
-            } else if value <= t.hard + EPS {
-                Status::Warn
-            } else {
-                Status::Fail
-            };
-            res.reason = match res.band {
-                Status::Pass => format!("{} {unit} <= target {} {unit}", show(value), show(target)),
-                Status::Warn => {
-                    format!(
-                        "{} {unit} in warn band ({}, {}] {unit}",
-                        show(value),
-                        show(target),
-                        show(t.hard)
-                    )
-                }
-                _ => format!(
-                    "{} {unit} > hard threshold {} {unit}",
-                    show(value),
-                    show(t.hard)
-                ),
-            };
-        }
-    }
+    (res.band, res.reason) = band(&t, value);
     res.status = res.band;
     if res.band == Status::Warn {
         res.warn_streak = prior_warn_streak(req.history, &key, req.run) + 1;
@@ -323,6 +285,43 @@ fn judge(req: &GateRequest<'_>, r: &Record) -> Result<MetricResult, String> {
         }
     }
     Ok(res)
+}
+
+/// Where a value falls against its thresholds (inclusive, with [`EPS`] slack), and why in words.
+fn band(t: &Thresholds, value: f64) -> (Status, String) {
+    let unit = t.unit;
+    match t.gate {
+        GateKind::Hard => {
+            let ok = value <= t.hard + EPS;
+            let reason = format!(
+                "{} {unit} {} hard budget {} {unit}",
+                show(value),
+                if ok { "<=" } else { ">" },
+                show(t.hard)
+            );
+            (if ok { Status::Pass } else { Status::Fail }, reason)
+        }
+        GateKind::Operational => {
+            let target = t.target.unwrap_or(t.hard);
+            if value <= target + EPS {
+                let reason = format!("{} {unit} <= target {} {unit}", show(value), show(target));
+                (Status::Pass, reason)
+            } else if value <= t.hard + EPS {
+                let (v, lo, hi) = (show(value), show(target), show(t.hard));
+                (
+                    Status::Warn,
+                    format!("{v} {unit} in warn band ({lo}, {hi}] {unit}"),
+                )
+            } else {
+                let reason = format!(
+                    "{} {unit} > hard threshold {} {unit}",
+                    show(value),
+                    show(t.hard)
+                );
+                (Status::Fail, reason)
+            }
+        }
+    }
 }
 
 /// A measured value the gate can judge: finite, and below 0 only for percent metrics.
