@@ -97,7 +97,7 @@ pub struct SizeArgs {
 }
 
 /// How the gate counts this run, shared by `gate` and `run`.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct GatingArgs {
     /// CI run id for the events [default: $GITHUB_RUN_ID, $CI_PIPELINE_ID or $BUILDKITE_BUILD_ID]. A retry
     /// with the same commit and run id replaces that run's events instead of counting as another breach.

@@ -10,7 +10,7 @@ use scenarios::policy::budgets::BudgetPolicy;
 use scenarios::summary::Record;
 use scenarios::{MetricId, Profile};
 
-use crate::cli::SchemaKind;
+use crate::cli::{GatingArgs, SchemaKind};
 use crate::files::{
     append_ndjson, read_json, read_ndjson, to_json_bytes, write_atomic, write_ndjson,
 };
@@ -33,6 +33,25 @@ pub struct GateInputs {
     pub run_id: Option<String>,
     /// The measured noise floor, shown beside each regression.
     pub noise: Option<NoiseReport>,
+}
+
+impl GateInputs {
+    /// A request with nothing to judge yet, for `commit`, counted as `gating` says (run id, required
+    /// baseline, noise file read now); callers fill in what to judge.
+    pub fn new(budgets: BudgetPolicy, commit: String, gating: &GatingArgs) -> Result<GateInputs> {
+        Ok(GateInputs {
+            budgets,
+            profile: None,
+            measurements: None,
+            required: Vec::new(),
+            baseline: None,
+            current: None,
+            require_baseline: gating.require_baseline,
+            commit,
+            run_id: provenance::run_id(gating.run_id.as_deref()),
+            noise: gating.noise.as_deref().map(read_noise).transpose()?,
+        })
+    }
 }
 
 /// Where the gate's report and event log go.

@@ -12,21 +12,16 @@ use crate::{policies, provenance, table};
 
 pub fn run(artifacts: &Path, args: &GateArgs) -> Result<Outcome> {
     let inputs = GateInputs {
-        budgets: policies::budgets(&args.budgets)?,
         profile: args.profile,
         measurements: args.measurements.as_deref().map(read_summary).transpose()?,
         required: args.require_metric.clone(),
         baseline: args.baseline.as_deref().map(read_summary).transpose()?,
         current: args.current.as_deref().map(read_summary).transpose()?,
-        require_baseline: args.gating.require_baseline,
-        commit: provenance::commit(args.commit.as_deref()),
-        run_id: provenance::run_id(args.gating.run_id.as_deref()),
-        noise: args
-            .gating
-            .noise
-            .as_deref()
-            .map(gating::read_noise)
-            .transpose()?,
+        ..GateInputs::new(
+            policies::budgets(&args.budgets)?,
+            provenance::commit(args.commit.as_deref()),
+            &args.gating,
+        )?
     };
     let files = GateFiles::new(artifacts, args.history.as_deref(), args.report.as_deref());
     let past = gating::read_history(&files.history)?;

@@ -21,7 +21,7 @@ use scenarios::records::workload_records;
 use scenarios::summary::Record;
 use scenarios::{Framework, MetricId};
 
-use crate::cli::RunArgs;
+use crate::cli::{GatingArgs, RunArgs};
 use crate::gating::{self, GateFiles, GateInputs};
 use crate::outcome::Outcome;
 use crate::profiles::{build, module_path, Toolchain};
@@ -84,21 +84,13 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
     let run_id = provenance::now().replace(':', "");
     let raw_dir = artifacts.join("raw").join(&run_id);
     let mut gate_inputs = GateInputs {
-        budgets: inputs.budgets.clone(),
-        profile: None,
-        measurements: None,
         required: required_metrics(&inputs.plan),
         baseline: inputs.baseline.clone(),
-        current: None,
-        require_baseline: args.gating.require_baseline,
-        commit: inputs.run.commit.clone(),
-        run_id: provenance::run_id(args.gating.run_id.as_deref()),
-        noise: args
-            .gating
-            .noise
-            .as_deref()
-            .map(gating::read_noise)
-            .transpose()?,
+        ..GateInputs::new(
+            inputs.budgets.clone(),
+            inputs.run.commit.clone(),
+            &args.gating,
+        )?
     };
     let runtime = tokio::runtime::Runtime::new()?;
     let (mut all, elapsed) = runtime.block_on(async {
@@ -163,18 +155,11 @@ pub fn measure_runs(
     let inputs = Inputs::read(artifacts, args)?;
     let dist = prepare_dist(args, &inputs.plan)?;
     let stamp = provenance::now().replace(':', "");
-    let gate = GateInputs {
-        budgets: inputs.budgets.clone(),
-        profile: None,
-        measurements: None,
-        required: Vec::new(),
-        baseline: None,
-        current: None,
-        require_baseline: false,
-        commit: inputs.run.commit.clone(),
-        run_id: None,
-        noise: None,
-    };
+    let gate = GateInputs::new(
+        inputs.budgets.clone(),
+        inputs.run.commit.clone(),
+        &GatingArgs::default(),
+    )?;
     let runtime = tokio::runtime::Runtime::new()?;
     let mut out = Vec::new();
     for i in 1..=runs {
