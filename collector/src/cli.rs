@@ -230,6 +230,11 @@ pub struct RunArgs {
     /// Untimed operations before the timed loop [default: the corpus scenario's warmup].
     #[arg(long)]
     pub warmup: Option<u32>,
+    /// TEST ONLY: slow every batched operation by PCT percent (extra operations inside each timed batch),
+    /// for detection-power benchmarks (`ci/bench-detection.sh`). Records say so in
+    /// `detail.injected_slowdown_pct`; never use it for a real measurement.
+    #[arg(long = "inject-slowdown", value_name = "PCT", value_parser = parse_slowdown)]
+    pub inject_slowdown: Option<f64>,
     /// Confirm-by-rerun: a runtime record that would warn or fail (threshold or baseline) is measured
     /// N more times, each in a fresh browser session, and the verdict rests on the confirmations (a
     /// breach stands only if every one repeats it). 0 turns it off; sizes are deterministic and never re-measured.
@@ -288,6 +293,13 @@ pub struct RunArgs {
     pub commit: Option<String>,
     #[command(flatten)]
     pub gating: GatingArgs,
+}
+
+fn parse_slowdown(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(p) if p.is_finite() && (0.0..=1000.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{s}` is not a percentage in [0, 1000]")),
+    }
 }
 
 fn parse_env(s: &str) -> Result<Environment, String> {

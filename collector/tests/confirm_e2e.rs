@@ -150,3 +150,39 @@ fn noise_measures_one_build_twice_and_writes_each_spread() {
     }
     assert_nothing_left(&mark);
 }
+
+/// The detection-power knob is labelled in every record it touched, and the page must echo it.
+#[test]
+fn an_injected_slowdown_is_recorded_as_such() {
+    let _g = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let d = tempfile::tempdir().unwrap();
+    let mark = marker();
+    let mut c = collector(d.path(), &mark);
+    c.args([
+        "--workload",
+        "steady-throughput",
+        "--seeds",
+        "11",
+        "--iterations",
+        "200",
+    ])
+    .args(["--confirm", "0", "--inject-slowdown", "10"]);
+    let out = c
+        .timeout(std::time::Duration::from_secs(600))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let summary = read(&d.path().join("wasm_budget_summary.json"));
+    let runtime: Vec<&Value> = summary["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["environment"] != "build")
+        .collect();
+    assert_eq!(runtime.len(), 2, "{summary}");
+    for r in runtime {
+        assert_eq!(r["detail"]["injected_slowdown_pct"], 10.0, "{r}");
+    }
+    assert_nothing_left(&mark);
+}

@@ -31,6 +31,10 @@ pub struct EngineConfig {
     pub warmup: u32,
     /// Measured clock tick, ns.
     pub tick_ns: f64,
+    /// TEST ONLY (detection-power benchmarks): extra operations run inside each timed batch, as a
+    /// fraction of the batch (0.1 = a batch of n does n + n/10 operations and is still divided by n,
+    /// a calibrated +10 % per-operation slowdown). 0 in every real measurement.
+    pub extra_work: f64,
 }
 
 /// The clock and the protocol.
@@ -63,9 +67,10 @@ impl<C: Clock> Engine<C> {
         prepare: &mut impl FnMut(u32) -> Res<S>,
         run: &mut impl FnMut(&mut S, u32) -> Res<R>,
     ) -> Res<f64> {
-        let mut state = prepare(n)?;
+        let m = n.saturating_add((f64::from(n) * self.cfg.extra_work).round() as u32);
+        let mut state = prepare(m)?;
         let t0 = self.clock.now_ms();
-        let out = run(&mut state, n);
+        let out = run(&mut state, m);
         let t1 = self.clock.now_ms();
         let out = out?;
         drop(black_box(out));
@@ -220,6 +225,7 @@ mod tests {
                 iterations: 10,
                 warmup: 3,
                 tick_ns: tick,
+                extra_work: 0.0,
             },
         )
     }
@@ -269,6 +275,37 @@ mod tests {
                 span < 2.0 * CALIBRATION_MARGIN * MIN_TICKS_PER_BATCH * tick as f64
                     + 2.0 * op_ns as f64
             );
+        }
+    }
+
+    #[test]
+    fn injected_slowdown_adds_that_share_of_operations_to_every_batch() {
+        let per_op = |extra_work: f64| {
+            let clock = FakeClock {
+                now_ns: Cell::new(0),
+                tick_ns: 100_000,
+                read_cost_ns: 0,
+            };
+            let mut e = engine(&clock, 100_000.0);
+            e.cfg.extra_work = extra_work;
+            let r = e
+                .measure(
+                    Probe::ReserveSend,
+                    |_| Ok(()),
+                    each(|_: &mut (), _| {
+                        clock.advance(1000);
+                        Ok(())
+                    }),
+                )
+                .unwrap();
+            r.per_op()[0]
+        };
+        // Batches are thousands of operations: the added share is exact to one operation in a batch.
+        let base = per_op(0.0);
+        assert!((base / 1000.0 - 1.0).abs() < 5e-3, "{base}");
+        for (x, want) in [(0.1, 1.1), (0.2, 1.2)] {
+            let ratio = per_op(x) / base;
+            assert!((ratio / want - 1.0).abs() < 5e-3, "{x}: {ratio}");
         }
     }
 

@@ -58,9 +58,15 @@ fn clock() -> Result<ClockInfo, HarnessError> {
 
 /// Parses the page's scenario object (`ScenarioRequest`), defaults filled in.
 fn request(json: &str) -> Result<ScenarioRequest, HarnessError> {
-    serde_json::from_str::<ScenarioRequest>(json)
+    let req = serde_json::from_str::<ScenarioRequest>(json)
         .map(ScenarioRequest::resolved)
-        .map_err(|e| HarnessError::Input(format!("scenario options: {e}")))
+        .map_err(|e| HarnessError::Input(format!("scenario options: {e}")))?;
+    match req.slowdown_pct {
+        Some(p) if !(p.is_finite() && (0.0..=1000.0).contains(&p)) => Err(HarnessError::Input(
+            format!("slowdown_pct must be a percentage in [0, 1000], got {p}"),
+        )),
+        _ => Ok(req),
+    }
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<String, JsError> {

@@ -34,6 +34,7 @@ fn cfg(workload: Workload, seed: u64) -> RunConfig {
         warmup: 5,
         user_agent: "test".into(),
         clock: clock_info(),
+        slowdown_pct: None,
     }
 }
 
@@ -189,6 +190,7 @@ fn batches_span_at_least_min_ticks_of_the_measured_clock() {
             iterations: 9,
             warmup: 50,
             tick_ns: clock.tick_ns,
+            extra_work: 0.0,
         },
     );
     let mut a = ReferenceAdapter::start(11).unwrap();

@@ -13,7 +13,7 @@ pub const MAX_SAMPLE_BYTES: f64 = 4.0 * 1024.0 * 1024.0 * 1024.0;
 pub const MAX_TICK_NS: f64 = 1e8;
 
 /// What the collector asked the page for one (workload, seed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Asked {
     pub workload: Workload,
     pub framework: Framework,
@@ -21,6 +21,8 @@ pub struct Asked {
     pub seed: u64,
     pub iterations: u32,
     pub warmup: u32,
+    /// TEST ONLY: the calibrated slowdown asked for, percent.
+    pub slowdown_pct: Option<f64>,
 }
 
 /// The probes a workload's page answer must hold for a profile, in order (a profile's unmeasurable
@@ -72,6 +74,12 @@ pub fn check_answer(wire: &WireResult, asked: &Asked) -> Vec<String> {
         out.push(format!(
             "iterations is {}, {} were asked",
             wire.iterations, asked.iterations
+        ));
+    }
+    if wire.injected_slowdown_pct != asked.slowdown_pct {
+        out.push(format!(
+            "injected_slowdown_pct is {:?}, {:?} was asked",
+            wire.injected_slowdown_pct, asked.slowdown_pct
         ));
     }
     if wire.warmup > asked.warmup {
@@ -187,6 +195,7 @@ mod tests {
             seed: 11,
             iterations: 200,
             warmup: 50,
+            slowdown_pct: None,
         }
     }
 
@@ -205,6 +214,7 @@ mod tests {
                 tick_ns: 5000.0,
                 cross_origin_isolated: true,
             },
+            injected_slowdown_pct: None,
             user_agent: "ua".into(),
             probes: vec![probe(Probe::ReserveSend, 200), probe(Probe::SpawnJoin, 200)],
         }
@@ -275,6 +285,13 @@ mod tests {
         let mut w = wire();
         w.clock.tick_ns = 0.0;
         assert!(refused(&w, "tick_ns"));
+    }
+
+    #[test]
+    fn an_unasked_or_missing_slowdown_is_refused() {
+        let mut w = wire();
+        w.injected_slowdown_pct = Some(10.0);
+        assert!(refused(&w, "injected_slowdown_pct"));
     }
 
     #[test]

@@ -217,6 +217,7 @@ fn record(
             loop_overhead_ns: Some(pr.loop_overhead_ns),
             components_p95: f.components_p95,
             reduced_protocol: run.reduced_protocol.then_some(true),
+            injected_slowdown_pct: first.injected_slowdown_pct,
             ..Detail::default()
         }),
     }

@@ -189,6 +189,7 @@ mod tests {
                 tick_ns: 5000.0,
                 cross_origin_isolated: true,
             },
+            injected_slowdown_pct: None,
             user_agent: "ua".into(),
             probes: vec![ProbeResult {
                 probe: Probe::ColdInit,

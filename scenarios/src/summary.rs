@@ -139,6 +139,10 @@ pub struct Detail {
     /// Size records: which gzip implementation compressed it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gzip: Option<String>,
+    /// TEST ONLY: the calibrated slowdown injected into every batched operation, percent; never set
+    /// in a real measurement (detection-power benchmarks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub injected_slowdown_pct: Option<f64>,
     /// Confirm-by-rerun: the first measurement's value, when it would have warned or failed and the
     /// record was measured again in fresh browser sessions (`value` is then the lowest confirmation).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -29,6 +29,10 @@ pub struct WireResult {
     pub clock: ClockInfo,
     pub user_agent: String,
     pub probes: Vec<ProbeResult>,
+    /// TEST ONLY: extra operations run inside every timed batch, percent of the batch (a calibrated
+    /// slowdown for detection-power benchmarks). Absent in every real measurement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub injected_slowdown_pct: Option<f64>,
 }
 
 /// How the page's clock behaved when the run started.
@@ -186,6 +190,7 @@ mod tests {
                 tick_ns: 5000.0,
                 cross_origin_isolated: true,
             },
+            injected_slowdown_pct: None,
             user_agent: "ua".into(),
             probes: vec![probe(vec![])],
         };

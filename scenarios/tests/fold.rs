@@ -33,6 +33,7 @@ fn wire(seed: u64, workload: Workload, probes: Vec<ProbeResult>) -> WireResult {
             tick_ns: 5000.0,
             cross_origin_isolated: true,
         },
+        injected_slowdown_pct: None,
         user_agent: "ua".into(),
         probes,
     }

@@ -28,6 +28,8 @@ pub struct RunConfig {
     pub warmup: u32,
     pub user_agent: String,
     pub clock: ClockInfo,
+    /// TEST ONLY: a calibrated slowdown of every batched operation, percent (see `EngineConfig::extra_work`).
+    pub slowdown_pct: Option<f64>,
 }
 
 /// What a page asks to run, as one object: the only scenario configuration the wasm boundary takes.
@@ -43,6 +45,10 @@ pub struct ScenarioRequest {
     pub warmup: Option<u32>,
     pub framework: Framework,
     pub user_agent: String,
+    /// TEST ONLY: a calibrated slowdown, percent in [0, 1000], for detection-power benchmarks; the wire
+    /// result says so (`injected_slowdown_pct`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slowdown_pct: Option<f64>,
 }
 
 impl ScenarioRequest {
@@ -65,6 +71,7 @@ impl ScenarioRequest {
             warmup: self.warmup.unwrap_or(HEAP_WARMUP_OPS),
             user_agent: self.user_agent,
             clock,
+            slowdown_pct: self.slowdown_pct,
         }
     }
 }
@@ -83,6 +90,7 @@ pub fn run<A: RuntimeAdapter, C: Clock>(
             iterations: cfg.iterations,
             warmup: cfg.warmup,
             tick_ns: cfg.clock.tick_ns,
+            extra_work: cfg.slowdown_pct.unwrap_or(0.0) / 100.0,
         },
     );
     let mut adapter = A::start(cfg.seed)?;
@@ -121,6 +129,7 @@ pub fn assemble(
         clock: cfg.clock.clone(),
         user_agent: cfg.user_agent.clone(),
         probes,
+        injected_slowdown_pct: cfg.slowdown_pct,
     };
     w.check()?;
     Ok(w)

@@ -191,6 +191,7 @@ async fn run_in(
                 warmup: w.warmup,
                 seed,
                 iterations: ctx.plan.iterations,
+                slowdown_pct: ctx.plan.slowdown_pct,
             };
             let label = job.label();
             progress.start(&label);
@@ -257,6 +258,7 @@ struct Job {
     warmup: u32,
     seed: u64,
     iterations: u32,
+    slowdown_pct: Option<f64>,
 }
 
 impl Job {
@@ -287,10 +289,13 @@ impl Job {
 /// Runs one scenario in the page and keeps its answer under `raw_dir` (kept even when it is refused, as evidence).
 async fn run_seed(session: &Session, job: &Job, raw_dir: &Path) -> Result<(WireResult, PathBuf)> {
     let label = job.label();
-    let config = json!({
+    let mut config = json!({
         "workload": job.workload, "seed": job.seed, "iterations": job.iterations,
         "warmup": job.warmup, "framework": job.framework,
     });
+    if let Some(p) = job.slowdown_pct {
+        config["slowdown_pct"] = json!(p);
+    }
     let value = session
         .execute_async(RUN_SCENARIO_JS, vec![config])
         .await
@@ -324,6 +329,7 @@ async fn run_seed(session: &Session, job: &Job, raw_dir: &Path) -> Result<(WireR
         seed: job.seed,
         iterations: job.iterations,
         warmup: job.warmup,
+        slowdown_pct: job.slowdown_pct,
     };
     let wrong = check_answer(&wire, &asked);
     if !wrong.is_empty() {

@@ -26,6 +26,8 @@ pub struct Plan {
     pub workloads: Vec<PlannedWorkload>,
     pub seeds: Vec<u64>,
     pub iterations: u32,
+    /// TEST ONLY (`--inject-slowdown`): a calibrated slowdown of every batched operation, percent.
+    pub slowdown_pct: Option<f64>,
 }
 
 impl Plan {
@@ -86,6 +88,7 @@ impl Plan {
             workloads,
             seeds,
             iterations: args.iterations,
+            slowdown_pct: args.inject_slowdown,
         })
     }
 
