@@ -9,7 +9,8 @@ use crate::summary::{Detail, Record, SeedValue, Status};
 use crate::wire::{ProbeResult, SampleUnit, WireResult};
 
 /// The statistic every folded record's value is, in words.
-pub const STATISTIC: &str = "median of per-seed p95 (HDR histogram, 3 significant figures)";
+pub const STATISTIC: &str =
+    "median of per-seed p95 (nearest rank: the measured value at rank ceil(0.95 n)); per-op values are batch means";
 
 /// How the browser session was set up; copied into every record's detail.
 #[derive(Debug, Clone, Default, PartialEq)]

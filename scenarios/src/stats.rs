@@ -1,12 +1,8 @@
-//! Folding samples into gate values: an HDR histogram per seed → per-seed p95 → median of the seed p95s.
+//! Folding samples into gate values: per-seed p95 (nearest rank, the measured sample itself) → median of the seed p95s.
 
-use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 
 use crate::protocol::{median, GATE_QUANTILE};
-
-/// Significant figures every histogram keeps.
-pub const SIGFIG: u8 = 3;
 
 /// Why samples could not be folded.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -17,8 +13,6 @@ pub enum StatsError {
     BadSample { seed: u64, value: f64 },
     #[error("no seeds to fold")]
     NoSeeds,
-    #[error("histogram: {0}")]
-    Histogram(String),
 }
 
 /// One seed's reduction.
@@ -37,27 +31,28 @@ pub struct Folded {
     pub median_p95: f64,
 }
 
-/// p95 of one seed's samples through an auto-resizing HDR histogram with [`SIGFIG`] significant figures.
-///
-/// Samples are rounded to whole units (ns or bytes) before recording.
+/// p95 of one seed's samples: the sample at the nearest rank (`⌈0.95·n⌉`-th smallest), exactly as
+/// measured — never a histogram bucket's upper edge, so a reading exactly at a threshold stays at it.
 pub fn seed_p95(seed: u64, samples: &[f64]) -> Result<SeedP95, StatsError> {
     if samples.is_empty() {
         return Err(StatsError::Empty { seed });
     }
-    let mut h = Histogram::<u64>::new(SIGFIG).map_err(|e| StatsError::Histogram(e.to_string()))?;
-    for &s in samples {
-        if !s.is_finite() || s < 0.0 {
-            return Err(StatsError::BadSample { seed, value: s });
-        }
-        // Rounded, not truncated: a 0.6 ns per-op value is 1 ns.
-        h.record(s.round() as u64)
-            .map_err(|e| StatsError::Histogram(e.to_string()))?;
+    if let Some(&bad) = samples.iter().find(|s| !s.is_finite() || **s < 0.0) {
+        return Err(StatsError::BadSample { seed, value: bad });
     }
     Ok(SeedP95 {
         seed,
-        p95: h.value_at_quantile(GATE_QUANTILE) as f64,
-        samples: h.len(),
+        p95: nearest_rank(samples, GATE_QUANTILE),
+        samples: samples.len() as u64,
     })
+}
+
+/// The `q` quantile by nearest rank: the smallest sample with at least `q·n` samples at or below it.
+pub fn nearest_rank(samples: &[f64], q: f64) -> f64 {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
 }
 
 /// Per-seed p95, then the median of those p95s (contract section 6.3).
@@ -92,10 +87,12 @@ mod tests {
     }
 
     #[test]
-    fn p95_keeps_three_significant_figures() {
-        let s: Vec<f64> = (1..=2000).map(|i| f64::from(i) * 1000.0).collect();
-        let p = seed_p95(11, &s).unwrap().p95;
-        assert!((p - 1_900_000.0).abs() / 1_900_000.0 < 1e-3, "{p}");
+    fn p95_is_a_measured_sample_not_a_bucket_edge() {
+        let s: Vec<f64> = (1..=2000).map(|i| f64::from(i) * 1000.0 + 0.25).collect();
+        assert_eq!(seed_p95(11, &s).unwrap().p95, 1_900_000.25);
+        // A heap of exactly 24 MiB is reported as 24 MiB (an HDR bucket edge read 25 182 207).
+        let heap = vec![25_165_824.0; 500];
+        assert_eq!(seed_p95(11, &heap).unwrap().p95, 25_165_824.0);
     }
 
     #[test]
