@@ -36,6 +36,24 @@ pub enum Command {
     Run(Box<RunArgs>),
     /// Measure the same build several times (fresh sessions) and write each record's run-to-run spread.
     Noise(Box<NoiseArgs>),
+    /// Write the reports people read: HTML with plots, Markdown summary, JUnit XML, Bencher BMF JSON.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The summary to report on [default: <artifacts-dir>/wasm_budget_summary.json].
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+    /// The gate's report [default: <artifacts-dir>/wasm_perf_regression_report.json; absent: statuses as in the summary].
+    #[arg(long, value_name = "FILE")]
+    pub gate_report: Option<PathBuf>,
+    /// The gate's event log [default: <artifacts-dir>/wasm_perf_gate_events.ndjson].
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+    /// Where to write the four reports [default: <artifacts-dir>].
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -8,12 +8,14 @@ mod outcome;
 mod policies;
 mod profiles;
 mod provenance;
+mod report;
 mod schemas;
 mod serve;
 mod signals;
 mod sizes;
 mod summaries;
 mod table;
+mod units;
 
 use std::process::ExitCode;
 

@@ -1,11 +1,37 @@
 //! Human-readable tables of records and gate verdicts; they return text and the caller prints it.
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
-use scenarios::gate::{show as fmt, GateReport, Verdict};
+use comfy_table::{
+    presets::UTF8_FULL_CONDENSED, ColumnConstraint, ContentArrangement, Table, Width,
+};
+use scenarios::gate::{GateReport, MetricResult, Verdict};
 use scenarios::summary::{Record, RecordKey};
 
-fn fmt_opt(v: Option<f64>) -> String {
-    v.map(fmt).unwrap_or_else(|| "-".into())
+use crate::units::{digits, human, human_opt, why, Why};
+
+/// The widest a "why" cell gets before it wraps.
+const WHY_WIDTH: u16 = 44;
+
+/// A table that keeps its columns and wraps long cells.
+fn table() -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    t
+}
+
+/// The short reason of a judged record, in scaled units (the report file keeps the gate's exact words).
+fn short_why(r: &MetricResult) -> String {
+    why(&Why {
+        value: r.value,
+        unit: r.unit,
+        kind: r.key.metric_id.gate_kind(),
+        warn: r.threshold_warn,
+        hard: r.threshold_hard,
+        band: r.band,
+        status: r.status,
+        streak: r.warn_streak,
+        skip_reason: Some(&r.reason),
+    })
 }
 
 fn scenario(key: &RecordKey) -> String {
@@ -18,16 +44,14 @@ fn scenario(key: &RecordKey) -> String {
 
 /// Records as measured, with their stamped status.
 pub fn records(records: &[Record]) -> String {
-    let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED);
+    let mut t = table();
     t.set_header([
         "metric",
         "profile",
         "environment",
         "scenario",
         "value",
-        "unit",
-        "warn",
+        "target",
         "hard",
         "status",
     ]);
@@ -37,10 +61,9 @@ pub fn records(records: &[Record]) -> String {
             r.profile.to_string(),
             r.environment.to_string(),
             scenario(&r.key()),
-            fmt_opt(r.value),
-            r.unit.to_string(),
-            fmt_opt(r.threshold_warn),
-            fmt_opt(r.threshold_hard),
+            human_opt(r.value, r.unit),
+            human_opt(r.threshold_warn, r.unit),
+            human_opt(r.threshold_hard, r.unit),
             r.status.to_string(),
         ]);
     }
@@ -51,15 +74,13 @@ pub fn records(records: &[Record]) -> String {
 pub fn verdict(report: &GateReport) -> String {
     let mut out = String::new();
     if !report.results.is_empty() {
-        let mut t = Table::new();
-        t.load_preset(UTF8_FULL_CONDENSED);
+        let mut t = table();
         t.set_header([
             "metric",
             "profile",
             "environment",
             "scenario",
             "value",
-            "unit",
             "status",
             "why",
         ]);
@@ -69,17 +90,20 @@ pub fn verdict(report: &GateReport) -> String {
                 r.key.profile.to_string(),
                 r.key.environment.to_string(),
                 scenario(&r.key),
-                fmt_opt(r.value),
-                r.unit.to_string(),
+                human_opt(r.value, r.unit),
                 r.status.to_string().to_uppercase(),
-                r.reason.clone(),
+                short_why(r),
             ]);
         }
+        if let Some(c) = t.column_mut(6) {
+            c.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(WHY_WIDTH)));
+        }
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+        t.set_width(250);
         out.push_str(&format!("{t}\n"));
     }
     if !report.regressions.is_empty() {
-        let mut t = Table::new();
-        t.load_preset(UTF8_FULL_CONDENSED);
+        let mut t = table();
         t.set_header([
             "regression",
             "scenario",
@@ -97,11 +121,11 @@ pub fn verdict(report: &GateReport) -> String {
                     r.key.metric_id, r.key.profile, r.key.environment
                 ),
                 scenario(&r.key),
-                fmt(r.baseline),
-                fmt(r.current),
+                human(r.baseline, r.key.metric_id.unit()),
+                human(r.current, r.key.metric_id.unit()),
                 format!("{:+.2}", r.regression_pct),
-                fmt(r.max_regression_pct),
-                r.noise_pct.map_or("?".to_owned(), |n| format!("{n:.1}")),
+                digits(r.max_regression_pct),
+                r.noise_pct.map_or("?".to_owned(), digits),
                 r.status.to_string().to_uppercase(),
             ]);
         }

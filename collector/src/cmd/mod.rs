@@ -3,6 +3,7 @@
 mod build;
 mod gate;
 mod noise;
+mod report;
 mod run;
 mod schema;
 mod serve;
@@ -24,5 +25,6 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Serve(a) => serve::run(&a),
         Command::Run(a) => run::run(&cli.artifacts_dir, &a),
         Command::Noise(a) => noise::run(&cli.artifacts_dir, &a),
+        Command::Report(a) => report::run(&cli.artifacts_dir, &a),
     }
 }

@@ -142,6 +142,11 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
         files.report.display(),
         files.history.display()
     );
+    // The reports people read (HTML, Markdown, JUnit, BMF), on a pass and on a budget failure alike.
+    println!(
+        "{}",
+        crate::report::write_all(&crate::report::Sources::new(artifacts, &files.history))?
+    );
     gating::outcome(&report)
 }
 

@@ -1,0 +1,214 @@
+//! `wasm_budget_summary.md`: a short Markdown summary for a PR comment or `$GITHUB_STEP_SUMMARY`,
+//! breaches first, then one compact line per environment × profile, every line within 80 columns.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use scenarios::summary::Status;
+use scenarios::{Framework, Workload};
+
+use super::model::{shown, verdict_words, Row, View};
+use super::HTML;
+use crate::units::{digits, signed_pct};
+
+/// Lines longer than this are cut (with `…`).
+pub const WIDTH: usize = 80;
+
+/// The Markdown summary.
+pub fn summary(view: &View<'_>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "## wasm budgets: {}\n", verdict_words(view.verdict));
+    let _ = writeln!(
+        out,
+        "{} fail · {} warn · {} pass · {} skip, commit {}\n",
+        view.count(Status::Fail),
+        view.count(Status::Warn),
+        view.count(Status::Pass),
+        view.count(Status::Skip),
+        commits(view)
+    );
+    let breaches = view.breaches();
+    if !breaches.is_empty() {
+        out.push_str("### Breaches\n\n");
+        for r in breaches {
+            let _ = writeln!(
+                out,
+                "- **{}** {} {} {}",
+                r.status.to_string().to_uppercase(),
+                r.label(),
+                r.key.profile,
+                r.key.environment
+            );
+            let _ = writeln!(out, "  {}: {}", shown(r.record.value, r.unit()), r.why());
+        }
+        out.push('\n');
+    }
+    regressions(view, &mut out);
+    let (errors, warnings) = view.gate_messages();
+    for e in errors {
+        let _ = writeln!(out, "- policy error: {e}");
+    }
+    for w in warnings.iter().chain(&view.notes) {
+        let _ = writeln!(out, "- note: {w}");
+    }
+    groups(view, &mut out);
+    let _ = writeln!(out, "\nPlots, history and provenance: `{HTML}`.");
+    fit(&out)
+}
+
+/// Short names so a table row fits 80 columns.
+fn short_scenario(r: &Row<'_>) -> String {
+    let f = r.key.framework.map(|f| match f {
+        Framework::VanillaJs => "vanilla",
+        Framework::TypescriptSdk => "ts-sdk",
+        Framework::React => "react",
+        Framework::Nextjs => "next",
+    });
+    let w = r.key.workload.map(|w| match w {
+        Workload::ColdStart => "cold",
+        Workload::SteadyThroughput => "steady",
+        Workload::CancellationStorm => "cancel",
+        Workload::StreamingIo => "stream",
+        Workload::MemoryPressure => "memory",
+    });
+    match (f, w) {
+        (Some(f), Some(w)) => format!("{f}/{w}"),
+        (None, Some(w)) => w.to_owned(),
+        _ => "module".to_owned(),
+    }
+}
+
+fn commits(view: &View<'_>) -> String {
+    let mut c: Vec<String> = view
+        .rows
+        .iter()
+        .map(|r| r.record.commit.chars().take(12).collect())
+        .collect();
+    c.sort();
+    c.dedup();
+    if c.is_empty() {
+        "-".into()
+    } else {
+        c.join(", ")
+    }
+}
+
+fn regressions(view: &View<'_>, out: &mut String) {
+    let bad: Vec<_> = view
+        .regressions()
+        .iter()
+        .filter(|c| c.status != Status::Pass)
+        .collect();
+    if bad.is_empty() {
+        return;
+    }
+    out.push_str("### Against the baseline\n\n");
+    for c in bad {
+        let noise = c
+            .noise_pct
+            .map_or(String::new(), |n| format!(", noise {} %", digits(n)));
+        let _ = writeln!(
+            out,
+            "- **{}** {}",
+            c.status.to_string().to_uppercase(),
+            c.key
+        );
+        let _ = writeln!(
+            out,
+            "  {} (max {} %{noise})",
+            signed_pct(c.regression_pct),
+            digits(c.max_regression_pct)
+        );
+    }
+    out.push('\n');
+}
+
+/// One table per environment × profile: metric, scenario, value, hard budget, share used, status.
+fn groups(view: &View<'_>, out: &mut String) {
+    let mut by: BTreeMap<(String, String), Vec<&Row<'_>>> = BTreeMap::new();
+    for r in &view.rows {
+        by.entry((r.key.environment.to_string(), r.key.profile.to_string()))
+            .or_default()
+            .push(r);
+    }
+    let _ = writeln!(
+        out,
+        "\n<details><summary>All {} records</summary>\n",
+        view.rows.len()
+    );
+    for ((env, profile), rows) in by {
+        let _ = writeln!(out, "**{env} {profile}**\n");
+        out.push_str("| metric | scenario | value | hard | used | status |\n");
+        out.push_str("|---|---|--:|--:|--:|---|\n");
+        for r in rows {
+            let used = r
+                .used()
+                .map_or("-".to_owned(), |u| format!("{} %", digits(u * 100.0)));
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {used} | {} |",
+                r.key.metric_id.as_str().trim_start_matches("M-PERF-"),
+                short_scenario(r),
+                shown(r.record.value, r.unit()),
+                shown(r.record.threshold_hard, r.unit()),
+                r.status
+            );
+        }
+        out.push('\n');
+    }
+    out.push_str("</details>\n");
+}
+
+/// Wraps list items and cuts other lines so every line is within [`WIDTH`] columns.
+fn fit(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        if line.chars().count() <= WIDTH {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let indent = if line.starts_with("- ") || line.starts_with("  ") {
+            "  "
+        } else {
+            ""
+        };
+        let mut cur = String::new();
+        for word in line.split(' ') {
+            let next = cur.chars().count() + 1 + word.chars().count();
+            if !cur.trim().is_empty() && next > WIDTH {
+                out.push_str(cur.trim_end());
+                out.push('\n');
+                cur = indent.to_owned();
+            } else if !cur.is_empty() {
+                cur.push(' ');
+            }
+            cur.push_str(word);
+        }
+        let last: String = cur.chars().take(WIDTH).collect();
+        out.push_str(last.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_wrap_within_80_columns() {
+        let long = format!("- note: {}", "word ".repeat(40));
+        let fitted = fit(&long);
+        assert!(
+            fitted.lines().all(|l| l.chars().count() <= WIDTH),
+            "{fitted}"
+        );
+        assert_eq!(
+            fitted.split_whitespace().count(),
+            long.split_whitespace().count()
+        );
+        let unbroken = "x".repeat(200);
+        assert!(fit(&unbroken).lines().all(|l| l.chars().count() <= WIDTH));
+    }
+}
