@@ -145,13 +145,44 @@ impl<C: Clock> Engine<C> {
         mut run: impl FnMut(&mut S, u32) -> Res<R>,
     ) -> Result<ProbeResult, HarnessError> {
         self.warm_up(&mut prepare, &mut run)?;
-        let n = self.calibrate(&mut prepare, &mut run)?;
-        let loop_overhead_ns = self.loop_overhead_ns(n);
-        let mut samples = Vec::with_capacity(self.cfg.iterations as usize);
-        for _ in 0..self.cfg.iterations {
-            samples.push(self.time_batch(n, &mut prepare, &mut run)?);
+        let mut n = self.calibrate(&mut prepare, &mut run)?;
+        let mut rejected = 0u32;
+        loop {
+            let mut samples = Vec::with_capacity(self.cfg.iterations as usize);
+            let mut shortfall = 0u32;
+            while samples.len() < self.cfg.iterations as usize && shortfall <= self.reject_limit() {
+                let t = self.time_batch(n, &mut prepare, &mut run)?;
+                if t >= self.min_batch_ns() {
+                    samples.push(t);
+                } else {
+                    shortfall += 1;
+                }
+            }
+            rejected += shortfall;
+            if samples.len() == self.cfg.iterations as usize {
+                let overhead = self.loop_overhead_ns(n);
+                let mut r = timed(probe, n, overhead, samples, None);
+                r.rejected_batches = rejected;
+                return Ok(r);
+            }
+            n = self.grow(n)?;
         }
-        Ok(timed(probe, n, loop_overhead_ns, samples, None))
+    }
+
+    /// Timed batches shorter than the minimum a probe may reject before its batch doubles: 5 %.
+    fn reject_limit(&self) -> u32 {
+        self.cfg.iterations / 20
+    }
+
+    /// The next batch size after too many short batches (the samples restart at it).
+    fn grow(&self, n: u32) -> Result<u32, HarnessError> {
+        if n >= MAX_BATCH {
+            return Err(HarnessError::Clock(format!(
+                "batches of {n} operations keep falling under {} ns: the clock is not usable",
+                self.min_batch_ns()
+            )));
+        }
+        Ok(n.saturating_mul(2).min(MAX_BATCH))
     }
 
     /// Like [`Engine::measure`] for a relative probe: `a` is measured, `b` is its baseline; same
@@ -166,20 +197,39 @@ impl<C: Clock> Engine<C> {
     ) -> Result<ProbeResult, HarnessError> {
         self.warm_up(&mut prepare_a, &mut run_a)?;
         self.warm_up(&mut prepare_b, &mut run_b)?;
-        let n = self.calibrate(&mut prepare_a, &mut run_a)?;
-        let loop_overhead_ns = self.loop_overhead_ns(n);
+        let mut n = self.calibrate(&mut prepare_a, &mut run_a)?;
         let cap = self.cfg.iterations as usize;
-        let (mut a, mut b) = (Vec::with_capacity(cap), Vec::with_capacity(cap));
-        for i in 0..self.cfg.iterations {
-            if i % 2 == 0 {
-                a.push(self.time_batch(n, &mut prepare_a, &mut run_a)?);
-                b.push(self.time_batch(n, &mut prepare_b, &mut run_b)?);
-            } else {
-                b.push(self.time_batch(n, &mut prepare_b, &mut run_b)?);
-                a.push(self.time_batch(n, &mut prepare_a, &mut run_a)?);
+        let mut rejected = 0u32;
+        loop {
+            let (mut a, mut b) = (Vec::with_capacity(cap), Vec::with_capacity(cap));
+            let mut shortfall = 0u32;
+            let mut i = 0u32;
+            while a.len() < cap && shortfall <= self.reject_limit() {
+                let (ta, tb) = if i % 2 == 0 {
+                    let ta = self.time_batch(n, &mut prepare_a, &mut run_a)?;
+                    (ta, self.time_batch(n, &mut prepare_b, &mut run_b)?)
+                } else {
+                    let tb = self.time_batch(n, &mut prepare_b, &mut run_b)?;
+                    (self.time_batch(n, &mut prepare_a, &mut run_a)?, tb)
+                };
+                i += 1;
+                // The measured batch must span the minimum; its pair is dropped with it.
+                if ta >= self.min_batch_ns() {
+                    a.push(ta);
+                    b.push(tb);
+                } else {
+                    shortfall += 1;
+                }
             }
+            rejected += shortfall;
+            if a.len() == cap {
+                let overhead = self.loop_overhead_ns(n);
+                let mut r = timed(probe, n, overhead, a, Some(b));
+                r.rejected_batches = rejected;
+                return Ok(r);
+            }
+            n = self.grow(n)?;
         }
-        Ok(timed(probe, n, loop_overhead_ns, a, Some(b)))
     }
 }
 
@@ -198,6 +248,7 @@ fn timed(
         samples,
         baseline_samples,
         components: BTreeMap::new(),
+        rejected_batches: 0,
     }
 }
 
@@ -307,6 +358,40 @@ mod tests {
             let ratio = per_op(x) / base;
             assert!((ratio / want - 1.0).abs() < 5e-3, "{x}: {ratio}");
         }
+    }
+
+    #[test]
+    fn short_timed_batches_are_rejected_and_counted() {
+        let clock = FakeClock {
+            now_ns: Cell::new(0),
+            tick_ns: 1_000,
+            read_cost_ns: 0,
+        };
+        let mut e = engine(&clock, 1_000.0);
+        e.cfg.iterations = 100;
+        let batches = Cell::new(0u32);
+        let cost = Cell::new(50u64);
+        let r = e
+            .measure(
+                Probe::ReserveSend,
+                |_| {
+                    // Every 50th batch is (impossibly) free: it spans no tick and must not be kept.
+                    batches.set(batches.get() + 1);
+                    cost.set(if batches.get() % 50 == 0 { 0 } else { 50 });
+                    Ok(())
+                },
+                each(|_: &mut (), _| {
+                    clock.advance(cost.get());
+                    Ok(())
+                }),
+            )
+            .unwrap();
+        assert_eq!(r.samples.len(), 100);
+        assert!(r.rejected_batches >= 1, "{}", r.rejected_batches);
+        assert!(r
+            .samples
+            .iter()
+            .all(|t| *t >= MIN_TICKS_PER_BATCH * 1_000.0));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! plausible clock, overheads and values. A page is trusted for its measurements, not for their shape.
 
 use crate::ids::{Environment, Framework, Probe, Profile, Workload};
-use crate::protocol::{metric_for, probes_for, unmeasurable, HEAP_SAMPLES};
+use crate::protocol::{metric_for, probes_for, unmeasurable, HEAP_SAMPLES, MIN_TICKS_PER_BATCH};
 use crate::wire::{SampleUnit, WireResult};
 
 /// The longest single timed sample believed (a batch or one cold start): ten minutes, in ns.
@@ -98,6 +98,7 @@ pub fn check_answer(wire: &WireResult, asked: &Asked) -> Vec<String> {
     for (i, p) in wire.probes.iter().enumerate() {
         let here = format!("probes[{i}] ({})", p.probe);
         check_probe(&here, p, asked.iterations, &mut out);
+        check_spans(&here, p, tick, &mut out);
     }
     out
 }
@@ -113,6 +114,20 @@ fn check_probe_list(wire: &WireResult, asked: &Asked, out: &mut Vec<String>) {
             asked.workload,
             asked.profile,
             names(&want)
+        ));
+    }
+}
+
+/// Every timed batch (a batched time probe) spans at least the protocol's minimum of ticks.
+fn check_spans(here: &str, p: &crate::wire::ProbeResult, tick: f64, out: &mut Vec<String>) {
+    if p.unit != SampleUnit::Ns || p.batch_size <= 1 || !tick.is_finite() {
+        return;
+    }
+    let min = MIN_TICKS_PER_BATCH * tick;
+    let short = p.samples.iter().filter(|s| **s < min).count();
+    if short > 0 {
+        out.push(format!(
+            "{here}: {short} timed batches span fewer than {MIN_TICKS_PER_BATCH} ticks ({min} ns): the page must reject them"
         ));
     }
 }
@@ -181,9 +196,10 @@ mod tests {
             unit: sample_unit(p),
             batch_size: 100,
             loop_overhead_ns: 10.0,
-            samples: vec![1000.0; n],
+            samples: vec![600_000.0; n],
             baseline_samples: None,
             components: BTreeMap::new(),
+            rejected_batches: 0,
         }
     }
 
@@ -285,6 +301,13 @@ mod tests {
         let mut w = wire();
         w.clock.tick_ns = 0.0;
         assert!(refused(&w, "tick_ns"));
+    }
+
+    #[test]
+    fn batches_shorter_than_the_minimum_span_are_refused() {
+        let mut w = wire();
+        w.probes[0].samples[7] = 400_000.0; // 80 ticks of 5 µs
+        assert!(refused(&w, "1 timed batches span fewer than 100 ticks"));
     }
 
     #[test]

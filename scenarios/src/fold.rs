@@ -62,6 +62,7 @@ struct Folded {
     per_seed: Vec<SeedValue>,
     batch_size_per_seed: BTreeMap<String, u32>,
     components_p95: BTreeMap<String, f64>,
+    rejected_batches: u32,
 }
 
 /// Folds the wire results of one (profile, framework, workload) — one per seed — into one record per probe.
@@ -115,6 +116,7 @@ fn fold_probe(
     let mut per_seed = Vec::new();
     let mut batch_size_per_seed = BTreeMap::new();
     let mut components: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    let mut rejected_batches = 0u32;
     for r in results {
         let p = r
             .probes
@@ -129,6 +131,7 @@ fn fold_probe(
             p95: seed_value(p, metric, r.seed)?,
         });
         batch_size_per_seed.insert(r.seed.to_string(), p.batch_size);
+        rejected_batches += p.rejected_batches;
         for (name, values) in &p.components {
             let f = fold([(r.seed, values.as_slice())])
                 .map_err(|source| FoldError::Stats { probe, source })?;
@@ -148,6 +151,7 @@ fn fold_probe(
             .iter()
             .filter_map(|(k, v)| median(v).map(|m| (k.clone(), m)))
             .collect(),
+        rejected_batches,
     })
 }
 
@@ -219,6 +223,8 @@ fn record(
             components_p95: f.components_p95,
             reduced_protocol: run.reduced_protocol.then_some(true),
             injected_slowdown_pct: first.injected_slowdown_pct,
+            rejected_batches: (pr.unit == SampleUnit::Ns && pr.batch_size > 1)
+                .then_some(f.rejected_batches),
             ..Detail::default()
         }),
     }

@@ -199,6 +199,7 @@ mod tests {
                 samples: vec![10e6, 12e6, 11e6],
                 baseline_samples: None,
                 components: Default::default(),
+                rejected_batches: 0,
             }],
         }
     }

@@ -139,6 +139,9 @@ pub struct Detail {
     /// Size records: which gzip implementation compressed it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gzip: Option<String>,
+    /// Timed batches the page threw away for spanning fewer than the minimum ticks, all seeds together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejected_batches: Option<u32>,
     /// TEST ONLY: the calibrated slowdown injected into every batched operation, percent; never set
     /// in a real measurement (detection-power benchmarks).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -73,6 +73,13 @@ pub struct ProbeResult {
     /// Named parts of each sample (cold-init phases, heap components), same length as `samples`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub components: BTreeMap<String, Vec<f64>>,
+    /// Timed batches thrown away for spanning fewer than the minimum ticks (none of them is in `samples`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub rejected_batches: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// A wire result that cannot be folded.
@@ -166,6 +173,7 @@ mod tests {
             samples,
             baseline_samples: None,
             components: BTreeMap::new(),
+            rejected_batches: 0,
         }
     }
 

@@ -15,6 +15,7 @@ fn probe(probe: Probe, samples: Vec<f64>, baseline: Option<Vec<f64>>) -> ProbeRe
         samples,
         baseline_samples: baseline,
         components: BTreeMap::new(),
+        rejected_batches: 0,
     }
 }
 

@@ -135,6 +135,7 @@ pub fn assemble_cold(
         samples: timed.samples,
         baseline_samples: None,
         components: timed.components,
+        rejected_batches: 0,
     };
     let cfg = RunConfig {
         warmup: plan.warmup,

@@ -104,5 +104,6 @@ pub fn run<A: RuntimeAdapter>(
         samples,
         baseline_samples: None,
         components,
+        rejected_batches: 0,
     })
 }
