@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::model::View;
 
-/// One BMF metric: the record's value; for a folded record, the lowest and highest seed p95.
+/// One BMF metric: the record's value; for a folded record, the range of its seed p95s and value.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Metric {
     pub value: f64,
@@ -37,7 +37,10 @@ pub fn json(view: &View<'_>) -> Result<String> {
             .iter()
             .flat_map(|d| d.per_seed_p95.iter().map(|s| s.p95))
             .collect();
-        let bound = |f: fn(f64, f64) -> f64| seeds.iter().copied().reduce(f);
+        // The bounds hold the value too (a confirmed record's value can be below its first seeds).
+        let bound = |f: fn(f64, f64) -> f64| {
+            (!seeds.is_empty()).then(|| seeds.iter().fold(value, |a, b| f(a, *b)))
+        };
         doc.entry(row.key.to_string()).or_default().insert(
             measure(row.key.metric_id, row.record.unit),
             Metric {
