@@ -163,10 +163,23 @@ impl<C: Clock> Engine<C> {
                 let overhead = self.loop_overhead_ns(n);
                 let mut r = timed(probe, n, overhead, samples, None);
                 r.rejected_batches = rejected;
+                r.per_op_samples = Some(self.single_operations(&mut prepare, &mut run)?);
                 return Ok(r);
             }
             n = self.grow(n)?;
         }
+    }
+
+    /// The per-operation view: `iterations` operations, each timed alone between two clock reads
+    /// (quantized to the tick; a reading of k ticks bounds the operation within ±1 tick).
+    fn single_operations<S, R>(
+        &self,
+        prepare: &mut impl FnMut(u32) -> Res<S>,
+        run: &mut impl FnMut(&mut S, u32) -> Res<R>,
+    ) -> Result<Vec<f64>, HarnessError> {
+        (0..self.cfg.iterations)
+            .map(|_| self.time_batch(1, prepare, run).map_err(HarnessError::from))
+            .collect()
     }
 
     /// Timed batches shorter than the minimum a probe may reject before its batch doubles: 5 %.
@@ -249,6 +262,7 @@ fn timed(
         baseline_samples,
         components: BTreeMap::new(),
         rejected_batches: 0,
+        per_op_samples: None,
     }
 }
 

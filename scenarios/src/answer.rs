@@ -145,6 +145,18 @@ fn check_probe(here: &str, p: &crate::wire::ProbeResult, iterations: u32, out: &
             p.samples.len()
         ));
     }
+    let batched_time = unit == SampleUnit::Ns && p.batch_size > 1 && p.probe != Probe::ReplayStep;
+    match (&p.per_op_samples, batched_time) {
+        (None, true) => out.push(format!(
+            "{here}: no per_op_samples: a batched latency probe carries its per-operation view"
+        )),
+        (Some(o), _) if o.len() != p.samples.len() => out.push(format!(
+            "{here}: {} per-operation samples for {} samples",
+            o.len(),
+            p.samples.len()
+        )),
+        _ => {}
+    }
     if let Some(b) = &p.baseline_samples {
         if b.len() != p.samples.len() {
             out.push(format!(
@@ -200,6 +212,7 @@ mod tests {
             baseline_samples: None,
             components: BTreeMap::new(),
             rejected_batches: 0,
+            per_op_samples: (sample_unit(p) == SampleUnit::Ns).then(|| vec![0.0; n]),
         }
     }
 
@@ -308,6 +321,15 @@ mod tests {
         let mut w = wire();
         w.probes[0].samples[7] = 400_000.0; // 80 ticks of 5 µs
         assert!(refused(&w, "1 timed batches span fewer than 100 ticks"));
+    }
+
+    #[test]
+    fn a_latency_probe_without_its_per_operation_view_is_refused() {
+        let mut w = wire();
+        w.probes[0].per_op_samples = None;
+        assert!(refused(&w, "no per_op_samples"));
+        w.probes[0].per_op_samples = Some(vec![0.0; 3]);
+        assert!(refused(&w, "3 per-operation samples for 200 samples"));
     }
 
     #[test]

@@ -4,13 +4,14 @@ use std::collections::BTreeMap;
 
 use crate::ids::{Environment, MetricId, Probe, Unit};
 use crate::protocol::{median, metric_for};
-use crate::stats::{fold, overhead_pct, seed_p95, StatsError};
+use crate::stats::{
+    fold, overhead_pct, seed_p95, tail_resolution_ns, two_views, StatsError, TwoViews, View,
+};
 use crate::summary::{Detail, Record, SeedValue, Status};
 use crate::wire::{ProbeResult, SampleUnit, WireResult};
 
 /// The statistic every folded record's value is, in words.
-pub const STATISTIC: &str =
-    "median of per-seed p95 (nearest rank: the measured value at rank ceil(0.95 n)); per-op values are batch means";
+pub const STATISTIC: &str = "median of per-seed p95 (nearest rank: a measured value); a latency probe's seed p95 is the larger of the p95 of batch means and the p95 of single-operation readings (±1 tick) once that spans two ticks (per_op_view_seeds, tail_resolution_ns)";
 
 /// How the browser session was set up; copied into every record's detail.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -63,6 +64,8 @@ struct Folded {
     batch_size_per_seed: BTreeMap<String, u32>,
     components_p95: BTreeMap<String, f64>,
     rejected_batches: u32,
+    /// Seeds whose p95 the per-op view set, and seeds whose tail was below the clock's resolution.
+    views: Option<(u32, u32)>,
 }
 
 /// Folds the wire results of one (profile, framework, workload) — one per seed — into one record per probe.
@@ -117,6 +120,7 @@ fn fold_probe(
     let mut batch_size_per_seed = BTreeMap::new();
     let mut components: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     let mut rejected_batches = 0u32;
+    let mut views: Option<(u32, u32)> = None;
     for r in results {
         let p = r
             .probes
@@ -126,10 +130,13 @@ fn fold_probe(
                 probe,
                 seed: r.seed,
             })?;
-        per_seed.push(SeedValue {
-            seed: r.seed,
-            p95: seed_value(p, metric, r.seed)?,
-        });
+        let (p95, two) = seed_value(p, metric, r.seed, r.clock.tick_ns)?;
+        per_seed.push(SeedValue { seed: r.seed, p95 });
+        if let Some(t) = two {
+            let (per_op, hidden) = views.get_or_insert((0, 0));
+            *per_op += u32::from(t.view == View::PerOp);
+            *hidden += u32::from(t.tail_below_resolution);
+        }
         batch_size_per_seed.insert(r.seed.to_string(), p.batch_size);
         rejected_batches += p.rejected_batches;
         for (name, values) in &p.components {
@@ -152,21 +159,34 @@ fn fold_probe(
             .filter_map(|(k, v)| median(v).map(|m| (k.clone(), m)))
             .collect(),
         rejected_batches,
+        views,
     })
 }
 
-/// One seed's p95 in the metric's unit (04D: the replay overhead over the live baseline, in percent).
-fn seed_value(p: &ProbeResult, metric: MetricId, seed: u64) -> Result<f64, FoldError> {
+/// One seed's p95 in the metric's unit (04D: the replay overhead over the live baseline, in percent),
+/// and, where the probe has a per-operation view, how the two views combined.
+fn seed_value(
+    p: &ProbeResult,
+    metric: MetricId,
+    seed: u64,
+    tick_ns: f64,
+) -> Result<(f64, Option<TwoViews>), FoldError> {
     let probe = p.probe;
     let stats = |source| FoldError::Stats { probe, source };
+    if let (Some(single), true) = (&p.per_op_samples, metric != MetricId::Perf04D) {
+        let two = two_views(seed, &p.per_op(), single, tick_ns).map_err(stats)?;
+        return Ok((to_unit(two.value, p.unit, metric.unit()), Some(two)));
+    }
     let p95 = seed_p95(seed, &p.per_op()).map_err(stats)?.p95;
     if metric != MetricId::Perf04D {
-        return Ok(to_unit(p95, p.unit, metric.unit()));
+        return Ok((to_unit(p95, p.unit, metric.unit()), None));
     }
     let no_baseline = FoldError::NoBaseline { probe, seed };
     let live = p.baseline_per_op().ok_or(no_baseline.clone())?;
     let live = seed_p95(seed, &live).map_err(stats)?.p95;
-    overhead_pct(p95, live).ok_or(no_baseline)
+    overhead_pct(p95, live)
+        .map(|v| (v, None))
+        .ok_or(no_baseline)
 }
 
 /// `compile_ns` → `compile_ms` when the record is in ms; other names are kept.
@@ -225,6 +245,9 @@ fn record(
             injected_slowdown_pct: first.injected_slowdown_pct,
             rejected_batches: (pr.unit == SampleUnit::Ns && pr.batch_size > 1)
                 .then_some(f.rejected_batches),
+            per_op_view_seeds: f.views.map(|v| v.0),
+            tail_below_resolution_seeds: f.views.map(|v| v.1),
+            tail_resolution_ns: f.views.map(|_| tail_resolution_ns(first.clock.tick_ns)),
             ..Detail::default()
         }),
     }

@@ -200,6 +200,7 @@ mod tests {
                 baseline_samples: None,
                 components: Default::default(),
                 rejected_batches: 0,
+                per_op_samples: None,
             }],
         }
     }

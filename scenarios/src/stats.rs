@@ -55,6 +55,60 @@ pub fn nearest_rank(samples: &[f64], q: f64) -> f64 {
     sorted[rank - 1]
 }
 
+/// Which view of a latency probe set a seed's p95.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum View {
+    /// The p95 of batch means: resolves sub-tick costs, averages a tail away.
+    Batch,
+    /// The single-operation readings' p95 (±1 tick): a tail the clock can see.
+    PerOp,
+}
+
+/// One seed's latency p95 from the two views, in ns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TwoViews {
+    pub value: f64,
+    pub view: View,
+    /// The per-op readings' p95 (nearest rank), ns; a reading of k ticks is within ±1 tick of the truth.
+    pub per_op_p95: f64,
+    /// True when the per-op p95 reading spans fewer than two ticks: a tail, if any, is below what this
+    /// clock can see, and the value is the batch view's.
+    pub tail_below_resolution: bool,
+}
+
+/// The shortest single operation the per-op view resolves on a clock of `tick_ns`: two ticks.
+pub fn tail_resolution_ns(tick_ns: f64) -> f64 {
+    2.0 * tick_ns
+}
+
+/// Combines the views: `batch_per_op` (batch means, ns) and `single` (each operation timed alone, ns,
+/// on a clock of `tick_ns`). A reading of k ticks bounds the operation within (k − 1, k + 1) ticks and
+/// estimates it without bias; once the per-op p95 reading spans two ticks or more (the tail resolution)
+/// the value is the larger of that reading and the batch view's p95 — so never below what the per-op
+/// view proves (reading − 1 tick), and at most one tick above the operation's true p95.
+pub fn two_views(
+    seed: u64,
+    batch_per_op: &[f64],
+    single: &[f64],
+    tick_ns: f64,
+) -> Result<TwoViews, StatsError> {
+    let batch = seed_p95(seed, batch_per_op)?.p95;
+    let per_op_p95 = seed_p95(seed, single)?.p95;
+    let tail_below_resolution = per_op_p95 < tail_resolution_ns(tick_ns);
+    let (value, view) = if !tail_below_resolution && per_op_p95 > batch {
+        (per_op_p95, View::PerOp)
+    } else {
+        (batch, View::Batch)
+    };
+    Ok(TwoViews {
+        value,
+        view,
+        per_op_p95,
+        tail_below_resolution,
+    })
+}
+
 /// Per-seed p95, then the median of those p95s (contract section 6.3).
 pub fn fold<'a>(
     per_seed: impl IntoIterator<Item = (u64, &'a [f64])>,
@@ -122,5 +176,29 @@ mod tests {
     fn overhead_is_relative_to_live() {
         assert!((overhead_pct(112.0, 100.0).unwrap() - 12.0).abs() < 1e-9);
         assert_eq!(overhead_pct(1.0, 0.0), None);
+    }
+
+    #[test]
+    fn a_tail_the_clock_sees_sets_the_value_and_one_it_cannot_does_not() {
+        // 6 % of operations take 10 ticks (50 µs on a 5 µs clock), the rest 0.3 µs: batch means ≈ 3.3 µs.
+        let tick = 5000.0;
+        let batch = vec![3300.0; 2000];
+        let single: Vec<f64> = (0..2000)
+            .map(|i| if i % 50 < 3 { 50_000.0 } else { 0.0 })
+            .collect();
+        let v = two_views(11, &batch, &single, tick).unwrap();
+        assert_eq!(
+            (v.view, v.value, v.tail_below_resolution),
+            (View::PerOp, 50_000.0, false)
+        );
+        // The same tail at 0.3 ticks: invisible, and said so.
+        let single: Vec<f64> = (0..2000)
+            .map(|i| if i % 50 < 3 { 5000.0 } else { 0.0 })
+            .collect();
+        let v = two_views(11, &batch, &single, tick).unwrap();
+        assert_eq!(
+            (v.view, v.value, v.tail_below_resolution),
+            (View::Batch, 3300.0, true)
+        );
     }
 }

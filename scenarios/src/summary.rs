@@ -139,6 +139,17 @@ pub struct Detail {
     /// Size records: which gzip implementation compressed it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gzip: Option<String>,
+    /// Two views of a latency probe: in how many seeds the per-operation view (single operations timed
+    /// alone, a tail the clock can see) set the p95 instead of the batch view (batch means).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_op_view_seeds: Option<u32>,
+    /// In how many seeds the per-operation p95 was below the tail resolution: a tail there, if any, is
+    /// shorter than this clock can see, and the value is the batch view's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail_below_resolution_seeds: Option<u32>,
+    /// The shortest single operation the per-operation view resolves: two clock ticks, ns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail_resolution_ns: Option<f64>,
     /// Timed batches the page threw away for spanning fewer than the minimum ticks, all seeds together.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejected_batches: Option<u32>,

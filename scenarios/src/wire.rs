@@ -73,6 +73,10 @@ pub struct ProbeResult {
     /// Named parts of each sample (cold-init phases, heap components), same length as `samples`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub components: BTreeMap<String, Vec<f64>>,
+    /// The per-operation view: as many operations as samples, each timed alone (ns, quantized to the
+    /// clock's tick). Batched time probes only; it sees a tail that batch means average away.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_op_samples: Option<Vec<f64>>,
     /// Timed batches thrown away for spanning fewer than the minimum ticks (none of them is in `samples`).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub rejected_batches: u32,
@@ -146,6 +150,11 @@ impl WireResult {
                     return Err(bad("baseline_samples is empty or has a bad value".into()));
                 }
             }
+            if let Some(o) = &p.per_op_samples {
+                if o.is_empty() || o.iter().any(|s| !s.is_finite() || *s < 0.0) {
+                    return Err(bad("per_op_samples is empty or has a bad value".into()));
+                }
+            }
             for (name, c) in &p.components {
                 if c.len() != p.samples.len() {
                     return Err(bad(format!(
@@ -174,6 +183,7 @@ mod tests {
             baseline_samples: None,
             components: BTreeMap::new(),
             rejected_batches: 0,
+            per_op_samples: None,
         }
     }
 

@@ -16,6 +16,7 @@ fn probe(probe: Probe, samples: Vec<f64>, baseline: Option<Vec<f64>>) -> ProbeRe
         baseline_samples: baseline,
         components: BTreeMap::new(),
         rejected_batches: 0,
+        per_op_samples: None,
     }
 }
 

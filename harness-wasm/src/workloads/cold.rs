@@ -136,6 +136,7 @@ pub fn assemble_cold(
         baseline_samples: None,
         components: timed.components,
         rejected_batches: 0,
+        per_op_samples: None,
     };
     let cfg = RunConfig {
         warmup: plan.warmup,

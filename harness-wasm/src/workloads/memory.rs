@@ -105,5 +105,6 @@ pub fn run<A: RuntimeAdapter>(
         baseline_samples: None,
         components,
         rejected_batches: 0,
+        per_op_samples: None,
     })
 }
