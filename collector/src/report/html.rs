@@ -2,14 +2,13 @@
 //! forbids any fetch): the verdict, every record against its budget, per-seed distributions, cold-init
 //! phases, sizes, history, the baseline comparison and provenance. Sections live in `sections.rs`.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use scenarios::summary::Status;
-use scenarios::MetricId;
 
 use super::inputs::Verdict;
-use super::model::{shown, verdict_words, Row, View};
+use super::markup::{esc, figure, grouped, status_cell};
+use super::model::{shown, verdict_words, View};
 use super::plots;
 use super::sections;
 use super::ReportError;
@@ -31,35 +30,6 @@ figure.chart{margin:8px 0}figure.chart svg{max-width:100%;height:auto;border:1px
 .note{background:#fff8e1;border-left:4px solid #e67800;padding:6px 10px;margin:6px 0}
 code{font-size:12px}.muted{color:#777}details{margin:6px 0}summary{cursor:pointer;font-weight:600}
 ";
-
-/// Escapes text for HTML content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A chart in a `<figure>` the tests (and readers) can find by kind.
-pub fn figure(kind: &str, svg: &str, caption: &str) -> String {
-    format!(
-        "<figure class=\"chart\" data-chart=\"{kind}\">{svg}<figcaption class=\"muted\">{}</figcaption></figure>\n",
-        esc(caption)
-    )
-}
-
-/// A status cell.
-pub fn status_cell(s: Status) -> String {
-    format!("<td class=\"s-{s}\">{}</td>", s.to_string().to_uppercase())
-}
 
 /// The whole page.
 pub fn page(view: &View<'_>) -> Result<String, ReportError> {
@@ -125,17 +95,6 @@ fn verdict(view: &View<'_>, out: &mut String) {
     }
 }
 
-/// Rows grouped by environment × profile, in summary order within a group.
-pub fn grouped<'v, 'a>(view: &'v View<'a>) -> BTreeMap<String, Vec<&'v Row<'a>>> {
-    let mut by: BTreeMap<String, Vec<&Row<'a>>> = BTreeMap::new();
-    for r in &view.rows {
-        by.entry(format!("{} {}", r.key.environment, r.key.profile))
-            .or_default()
-            .push(r);
-    }
-    by
-}
-
 /// Every record against its budget: a headroom chart and a table per environment × profile.
 fn budgets(view: &View<'_>, out: &mut String) -> Result<(), ReportError> {
     out.push_str("<h2 id=\"budgets\">Every record against its budget</h2>\n<p class=\"muted\">Bars: the value as a share of the hard budget (red line at 100 %), coloured by status; the amber tick is the target (operational metrics).</p>\n");
@@ -168,9 +127,4 @@ fn budgets(view: &View<'_>, out: &mut String) -> Result<(), ReportError> {
         out.push_str("</table>\n");
     }
     Ok(())
-}
-
-/// Runtime metrics (per-seed samples exist for them).
-pub fn is_runtime(m: MetricId) -> bool {
-    !m.is_size()
 }

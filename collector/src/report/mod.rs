@@ -9,6 +9,7 @@ mod html;
 mod inputs;
 mod junit;
 mod markdown;
+mod markup;
 mod model;
 mod plots;
 mod sections;

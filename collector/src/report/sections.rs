@@ -9,7 +9,7 @@ use scenarios::MetricId;
 
 use super::bars;
 use super::history;
-use super::html::{esc, figure, grouped, is_runtime, status_cell};
+use super::markup::{esc, figure, grouped, is_runtime, status_cell};
 use super::model::{Row, View};
 use super::plots;
 use super::ReportError;
