@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use scenarios::Unit;
 
 use super::model::Row;
-use super::plots::{plot_err, status_color, svg, Svg, FAIL, FONT, INK, SEED_COLORS};
+use super::plots::{self, plot_err, status_color, svg, Svg, FAIL, FONT, SEED_COLORS};
 use crate::units::{human, human_in, scale_for};
 
 /// One stacked bar: its label, its phases in order, its hard budget.
@@ -102,14 +102,7 @@ pub fn phases(rows: &[&Row<'_>]) -> Svg {
             ))
         });
         chart.draw_series(budgets).map_err(plot_err)?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(INK)
-            .label_font((FONT, 11))
-            .draw()
-            .map_err(plot_err)?;
+        plots::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
     })
 }

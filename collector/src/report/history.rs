@@ -9,7 +9,7 @@ use scenarios::summary::RecordKey;
 use scenarios::Unit;
 
 use super::model::Row;
-use super::plots::{status_color, Svg, FAIL, WARN};
+use super::plots::{self, status_color, Svg, FAIL, WARN};
 use super::ReportError;
 use crate::units::{human_in, scale_for};
 
@@ -118,14 +118,7 @@ pub fn chart(row: &Row<'_>, events: &[&GateEvent]) -> Svg {
             ))
         });
         chart.draw_series(dots).map_err(plot_err)?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(40, 40, 40))
-            .label_font(("sans-serif", 11))
-            .draw()
-            .map_err(plot_err)?;
+        plots::legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         root.present().map_err(plot_err)?;
     }
     Ok(out)

@@ -44,6 +44,25 @@ pub fn plot_err<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) 
     ReportError::Plot(e.to_string())
 }
 
+/// Draws a chart's series legend in the house style at `position`.
+pub fn legend<'a, DB, CT>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> Result<(), ReportError>
+where
+    DB: DrawingBackend + 'a,
+    CT: CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(INK)
+        .label_font((FONT, 11))
+        .draw()
+        .map_err(plot_err)
+}
+
 /// Draws into an SVG string of `size` pixels.
 pub fn svg(
     size: (u32, u32),
@@ -216,14 +235,7 @@ pub fn distribution(row: &Row<'_>) -> Svg {
             }
         }
         budget_lines(&mut chart, row, &lines)?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(INK)
-            .label_font((FONT, 11))
-            .draw()
-            .map_err(plot_err)?;
+        legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         Ok(())
     })
 }
