@@ -103,21 +103,15 @@ fn noise_measures_one_build_twice_and_writes_each_spread() {
     let _g = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let d = tempfile::tempdir().unwrap();
     let mark = marker();
-    let mut c = assert_cmd::Command::cargo_bin("collector").unwrap();
-    c.current_dir(common::root())
-        .env("WASM_BUDGET_TEST_MARK", &mark)
-        .arg("--artifacts-dir")
-        .arg(d.path())
-        .args(["noise", "--runs", "2", "--prebuilt"])
-        .arg(common::dist())
-        .args([
-            "--workload",
-            "steady-throughput",
-            "--seeds",
-            "11",
-            "--iterations",
-            "200",
-        ]);
+    let mut c = common::measuring("noise", d.path(), &mark);
+    c.args(["--runs", "2"]).args([
+        "--workload",
+        "steady-throughput",
+        "--seeds",
+        "11",
+        "--iterations",
+        "200",
+    ]);
     let out = c
         .timeout(std::time::Duration::from_secs(600))
         .output()

@@ -88,15 +88,21 @@ pub fn assert_nothing_left(mark: &str) {
 }
 
 pub fn collector(artifacts: &Path, mark: &str) -> Command {
+    let mut c = measuring("run", artifacts, mark);
+    c.args(["--commit", "e2e-test"]);
+    c
+}
+
+/// A measuring subcommand (`run`, `noise`) on the prebuilt profiles, its processes marked with `mark`.
+pub fn measuring(subcommand: &str, artifacts: &Path, mark: &str) -> Command {
     let mut c = Command::cargo_bin("collector").expect("binary");
     c.current_dir(root())
         .env("WASM_BUDGET_TEST_MARK", mark)
         .arg("--artifacts-dir")
         .arg(artifacts)
-        .arg("run")
+        .arg(subcommand)
         .arg("--prebuilt")
-        .arg(dist())
-        .args(["--commit", "e2e-test"]);
+        .arg(dist());
     c
 }
 
