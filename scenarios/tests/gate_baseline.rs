@@ -1,27 +1,12 @@
 //! The gate's fail-closed baseline, value sanity and retry rules at their boundaries.
 
+mod common;
+
+use common::record;
 use scenarios::fixtures;
 use scenarios::gate::{evaluate, GateEvent, GateReport, GateRequest, Verdict};
 use scenarios::summary::{Record, Status};
-use scenarios::{Environment, MetricId, Profile, Unit};
-
-fn record(metric: MetricId, value: f64) -> Record {
-    Record {
-        commit: "abc".into(),
-        profile: Profile::CoreMin,
-        environment: Environment::DesktopChromium,
-        metric_id: metric,
-        value: Some(value),
-        unit: metric.unit(),
-        threshold_warn: None,
-        threshold_hard: None,
-        status: Status::Pass,
-        seed_set: vec![11, 29, 42, 73, 101],
-        commands: vec![],
-        artifact_paths: vec![],
-        detail: None,
-    }
-}
+use scenarios::{MetricId, Unit};
 
 struct Ask<'a> {
     measurements: Option<&'a [Record]>,

@@ -1,27 +1,12 @@
 //! Every gate rule at its boundaries: thresholds, warn streaks, baseline regression, fail-closed errors.
 
+mod common;
+
+use common::record;
 use scenarios::fixtures;
 use scenarios::gate::{evaluate, GateEvent, GateReport, GateRequest, Verdict};
 use scenarios::summary::{Detail, Record, Status};
 use scenarios::{Environment, MetricId, Profile, Workload};
-
-fn record(metric: MetricId, value: f64) -> Record {
-    Record {
-        commit: "abc".into(),
-        profile: Profile::CoreMin,
-        environment: Environment::DesktopChromium,
-        metric_id: metric,
-        value: Some(value),
-        unit: metric.unit(),
-        threshold_warn: None,
-        threshold_hard: None,
-        status: Status::Pass,
-        seed_set: vec![11, 29, 42, 73, 101],
-        commands: vec![],
-        artifact_paths: vec![],
-        detail: None,
-    }
-}
 
 fn gate(records: &[Record], history: &[GateEvent], required: &[MetricId]) -> GateReport {
     let budgets = fixtures::budgets();
