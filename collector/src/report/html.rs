@@ -12,7 +12,6 @@ use super::model::{shown, verdict_words, View};
 use super::plots;
 use super::sections;
 use super::ReportError;
-use crate::units::digits;
 
 const STYLE: &str = "
 body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:16px;color:#222}
@@ -108,9 +107,7 @@ fn budgets(view: &View<'_>, out: &mut String) -> Result<(), ReportError> {
         ));
         out.push_str("<table><tr><th>metric</th><th>scenario</th><th>value</th><th>target</th><th>hard</th><th>used</th><th>status</th><th>why</th></tr>\n");
         for r in rows {
-            let used = r
-                .used()
-                .map_or("-".to_owned(), |u| format!("{} %", digits(u * 100.0)));
+            let used = r.used_text();
             let _ = writeln!(
                 out,
                 "<tr><td>{}</td><td>{}</td><td class=\"n\" title=\"{}\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{used}</td>{}<td>{}</td></tr>",

@@ -141,9 +141,7 @@ fn groups(view: &View<'_>, out: &mut String) {
         out.push_str("| metric | scenario | value | hard | used | status |\n");
         out.push_str("|---|---|--:|--:|--:|---|\n");
         for r in rows {
-            let used = r
-                .used()
-                .map_or("-".to_owned(), |u| format!("{} %", digits(u * 100.0)));
+            let used = r.used_text();
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {used} | {} |",

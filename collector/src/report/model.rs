@@ -35,6 +35,13 @@ impl Row<'_> {
         }
     }
 
+    /// [`Row::used`] for people: `41.2 %`, or `-` when there is no value or hard budget.
+    pub fn used_text(&self) -> String {
+        self.used().map_or("-".to_owned(), |u| {
+            format!("{} %", crate::units::digits(u * 100.0))
+        })
+    }
+
     /// `metric scenario`, short: `04A vanilla-js/steady-throughput`.
     pub fn label(&self) -> String {
         let m = self.key.metric_id.as_str().trim_start_matches("M-PERF-");
