@@ -21,6 +21,19 @@ const CONFIRM_MARGIN: f64 = 1.2;
 pub const MAX_BATCH: u32 = 1 << 26;
 /// Empty batches whose median is the loop overhead.
 const OVERHEAD_BATCHES: usize = 7;
+/// Warm-up until steady: batches of the calibrated size in windows of this many; the cost is steady
+/// when one window's median is within [`STEADY_TOLERANCE`] of the previous window's.
+const STEADY_WINDOW: usize = 8;
+const STEADY_TOLERANCE: f64 = 0.02;
+/// Windows the steady warm-up may take before the probe is measured anyway (and marked unsteady).
+const MAX_WARMUP_WINDOWS: u32 = 40;
+
+/// How the warm-up until steady ended: batches it ran, and whether the cost settled before the cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settled {
+    pub batches: u32,
+    pub steady: bool,
+}
 
 /// How to run a probe.
 #[derive(Debug, Clone, Copy)]
@@ -137,7 +150,55 @@ impl<C: Clock> Engine<C> {
         Ok(())
     }
 
-    /// Warm-up, calibration, overhead, then `iterations` timed batches.
+    /// Warm-up until steady: windows of [`STEADY_WINDOW`] batches of `n` until a window's median is
+    /// within [`STEADY_TOLERANCE`] of the previous one (JIT tier-up, caches and allocator growth have
+    /// settled), at most [`MAX_WARMUP_WINDOWS`]. A window whose median fell under the confirmation span
+    /// (the operation got faster since calibration) doubles the batch and starts the comparison over,
+    /// so the timed batches begin at a size that spans the minimum on a warm operation.
+    pub fn settle<S, R>(
+        &self,
+        mut n: u32,
+        prepare: &mut impl FnMut(u32) -> Res<S>,
+        run: &mut impl FnMut(&mut S, u32) -> Res<R>,
+    ) -> Result<(u32, Settled), HarnessError> {
+        let mut previous: Option<f64> = None;
+        let mut windows = 0u32;
+        loop {
+            let mut w = (0..STEADY_WINDOW)
+                .map(|_| self.time_batch(n, prepare, run))
+                .collect::<Res<Vec<f64>>>()?;
+            w.sort_by(f64::total_cmp);
+            let median = w[w.len() / 2];
+            windows += 1;
+            let batches = windows * STEADY_WINDOW as u32;
+            if median < self.min_batch_ns() * CONFIRM_MARGIN {
+                n = self.grow(n)?;
+                previous = None;
+            } else if previous.is_some_and(|p| (median / p - 1.0).abs() <= STEADY_TOLERANCE) {
+                return Ok((
+                    n,
+                    Settled {
+                        batches,
+                        steady: true,
+                    },
+                ));
+            } else {
+                previous = Some(median);
+            }
+            if windows >= MAX_WARMUP_WINDOWS {
+                return Ok((
+                    n,
+                    Settled {
+                        batches,
+                        steady: false,
+                    },
+                ));
+            }
+        }
+    }
+
+    /// Warm-up, calibration, warm-up until steady, then `iterations` timed batches (each checked
+    /// against the minimum span), the loop overhead and the per-operation view.
     pub fn measure<S, R>(
         &self,
         probe: Probe,
@@ -145,7 +206,8 @@ impl<C: Clock> Engine<C> {
         mut run: impl FnMut(&mut S, u32) -> Res<R>,
     ) -> Result<ProbeResult, HarnessError> {
         self.warm_up(&mut prepare, &mut run)?;
-        let mut n = self.calibrate(&mut prepare, &mut run)?;
+        let n = self.calibrate(&mut prepare, &mut run)?;
+        let (mut n, settled) = self.settle(n, &mut prepare, &mut run)?;
         let mut rejected = 0u32;
         loop {
             let mut samples = Vec::with_capacity(self.cfg.iterations as usize);
@@ -163,6 +225,8 @@ impl<C: Clock> Engine<C> {
                 let overhead = self.loop_overhead_ns(n);
                 let mut r = timed(probe, n, overhead, samples, None);
                 r.rejected_batches = rejected;
+                r.warmup_batches = settled.batches;
+                r.warmup_unsteady = !settled.steady;
                 r.per_op_samples = Some(self.single_operations(&mut prepare, &mut run)?);
                 return Ok(r);
             }
@@ -210,7 +274,11 @@ impl<C: Clock> Engine<C> {
     ) -> Result<ProbeResult, HarnessError> {
         self.warm_up(&mut prepare_a, &mut run_a)?;
         self.warm_up(&mut prepare_b, &mut run_b)?;
-        let mut n = self.calibrate(&mut prepare_a, &mut run_a)?;
+        let n = self.calibrate(&mut prepare_a, &mut run_a)?;
+        // Both sides settle; the measured side's size rules (the baseline only ever needs it as large).
+        let (na, settled) = self.settle(n, &mut prepare_a, &mut run_a)?;
+        let (nb, _) = self.settle(na, &mut prepare_b, &mut run_b)?;
+        let mut n = na.max(nb);
         let cap = self.cfg.iterations as usize;
         let mut rejected = 0u32;
         loop {
@@ -239,6 +307,8 @@ impl<C: Clock> Engine<C> {
                 let overhead = self.loop_overhead_ns(n);
                 let mut r = timed(probe, n, overhead, a, Some(b));
                 r.rejected_batches = rejected;
+                r.warmup_batches = settled.batches;
+                r.warmup_unsteady = !settled.steady;
                 return Ok(r);
             }
             n = self.grow(n)?;
@@ -263,6 +333,8 @@ fn timed(
         components: BTreeMap::new(),
         rejected_batches: 0,
         per_op_samples: None,
+        warmup_batches: 0,
+        warmup_unsteady: false,
     }
 }
 
@@ -406,6 +478,76 @@ mod tests {
             .samples
             .iter()
             .all(|t| *t >= MIN_TICKS_PER_BATCH * 1_000.0));
+    }
+
+    /// An operation that gets 8x cheaper over its first `cold` calls (a JIT tiering up), then holds.
+    fn warming_op(clock: &FakeClock, calls: &Cell<u64>, cold: u64) -> u64 {
+        let c = calls.get();
+        calls.set(c + 1);
+        let cost = if c < cold { 800 - 700 * c / cold } else { 100 };
+        clock.advance(cost);
+        cost
+    }
+
+    #[test]
+    fn warm_up_runs_until_the_cost_is_steady_and_regrows_the_batch() {
+        let clock = FakeClock {
+            now_ns: Cell::new(0),
+            tick_ns: 1_000,
+            read_cost_ns: 0,
+        };
+        let mut e = engine(&clock, 1_000.0);
+        e.cfg.iterations = 50;
+        e.cfg.warmup = 0;
+        let calls = Cell::new(0u64);
+        let r = e
+            .measure(
+                Probe::ReserveSend,
+                |_| Ok(()),
+                each(|_: &mut (), _| Ok(warming_op(&clock, &calls, 20_000))),
+            )
+            .unwrap();
+        assert!(!r.warmup_unsteady);
+        // Calibrated while slow (800 ns → ~256 ops), the batch doubled as the operation sped up, and
+        // no timed batch was short: the warm state was reached before timing.
+        assert!(r.batch_size >= 1024, "{}", r.batch_size);
+        assert_eq!(r.rejected_batches, 0);
+        assert!(
+            r.warmup_batches >= 2 * STEADY_WINDOW as u32,
+            "{}",
+            r.warmup_batches
+        );
+        let per_op = r.per_op();
+        assert!(per_op.iter().all(|v| (v - 100.0).abs() < 1.0), "{per_op:?}");
+    }
+
+    #[test]
+    fn a_cost_that_never_settles_is_measured_and_marked_unsteady() {
+        let clock = FakeClock {
+            now_ns: Cell::new(0),
+            tick_ns: 1_000,
+            read_cost_ns: 0,
+        };
+        let mut e = engine(&clock, 1_000.0);
+        e.cfg.iterations = 20;
+        let batches = Cell::new(0u64);
+        let r = e
+            .measure(
+                Probe::ReserveSend,
+                |_| {
+                    batches.set(batches.get() + 1);
+                    Ok(())
+                },
+                each(|_: &mut (), _| {
+                    // 100 / 130 ns in alternating stretches of a window: no two windows agree within 2 %.
+                    let slow = (batches.get() / STEADY_WINDOW as u64) % 2 == 1;
+                    clock.advance(if slow { 130 } else { 100 });
+                    Ok(())
+                }),
+            )
+            .unwrap();
+        assert!(r.warmup_unsteady);
+        assert_eq!(r.warmup_batches, MAX_WARMUP_WINDOWS * STEADY_WINDOW as u32);
     }
 
     #[test]

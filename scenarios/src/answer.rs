@@ -212,6 +212,8 @@ mod tests {
             baseline_samples: None,
             components: BTreeMap::new(),
             rejected_batches: 0,
+            warmup_batches: 0,
+            warmup_unsteady: false,
             per_op_samples: (sample_unit(p) == SampleUnit::Ns).then(|| vec![0.0; n]),
         }
     }

@@ -62,6 +62,8 @@ struct Folded {
     value: f64,
     per_seed: Vec<SeedValue>,
     batch_size_per_seed: BTreeMap<String, u32>,
+    warmup_batches_per_seed: BTreeMap<String, u32>,
+    unsteady_warmup_seeds: u32,
     components_p95: BTreeMap<String, f64>,
     rejected_batches: u32,
     /// Seeds whose p95 the per-op view set, and seeds whose tail was below the clock's resolution.
@@ -118,6 +120,8 @@ fn fold_probe(
     let unit = metric.unit();
     let mut per_seed = Vec::new();
     let mut batch_size_per_seed = BTreeMap::new();
+    let mut warmup_batches_per_seed = BTreeMap::new();
+    let mut unsteady_warmup_seeds = 0u32;
     let mut components: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     let mut rejected_batches = 0u32;
     let mut views: Option<(u32, u32)> = None;
@@ -138,6 +142,10 @@ fn fold_probe(
             *hidden += u32::from(t.tail_below_resolution);
         }
         batch_size_per_seed.insert(r.seed.to_string(), p.batch_size);
+        if p.warmup_batches > 0 {
+            warmup_batches_per_seed.insert(r.seed.to_string(), p.warmup_batches);
+        }
+        unsteady_warmup_seeds += u32::from(p.warmup_unsteady);
         rejected_batches += p.rejected_batches;
         for (name, values) in &p.components {
             let f = fold([(r.seed, values.as_slice())])
@@ -154,6 +162,8 @@ fn fold_probe(
         value: median(&seeds).ok_or(FoldError::Empty)?,
         per_seed,
         batch_size_per_seed,
+        warmup_batches_per_seed,
+        unsteady_warmup_seeds,
         components_p95: components
             .iter()
             .filter_map(|(k, v)| median(v).map(|m| (k.clone(), m)))
@@ -239,6 +249,9 @@ fn record(
             adapter: Some(first.adapter.clone()),
             statistic: Some(STATISTIC.to_owned()),
             batch_size_per_seed: f.batch_size_per_seed,
+            unsteady_warmup_seeds: (!f.warmup_batches_per_seed.is_empty())
+                .then_some(f.unsteady_warmup_seeds),
+            warmup_batches_per_seed: f.warmup_batches_per_seed,
             loop_overhead_ns: Some(pr.loop_overhead_ns),
             components_p95: f.components_p95,
             reduced_protocol: run.reduced_protocol.then_some(true),

@@ -200,6 +200,8 @@ mod tests {
                 baseline_samples: None,
                 components: Default::default(),
                 rejected_batches: 0,
+                warmup_batches: 0,
+                warmup_unsteady: false,
                 per_op_samples: None,
             }],
         }

@@ -150,6 +150,12 @@ pub struct Detail {
     /// The shortest single operation the per-operation view resolves: two clock ticks, ns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tail_resolution_ns: Option<f64>,
+    /// Untimed batches of the timed size each seed's warm-up ran until the operation's cost was steady.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub warmup_batches_per_seed: BTreeMap<String, u32>,
+    /// Seeds whose warm-up reached its cap before the cost was steady (measured anyway).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsteady_warmup_seeds: Option<u32>,
     /// Timed batches the page threw away for spanning fewer than the minimum ticks, all seeds together.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejected_batches: Option<u32>,

@@ -80,6 +80,12 @@ pub struct ProbeResult {
     /// Timed batches thrown away for spanning fewer than the minimum ticks (none of them is in `samples`).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub rejected_batches: u32,
+    /// Untimed batches of the timed size the warm-up ran until the operation's cost was steady.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub warmup_batches: u32,
+    /// True when the warm-up hit its cap before the cost was steady (measured anyway, and said so).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub warmup_unsteady: bool,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -183,6 +189,8 @@ mod tests {
             baseline_samples: None,
             components: BTreeMap::new(),
             rejected_batches: 0,
+            warmup_batches: 0,
+            warmup_unsteady: false,
             per_op_samples: None,
         }
     }

@@ -16,6 +16,8 @@ fn probe(probe: Probe, samples: Vec<f64>, baseline: Option<Vec<f64>>) -> ProbeRe
         baseline_samples: baseline,
         components: BTreeMap::new(),
         rejected_batches: 0,
+        warmup_batches: 0,
+        warmup_unsteady: false,
         per_op_samples: None,
     }
 }

@@ -136,6 +136,8 @@ pub fn assemble_cold(
         baseline_samples: None,
         components: timed.components,
         rejected_batches: 0,
+        warmup_batches: 0,
+        warmup_unsteady: false,
         per_op_samples: None,
     };
     let cfg = RunConfig {

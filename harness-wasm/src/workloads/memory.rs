@@ -105,6 +105,8 @@ pub fn run<A: RuntimeAdapter>(
         baseline_samples: None,
         components,
         rejected_batches: 0,
+        warmup_batches: 0,
+        warmup_unsteady: false,
         per_op_samples: None,
     })
 }

@@ -176,13 +176,9 @@ async fn run_in(
 ) -> Result<(SessionInfo, Vec<WorkloadResults>)> {
     let session_info = open_page(session, ctx.origin, env, profile, framework).await?;
     let mut out = Vec::new();
-    for w in ctx.plan.host_workloads(env, framework) {
-        let mut wr = WorkloadResults {
-            workload: w.workload,
-            results: Vec::new(),
-            paths: Vec::new(),
-        };
-        for &seed in &ctx.plan.seeds {
+    for (k, w) in ctx.plan.host_workloads(env, framework).enumerate() {
+        let mut done = Vec::new();
+        for seed in ctx.plan.seed_order(k) {
             let job = Job {
                 env,
                 profile,
@@ -196,11 +192,16 @@ async fn run_in(
             let label = job.label();
             progress.start(&label);
             let (wire, path) = run_seed(session, &job, ctx.raw_dir).await?;
-            wr.results.push(wire);
-            wr.paths.push(path.display().to_string());
+            done.push((wire, path.display().to_string()));
             progress.finish_step(&label);
         }
-        out.push(wr);
+        done.sort_by_key(|(wire, _)| ctx.plan.seeds.iter().position(|s| *s == wire.seed));
+        let (results, paths) = done.into_iter().unzip();
+        out.push(WorkloadResults {
+            workload: w.workload,
+            results,
+            paths,
+        });
     }
     Ok((session_info, out))
 }

@@ -141,6 +141,13 @@ impl Plan {
         }
     }
 
+    /// The seeds in the order the `k`-th workload of a session runs them: rotated left by `k`, so no
+    /// seed is always the session's first (coldest) call and a seed's position in the run changes
+    /// from workload to workload. Results are folded in the plan's seed order whatever the run order.
+    pub fn seed_order(&self, k: usize) -> Vec<u64> {
+        rotated(&self.seeds, k)
+    }
+
     /// True when the run is smaller than the protocol (fewer seeds or iterations): recorded in every record.
     pub fn is_reduced(&self) -> bool {
         self.seeds != SEED_SET || self.iterations < MIN_ITERATIONS
@@ -158,9 +165,29 @@ fn distinct<T: PartialEq + Clone>(values: &[T]) -> Vec<T> {
     out
 }
 
+/// `values` rotated left by `k` (modulo their count).
+fn rotated<T: Clone>(values: &[T], k: usize) -> Vec<T> {
+    if values.is_empty() {
+        return Vec::new();
+    }
+    let k = k % values.len();
+    values[k..].iter().chain(&values[..k]).cloned().collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::distinct;
+    use super::{distinct, rotated};
+
+    #[test]
+    fn each_workload_starts_from_another_seed() {
+        let seeds = [11, 29, 42, 73, 101];
+        assert_eq!(rotated(&seeds, 0), seeds);
+        assert_eq!(rotated(&seeds, 1), [29, 42, 73, 101, 11]);
+        assert_eq!(rotated(&seeds, 7), [42, 73, 101, 11, 29]);
+        let firsts: Vec<u64> = (0..5).map(|k| rotated(&seeds, k)[0]).collect();
+        assert_eq!(firsts, seeds);
+        assert!(rotated::<u8>(&[], 3).is_empty());
+    }
 
     #[test]
     fn repeated_values_collapse_in_order() {
