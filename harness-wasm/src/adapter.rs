@@ -6,15 +6,15 @@
 
 use crate::error::AdapterError;
 use crate::invariants::InvariantReport;
-use crate::schedule::ScheduleSpec;
+use crate::schedule::{ScheduleSpec, StormSpec};
 
 /// A chunk of a byte stream; shared so a batch's inputs can reuse a small pool of buffers.
 pub type Chunk = std::rc::Rc<[u8]>;
 
 /// A wasm runtime under measurement.
 pub trait RuntimeAdapter: Sized {
-    /// A task parked at a cancellation checkpoint, ready to be cancelled.
-    type Cancellable;
+    /// A storm of tasks in flight, ready to be cancelled (see [`RuntimeAdapter::start_storm`]).
+    type Storm;
 
     /// Human-readable adapter name, written into the wire result's `adapter` field.
     fn name(&self) -> &'static str;
@@ -42,12 +42,15 @@ pub trait RuntimeAdapter: Sized {
     /// Closes the open scope; fails if any task outlives it.
     fn close_scope(&mut self) -> Result<(), AdapterError>;
 
-    /// Spawns a task that holds an obligation and waits at a cancellation checkpoint.
-    fn park_cancellable(&mut self) -> Result<Self::Cancellable, AdapterError>;
+    /// Puts the storm `spec` in flight: its tasks spawned, each holding an obligation (a reserved
+    /// permit), and driven until every one is at its first wait — running tasks mid-loop between
+    /// checkpoints, timer tasks with a timer armed, receivers awaiting a receive. Not timed.
+    fn start_storm(&mut self, spec: &StormSpec) -> Result<Self::Storm, AdapterError>;
 
-    /// Requests cancellation and drives the task until the cancel is observable (request → the task
-    /// observes it at its checkpoint → drains → finalizes).
-    fn cancel(&mut self, task: Self::Cancellable) -> Result<(), AdapterError>;
+    /// Requests cancellation of every task of the storm and returns once it is observable to the
+    /// caller: each task observed the request at its next checkpoint, drained (obligation aborted,
+    /// timer disarmed) and was finalized. Returns the number of tasks finalized. Timed (03B).
+    fn cancel_storm(&mut self, storm: Self::Storm) -> Result<usize, AdapterError>;
 
     /// Runs the seeded schedule `spec` live. Returns its order-sensitive checksum.
     fn run_schedule(&mut self, spec: &ScheduleSpec) -> Result<u64, AdapterError>;

@@ -20,6 +20,8 @@ pub mod executor;
 #[cfg(feature = "reference-adapter")]
 pub mod reference;
 #[cfg(feature = "reference-adapter")]
+pub mod storm_tasks;
+#[cfg(feature = "reference-adapter")]
 pub mod timer;
 #[cfg(feature = "reference-adapter")]
 pub mod timer_driver;

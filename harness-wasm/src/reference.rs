@@ -8,15 +8,15 @@ use futures::FutureExt;
 use tokio::sync::mpsc;
 
 use crate::adapter::{Chunk, RuntimeAdapter};
-use crate::cancel::{CancelToken, Phase};
 use crate::error::AdapterError;
-use crate::executor::{yield_now, Executor, JoinHandle, Scope};
+use crate::executor::{yield_now, Executor, Scope};
 use crate::invariants::{InvariantReport, Invariants};
 use crate::rng::SeedRng;
-use crate::schedule::{mix, ScheduleSpec};
+use crate::schedule::{mix, ScheduleSpec, StormSpec};
+use crate::storm_tasks::{self, Storm, StormRuntime};
 use crate::timer_driver::Timers;
 
-/// Capacity of the storm channel: every parked task holds one permit of it.
+/// Capacity of the storm channel: every storm task in flight holds one permit of it.
 const STORM_CAPACITY: usize = 1 << 24;
 
 /// A reserved permit that counts itself sent or dropped (commit-or-abort).
@@ -48,12 +48,6 @@ impl<P> Drop for Obligation<P> {
             self.inv.permit_aborted();
         }
     }
-}
-
-/// A task parked at a cancellation checkpoint.
-pub struct Parked {
-    token: CancelToken,
-    task: JoinHandle<Result<(), AdapterError>>,
 }
 
 /// The reference runtime.
@@ -105,7 +99,7 @@ impl ReferenceAdapter {
 }
 
 impl RuntimeAdapter for ReferenceAdapter {
-    type Cancellable = Parked;
+    type Storm = Storm;
 
     fn name(&self) -> &'static str {
         "reference (tokio::sync + async-task)"
@@ -213,45 +207,19 @@ impl RuntimeAdapter for ReferenceAdapter {
         }
     }
 
-    fn park_cancellable(&mut self) -> Result<Parked, AdapterError> {
-        let token = CancelToken::new(self.inv.clone());
-        let permit = self
-            .storm_tx
-            .clone()
-            .reserve_owned()
-            .now_or_never()
-            .ok_or(AdapterError::ChannelFull)?
-            .map_err(|_| AdapterError::ChannelClosed)?;
-        let obligation = Obligation::new(permit, self.inv.clone());
-        let t = token.clone();
-        let task = self.exec.spawn(async move {
-            t.requested().await;
-            if t.checkpoint().is_err() {
-                // Drain: abort the held obligation instead of committing it.
-                drop(obligation);
-                t.advance(Phase::Drained);
-                return Err(AdapterError::Cancelled);
-            }
-            obligation.commit(|p| p.send(0));
-            Ok(())
-        });
-        // Run it to its checkpoint so the cancel below is timed from a parked task.
-        self.exec.run_until_idle()?;
-        Ok(Parked { token, task })
+    fn start_storm(&mut self, spec: &StormSpec) -> Result<Storm, AdapterError> {
+        storm_tasks::start(
+            &StormRuntime {
+                inv: &self.inv,
+                timers: &self.timers,
+                permits: &self.storm_tx,
+            },
+            spec,
+        )
     }
 
-    fn cancel(&mut self, parked: Parked) -> Result<(), AdapterError> {
-        parked.token.request();
-        match parked.task.join()? {
-            Err(AdapterError::Cancelled) => {
-                parked.token.advance(Phase::Finalized);
-                Ok(())
-            }
-            Err(e) => Err(e),
-            Ok(()) => Err(AdapterError::Invariant(
-                "a cancelled task completed instead of observing the cancel".into(),
-            )),
-        }
+    fn cancel_storm(&mut self, storm: Storm) -> Result<usize, AdapterError> {
+        storm_tasks::cancel(storm)
     }
 
     fn run_schedule(&mut self, spec: &ScheduleSpec) -> Result<u64, AdapterError> {

@@ -23,6 +23,57 @@ impl ScheduleSpec {
     }
 }
 
+/// One cancellation storm of `cancel-response` (03B): `tasks` tasks in flight, of three kinds —
+/// running (a chunk of `work` arithmetic steps between checkpoints, yielding to the executor after
+/// each), awaiting a timer (`timer_ms` ahead on the runtime's wheel) and awaiting a channel receive —
+/// in the proportions `running : timers : (the rest) receivers`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StormSpec {
+    pub seed: u64,
+    pub tasks: u32,
+    pub running: u32,
+    pub timers: u32,
+    pub work: u32,
+    pub timer_ms: u32,
+}
+
+impl StormSpec {
+    /// Parameters derived from the seed: 96–160 tasks, each kind between a fifth and a half of them.
+    pub fn from_seed(seed: u64) -> Self {
+        let mut r = SeedRng::fork(seed, 0x5709);
+        let tasks = r.range(96, 160);
+        let running = tasks * r.range(20, 45) / 100;
+        let timers = tasks * r.range(20, 45) / 100;
+        Self {
+            seed,
+            tasks,
+            running,
+            timers,
+            work: r.range(64, 512),
+            timer_ms: r.range(1, 50),
+        }
+    }
+
+    /// Which kind the `i`-th task of the storm is.
+    pub fn kind(&self, i: u32) -> StormTask {
+        if i < self.running {
+            StormTask::Running
+        } else if i < self.running + self.timers {
+            StormTask::Timer
+        } else {
+            StormTask::Receiver
+        }
+    }
+}
+
+/// What a storm task is doing when the cancel arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StormTask {
+    Running,
+    Timer,
+    Receiver,
+}
+
 const MAGIC: &[u8; 4] = b"HWT2";
 const HEADER: usize = 20;
 

@@ -146,6 +146,13 @@ impl TimerWheel {
         }
     }
 
+    /// Whether `key` is still armed (neither fired nor cancelled).
+    pub fn is_armed(&self, key: TimerKey) -> bool {
+        self.entries
+            .get(key.index as usize)
+            .is_some_and(|e| e.armed && e.generation == key.generation)
+    }
+
     /// Earliest armed deadline, if any (scans; used only to schedule the driver).
     pub fn next_deadline(&self) -> Option<u64> {
         self.entries

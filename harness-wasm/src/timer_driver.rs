@@ -136,6 +136,11 @@ impl Timers {
         self.core.borrow_mut().wheel.cancel(key)
     }
 
+    /// Whether `key` is still armed (neither fired nor cancelled).
+    pub fn is_armed(&self, key: TimerKey) -> bool {
+        self.core.borrow().wheel.is_armed(key)
+    }
+
     /// Fires timers due at `now` (for hosts without `setTimeout`, and tests).
     pub fn advance_to(&self, now: u64) -> usize {
         let wakers = self.core.borrow_mut().wheel.advance(now);

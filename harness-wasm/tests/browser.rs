@@ -8,7 +8,7 @@ use harness_wasm::engine::{each, Engine, EngineConfig};
 use harness_wasm::error::AdapterError;
 use harness_wasm::invariants::Invariants;
 use harness_wasm::reference::ReferenceAdapter;
-use harness_wasm::schedule::ScheduleSpec;
+use harness_wasm::schedule::{ScheduleSpec, StormSpec};
 use harness_wasm::workloads::{cold, run, RunConfig};
 use scenarios::protocol::{probes_for, MIN_TICKS_PER_BATCH};
 use scenarios::wire::{ClockInfo, SampleUnit, WireResult};
@@ -66,35 +66,81 @@ fn every_permit_is_sent_or_dropped() {
     for v in 0..100u64 {
         assert_eq!(a.reserve_send(v).unwrap(), v);
     }
-    let parked: Vec<_> = (0..10).map(|_| a.park_cancellable().unwrap()).collect();
+    let spec = StormSpec::from_seed(42);
+    let storm = a.start_storm(&spec).unwrap();
     assert_eq!(
         a.invariants().permits_outstanding(),
-        10,
-        "parked tasks hold permits"
+        u64::from(spec.tasks),
+        "storm tasks in flight hold permits"
     );
-    for p in parked {
-        a.cancel(p).unwrap();
-    }
+    assert_eq!(a.cancel_storm(storm).unwrap(), spec.tasks as usize);
     let got = a.stream(vec![vec![1u8; 64].into(); 50]).unwrap();
     assert_eq!(got.len(), 50);
     let r = a.invariants();
-    assert_eq!(r.permits_reserved, 160);
+    assert_eq!(r.permits_reserved, 150 + u64::from(spec.tasks));
     assert_eq!(r.permits_sent, 150);
-    assert_eq!(r.permits_aborted, 10);
+    assert_eq!(r.permits_aborted, u64::from(spec.tasks));
     r.check_quiescent().unwrap();
+}
+
+/// Storms across real event-loop turns (browser only: the wheel's host wake-up is `setTimeout`).
+#[cfg(target_arch = "wasm32")]
+mod event_loop {
+    use super::*;
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+
+    #[wasm_bindgen]
+    extern "C" {
+        type Global;
+        #[wasm_bindgen(method, js_name = setTimeout)]
+        fn set_timeout(this: &Global, cb: &js_sys::Function, ms: i32) -> JsValue;
+    }
+
+    /// Resolves after `ms` through the browser's event loop.
+    async fn sleep_ms(ms: i32) {
+        let p = js_sys::Promise::new(&mut |resolve, _| {
+            let g: Global = js_sys::global().unchecked_into();
+            g.set_timeout(&resolve, ms);
+        });
+        wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_storm_whose_timers_fired_across_event_loop_turns_still_cancels_cleanly() {
+        let mut a = ReferenceAdapter::start(11).unwrap();
+        let spec = StormSpec::from_seed(11);
+        let storm = a.start_storm(&spec).unwrap();
+        // Event-loop turns pass: the wheel's setTimeout fires and wakes the timer tasks (now ready,
+        // not yet polled) while the running and receiving tasks stay in flight.
+        sleep_ms(i32::try_from(spec.timer_ms).unwrap() + 20).await;
+        assert_eq!(a.timers().armed(), 0, "the timers fired during the turns");
+        assert_eq!(a.cancel_storm(storm).unwrap(), spec.tasks as usize);
+        let r = a.invariants();
+        assert_eq!(r.cancels_finalized, u64::from(spec.tasks));
+        assert_eq!(r.phase_violations, 0);
+        r.check_quiescent().unwrap();
+    }
 }
 
 #[wasm_bindgen_test]
 fn cancel_goes_request_drain_finalize() {
     let mut a = ReferenceAdapter::start(7).unwrap();
-    for _ in 0..25 {
-        let p = a.park_cancellable().unwrap();
-        a.cancel(p).unwrap();
+    let spec = StormSpec::from_seed(7);
+    for _ in 0..5 {
+        let storm = a.start_storm(&spec).unwrap();
+        a.cancel_storm(storm).unwrap();
     }
     let r = a.invariants();
+    let n = 5 * u64::from(spec.tasks);
     assert_eq!(
         (r.cancels_requested, r.cancels_finalized, r.phase_violations),
-        (25, 25, 0)
+        (n, n, 0)
+    );
+    assert_eq!(
+        a.timers().armed(),
+        0,
+        "cancelled timer tasks disarm their timers"
     );
 
     // Phases observed by a token, and a skipped phase is caught.

@@ -1,4 +1,5 @@
-//! cancellation-storm: `cancel-response` (request → observed cancel of a parked task) and `timeout-arm-cancel`.
+//! cancellation-storm: `cancel-response` (a storm of in-flight tasks cancelled: request → each task's
+//! checkpoint → drain → finalize seen by the requester) and `timeout-arm-cancel`.
 
 use scenarios::wire::ProbeResult;
 use scenarios::Probe;
@@ -8,6 +9,7 @@ use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::error::HarnessError;
 use crate::rng::SeedRng;
+use crate::schedule::StormSpec;
 
 pub fn run<A: RuntimeAdapter, C: Clock>(
     engine: &Engine<C>,
@@ -15,30 +17,32 @@ pub fn run<A: RuntimeAdapter, C: Clock>(
     seed: u64,
 ) -> Result<Vec<ProbeResult>, HarnessError> {
     Ok(vec![
-        cancel_response(engine, adapter)?,
+        cancel_response(engine, adapter, seed)?,
         timeout_arm_cancel(engine, adapter, seed)?,
     ])
 }
 
-/// `cancel-response`: a batch parks `n` tasks (untimed), then cancels them one by one, each driven
-/// from the request until its cancel is observable (drained and finalized).
+/// `cancel-response`: a batch puts `n` seeded storms in flight (untimed), then cancels them one by one;
+/// each storm's cancel is timed from the request to the requester seeing every task finalized.
 pub fn cancel_response<A: RuntimeAdapter, C: Clock>(
     engine: &Engine<C>,
     adapter: &mut A,
+    seed: u64,
 ) -> Result<ProbeResult, HarnessError> {
+    let spec = StormSpec::from_seed(seed);
     let adapter = std::cell::RefCell::new(adapter);
     engine.measure(
         Probe::CancelResponse,
         |n| {
             let mut a = adapter.borrow_mut();
             (0..n)
-                .map(|_| a.park_cancellable())
+                .map(|_| a.start_storm(&spec))
                 .collect::<Result<Vec<_>, _>>()
         },
-        |parked: &mut Vec<A::Cancellable>, _| {
+        |storms: &mut Vec<A::Storm>, _| {
             let mut a = adapter.borrow_mut();
-            for p in parked.drain(..) {
-                a.cancel(p)?;
+            for s in storms.drain(..) {
+                a.cancel_storm(s)?;
             }
             Ok(())
         },
