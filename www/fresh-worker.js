@@ -2,6 +2,8 @@
 // samples (each imports a fresh copy of the wasm-bindgen glue and compiles wasm bytes no earlier
 // sample compiled, via a unique custom section) and scenarios that need a clean linear memory.
 
+import { pacer } from './sdk/src/pause.js';
+
 /** Unsigned LEB128 of a non-negative integer. */
 function leb128(n) {
   const out = [];
@@ -58,7 +60,7 @@ async function sample(glueUrl, wasmUrl, seed, tag) {
 async function scenario({ glueUrl, wasmUrl, tag, request }) {
   const glue = await import(`${glueUrl}?fresh=${encodeURIComponent(tag)}`);
   await glue.default({ module_or_path: wasmUrl });
-  return glue.run_scenario(request);
+  return glue.run_scenario(request, pacer());
 }
 
 self.onmessage = async ({ data }) => {

@@ -1,16 +1,19 @@
 //! The measurement engine: warm-up, batch calibration against the clock tick, loop overhead, timed batches.
 //!
 //! A timed batch is `prepare(n)` (untimed) → clock read → `run(state, n)` → clock read → drop (untimed).
+//! Between two batches (never inside one) the engine may yield to the event loop (`crate::pace`).
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::hint::black_box;
 
 use scenarios::protocol::MIN_TICKS_PER_BATCH;
-use scenarios::wire::{ProbeResult, SampleUnit};
+use scenarios::wire::{per_op, ProbeResult, SampleUnit};
 use scenarios::Probe;
 
 use crate::clock::Clock;
 use crate::error::{AdapterError, HarnessError};
+use crate::pace::{NoPause, Pacer, Phase, Progress, YIELD_EVERY_MS};
 
 /// Calibration aims this far above the minimum span, so noise does not push batches below it.
 pub const CALIBRATION_MARGIN: f64 = 1.5;
@@ -50,17 +53,50 @@ pub struct EngineConfig {
     pub extra_work: f64,
 }
 
-/// The clock and the protocol.
-pub struct Engine<C: Clock> {
+/// The clock, the protocol and the pacer that hands the event loop back between batches.
+pub struct Engine<C: Clock, P: Pacer = NoPause> {
     clock: C,
     cfg: EngineConfig,
+    pacer: P,
+    /// Clock reading at the last yield (None before the first check).
+    last_yield_ms: Cell<Option<f64>>,
 }
 
 type Res<T> = Result<T, AdapterError>;
 
 impl<C: Clock> Engine<C> {
     pub fn new(clock: C, cfg: EngineConfig) -> Self {
-        Self { clock, cfg }
+        Engine::with_pacer(clock, cfg, NoPause)
+    }
+}
+
+impl<C: Clock, P: Pacer> Engine<C, P> {
+    pub fn with_pacer(clock: C, cfg: EngineConfig, pacer: P) -> Self {
+        Self {
+            clock,
+            cfg,
+            pacer,
+            last_yield_ms: Cell::new(None),
+        }
+    }
+
+    /// Between two batches: whether [`YIELD_EVERY_MS`] passed since the last yield.
+    fn due(&self) -> bool {
+        let now = self.clock.now_ms();
+        match self.last_yield_ms.get() {
+            Some(last) => now - last >= YIELD_EVERY_MS,
+            None => {
+                self.last_yield_ms.set(Some(now));
+                false
+            }
+        }
+    }
+
+    /// Yields to the event loop, reporting `progress`, and restarts the interval.
+    async fn pause(&self, progress: Progress<'_>) -> Result<(), HarnessError> {
+        self.pacer.pause(&progress).await?;
+        self.last_yield_ms.set(Some(self.clock.now_ms()));
+        Ok(())
     }
 
     pub fn config(&self) -> &EngineConfig {
@@ -92,14 +128,19 @@ impl<C: Clock> Engine<C> {
     }
 
     /// Doubles the batch from 1 until one batch spans the minimum with margin; returns its size.
-    pub fn calibrate<S, R>(
+    pub async fn calibrate<S, R>(
         &self,
+        probe: Probe,
         prepare: &mut impl FnMut(u32) -> Res<S>,
         run: &mut impl FnMut(&mut S, u32) -> Res<R>,
     ) -> Result<u32, HarnessError> {
         let target = self.min_batch_ns() * CALIBRATION_MARGIN;
         let mut n = 1u32;
         loop {
+            if self.due() {
+                self.pause(progress(probe, Phase::Calibration, 0, 0, &[]))
+                    .await?;
+            }
             let t = self.time_batch(n, prepare, run)?;
             if t >= target {
                 // Confirm: faster later batches (JIT tier-up, caches) must still span the minimum.
@@ -155,8 +196,9 @@ impl<C: Clock> Engine<C> {
     /// settled), at most [`MAX_WARMUP_WINDOWS`]. A window whose median fell under the confirmation span
     /// (the operation got faster since calibration) doubles the batch and starts the comparison over,
     /// so the timed batches begin at a size that spans the minimum on a warm operation.
-    pub fn settle<S, R>(
+    pub async fn settle<S, R>(
         &self,
+        probe: Probe,
         mut n: u32,
         prepare: &mut impl FnMut(u32) -> Res<S>,
         run: &mut impl FnMut(&mut S, u32) -> Res<R>,
@@ -164,55 +206,65 @@ impl<C: Clock> Engine<C> {
         let mut previous: Option<f64> = None;
         let mut windows = 0u32;
         loop {
+            if self.due() {
+                self.pause(progress(
+                    probe,
+                    Phase::WarmUp,
+                    windows,
+                    MAX_WARMUP_WINDOWS,
+                    &[],
+                ))
+                .await?;
+            }
             let mut w = (0..STEADY_WINDOW)
                 .map(|_| self.time_batch(n, prepare, run))
                 .collect::<Res<Vec<f64>>>()?;
             w.sort_by(f64::total_cmp);
             let median = w[w.len() / 2];
             windows += 1;
-            let batches = windows * STEADY_WINDOW as u32;
+            let settled = |steady| Settled {
+                batches: windows * STEADY_WINDOW as u32,
+                steady,
+            };
             if median < self.min_batch_ns() * CONFIRM_MARGIN {
                 n = self.grow(n)?;
                 previous = None;
             } else if previous.is_some_and(|p| (median / p - 1.0).abs() <= STEADY_TOLERANCE) {
-                return Ok((
-                    n,
-                    Settled {
-                        batches,
-                        steady: true,
-                    },
-                ));
+                return Ok((n, settled(true)));
             } else {
                 previous = Some(median);
             }
             if windows >= MAX_WARMUP_WINDOWS {
-                return Ok((
-                    n,
-                    Settled {
-                        batches,
-                        steady: false,
-                    },
-                ));
+                return Ok((n, settled(false)));
             }
         }
     }
 
     /// Warm-up, calibration, warm-up until steady, then `iterations` timed batches (each checked
-    /// against the minimum span), the loop overhead and the per-operation view.
-    pub fn measure<S, R>(
+    /// against the minimum span, with the loop overhead), then the per-operation view.
+    pub async fn measure<S, R>(
         &self,
         probe: Probe,
         mut prepare: impl FnMut(u32) -> Res<S>,
         mut run: impl FnMut(&mut S, u32) -> Res<R>,
     ) -> Result<ProbeResult, HarnessError> {
         self.warm_up(&mut prepare, &mut run)?;
-        let n = self.calibrate(&mut prepare, &mut run)?;
-        let (mut n, settled) = self.settle(n, &mut prepare, &mut run)?;
+        let n = self.calibrate(probe, &mut prepare, &mut run).await?;
+        let (mut n, settled) = self.settle(probe, n, &mut prepare, &mut run).await?;
         let mut rejected = 0u32;
+        let total = self.cfg.iterations;
         loop {
-            let mut samples = Vec::with_capacity(self.cfg.iterations as usize);
-            let mut shortfall = 0u32;
-            while samples.len() < self.cfg.iterations as usize && shortfall <= self.reject_limit() {
+            let overhead = self.loop_overhead_ns(n);
+            let mut samples = Vec::with_capacity(total as usize);
+            let (mut shortfall, mut sent) = (0u32, 0usize);
+            while samples.len() < total as usize && shortfall <= self.reject_limit() {
+                if self.due() {
+                    let fresh = per_op(&samples[sent..], overhead, n);
+                    let done = samples.len() as u32;
+                    self.pause(progress(probe, Phase::TimedBatches, done, total, &fresh))
+                        .await?;
+                    sent = samples.len();
+                }
                 let t = self.time_batch(n, &mut prepare, &mut run)?;
                 if t >= self.min_batch_ns() {
                     samples.push(t);
@@ -221,13 +273,13 @@ impl<C: Clock> Engine<C> {
                 }
             }
             rejected += shortfall;
-            if samples.len() == self.cfg.iterations as usize {
-                let overhead = self.loop_overhead_ns(n);
+            if samples.len() == total as usize {
                 let mut r = timed(probe, n, overhead, samples, None);
                 r.rejected_batches = rejected;
                 r.warmup_batches = settled.batches;
                 r.warmup_unsteady = !settled.steady;
-                r.per_op_samples = Some(self.single_operations(&mut prepare, &mut run)?);
+                let singles = self.single_operations(probe, &mut prepare, &mut run);
+                r.per_op_samples = Some(singles.await?);
                 return Ok(r);
             }
             n = self.grow(n)?;
@@ -236,14 +288,30 @@ impl<C: Clock> Engine<C> {
 
     /// The per-operation view: `iterations` operations, each timed alone between two clock reads
     /// (quantized to the tick; a reading of k ticks bounds the operation within ±1 tick).
-    fn single_operations<S, R>(
+    async fn single_operations<S, R>(
         &self,
+        probe: Probe,
         prepare: &mut impl FnMut(u32) -> Res<S>,
         run: &mut impl FnMut(&mut S, u32) -> Res<R>,
     ) -> Result<Vec<f64>, HarnessError> {
-        (0..self.cfg.iterations)
-            .map(|_| self.time_batch(1, prepare, run).map_err(HarnessError::from))
-            .collect()
+        let total = self.cfg.iterations;
+        let (mut out, mut sent) = (Vec::with_capacity(total as usize), 0usize);
+        while out.len() < total as usize {
+            if self.due() {
+                let done = out.len() as u32;
+                self.pause(progress(
+                    probe,
+                    Phase::PerOperation,
+                    done,
+                    total,
+                    &out[sent..],
+                ))
+                .await?;
+                sent = out.len();
+            }
+            out.push(self.time_batch(1, prepare, run)?);
+        }
+        Ok(out)
     }
 
     /// Timed batches shorter than the minimum a probe may reject before its batch doubles: 5 %.
@@ -264,7 +332,7 @@ impl<C: Clock> Engine<C> {
 
     /// Like [`Engine::measure`] for a relative probe: `a` is measured, `b` is its baseline; same
     /// batch size (calibrated on `a`), batches alternate so drift hits both alike.
-    pub fn measure_paired<SA, RA, SB, RB>(
+    pub async fn measure_paired<SA, RA, SB, RB>(
         &self,
         probe: Probe,
         mut prepare_a: impl FnMut(u32) -> Res<SA>,
@@ -274,18 +342,32 @@ impl<C: Clock> Engine<C> {
     ) -> Result<ProbeResult, HarnessError> {
         self.warm_up(&mut prepare_a, &mut run_a)?;
         self.warm_up(&mut prepare_b, &mut run_b)?;
-        let n = self.calibrate(&mut prepare_a, &mut run_a)?;
+        let n = self.calibrate(probe, &mut prepare_a, &mut run_a).await?;
         // Both sides settle; the measured side's size rules (the baseline only ever needs it as large).
-        let (na, settled) = self.settle(n, &mut prepare_a, &mut run_a)?;
-        let (nb, _) = self.settle(na, &mut prepare_b, &mut run_b)?;
+        let (na, settled) = self.settle(probe, n, &mut prepare_a, &mut run_a).await?;
+        let (nb, _) = self.settle(probe, na, &mut prepare_b, &mut run_b).await?;
         let mut n = na.max(nb);
         let cap = self.cfg.iterations as usize;
         let mut rejected = 0u32;
         loop {
+            let overhead = self.loop_overhead_ns(n);
             let (mut a, mut b) = (Vec::with_capacity(cap), Vec::with_capacity(cap));
-            let mut shortfall = 0u32;
+            let (mut shortfall, mut sent) = (0u32, 0usize);
             let mut i = 0u32;
             while a.len() < cap && shortfall <= self.reject_limit() {
+                if self.due() {
+                    let fresh = per_op(&a[sent..], overhead, n);
+                    let done = a.len() as u32;
+                    self.pause(progress(
+                        probe,
+                        Phase::TimedBatches,
+                        done,
+                        cap as u32,
+                        &fresh,
+                    ))
+                    .await?;
+                    sent = a.len();
+                }
                 let (ta, tb) = if i % 2 == 0 {
                     let ta = self.time_batch(n, &mut prepare_a, &mut run_a)?;
                     (ta, self.time_batch(n, &mut prepare_b, &mut run_b)?)
@@ -304,7 +386,6 @@ impl<C: Clock> Engine<C> {
             }
             rejected += shortfall;
             if a.len() == cap {
-                let overhead = self.loop_overhead_ns(n);
                 let mut r = timed(probe, n, overhead, a, Some(b));
                 r.rejected_batches = rejected;
                 r.warmup_batches = settled.batches;
@@ -313,6 +394,16 @@ impl<C: Clock> Engine<C> {
             }
             n = self.grow(n)?;
         }
+    }
+}
+
+fn progress(probe: Probe, phase: Phase, done: u32, total: u32, values_ns: &[f64]) -> Progress<'_> {
+    Progress {
+        probe,
+        phase,
+        done,
+        total,
+        values_ns,
     }
 }
 
@@ -350,234 +441,4 @@ pub fn each<S, R>(mut op: impl FnMut(&mut S, u32) -> Res<R>) -> impl FnMut(&mut 
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::clock::fake::FakeClock;
-    use std::cell::Cell;
-
-    fn engine(clock: &FakeClock, tick: f64) -> Engine<&FakeClock> {
-        Engine::new(
-            clock,
-            EngineConfig {
-                iterations: 10,
-                warmup: 3,
-                tick_ns: tick,
-                extra_work: 0.0,
-            },
-        )
-    }
-
-    impl Clock for &FakeClock {
-        fn now_ms(&self) -> f64 {
-            (**self).now_ms()
-        }
-    }
-
-    #[test]
-    fn batches_span_at_least_min_ticks() {
-        for (tick, op_ns) in [
-            (100_000u64, 40u64),
-            (1_000_000, 900),
-            (5_000, 3_000),
-            (20_000, 1),
-        ] {
-            let clock = FakeClock {
-                now_ns: Cell::new(0),
-                tick_ns: tick,
-                read_cost_ns: 0,
-            };
-            let e = engine(&clock, tick as f64);
-            let r = e
-                .measure(
-                    Probe::ReserveSend,
-                    |_| Ok(()),
-                    each(|_: &mut (), _| {
-                        clock.advance(op_ns);
-                        Ok(())
-                    }),
-                )
-                .unwrap();
-            assert_eq!(r.samples.len(), 10);
-            let span = f64::from(r.batch_size) * op_ns as f64;
-            assert!(
-                span >= MIN_TICKS_PER_BATCH * tick as f64,
-                "tick {tick} op {op_ns}: {span}"
-            );
-            assert!(r
-                .samples
-                .iter()
-                .all(|s| *s >= MIN_TICKS_PER_BATCH * tick as f64));
-            // Doubling never overshoots by more than 2x the margin.
-            assert!(
-                span < 2.0 * CALIBRATION_MARGIN * MIN_TICKS_PER_BATCH * tick as f64
-                    + 2.0 * op_ns as f64
-            );
-        }
-    }
-
-    #[test]
-    fn injected_slowdown_adds_that_share_of_operations_to_every_batch() {
-        let per_op = |extra_work: f64| {
-            let clock = FakeClock {
-                now_ns: Cell::new(0),
-                tick_ns: 100_000,
-                read_cost_ns: 0,
-            };
-            let mut e = engine(&clock, 100_000.0);
-            e.cfg.extra_work = extra_work;
-            let r = e
-                .measure(
-                    Probe::ReserveSend,
-                    |_| Ok(()),
-                    each(|_: &mut (), _| {
-                        clock.advance(1000);
-                        Ok(())
-                    }),
-                )
-                .unwrap();
-            r.per_op()[0]
-        };
-        // Batches are thousands of operations: the added share is exact to one operation in a batch.
-        let base = per_op(0.0);
-        assert!((base / 1000.0 - 1.0).abs() < 5e-3, "{base}");
-        for (x, want) in [(0.1, 1.1), (0.2, 1.2)] {
-            let ratio = per_op(x) / base;
-            assert!((ratio / want - 1.0).abs() < 5e-3, "{x}: {ratio}");
-        }
-    }
-
-    #[test]
-    fn short_timed_batches_are_rejected_and_counted() {
-        let clock = FakeClock {
-            now_ns: Cell::new(0),
-            tick_ns: 1_000,
-            read_cost_ns: 0,
-        };
-        let mut e = engine(&clock, 1_000.0);
-        e.cfg.iterations = 100;
-        let batches = Cell::new(0u32);
-        let cost = Cell::new(50u64);
-        let r = e
-            .measure(
-                Probe::ReserveSend,
-                |_| {
-                    // Every 50th batch is (impossibly) free: it spans no tick and must not be kept.
-                    batches.set(batches.get() + 1);
-                    cost.set(if batches.get() % 50 == 0 { 0 } else { 50 });
-                    Ok(())
-                },
-                each(|_: &mut (), _| {
-                    clock.advance(cost.get());
-                    Ok(())
-                }),
-            )
-            .unwrap();
-        assert_eq!(r.samples.len(), 100);
-        assert!(r.rejected_batches >= 1, "{}", r.rejected_batches);
-        assert!(r
-            .samples
-            .iter()
-            .all(|t| *t >= MIN_TICKS_PER_BATCH * 1_000.0));
-    }
-
-    /// An operation that gets 8x cheaper over its first `cold` calls (a JIT tiering up), then holds.
-    fn warming_op(clock: &FakeClock, calls: &Cell<u64>, cold: u64) -> u64 {
-        let c = calls.get();
-        calls.set(c + 1);
-        let cost = if c < cold { 800 - 700 * c / cold } else { 100 };
-        clock.advance(cost);
-        cost
-    }
-
-    #[test]
-    fn warm_up_runs_until_the_cost_is_steady_and_regrows_the_batch() {
-        let clock = FakeClock {
-            now_ns: Cell::new(0),
-            tick_ns: 1_000,
-            read_cost_ns: 0,
-        };
-        let mut e = engine(&clock, 1_000.0);
-        e.cfg.iterations = 50;
-        e.cfg.warmup = 0;
-        let calls = Cell::new(0u64);
-        let r = e
-            .measure(
-                Probe::ReserveSend,
-                |_| Ok(()),
-                each(|_: &mut (), _| Ok(warming_op(&clock, &calls, 20_000))),
-            )
-            .unwrap();
-        assert!(!r.warmup_unsteady);
-        // Calibrated while slow (800 ns → ~256 ops), the batch doubled as the operation sped up, and
-        // no timed batch was short: the warm state was reached before timing.
-        assert!(r.batch_size >= 1024, "{}", r.batch_size);
-        assert_eq!(r.rejected_batches, 0);
-        assert!(
-            r.warmup_batches >= 2 * STEADY_WINDOW as u32,
-            "{}",
-            r.warmup_batches
-        );
-        let per_op = r.per_op();
-        assert!(per_op.iter().all(|v| (v - 100.0).abs() < 1.0), "{per_op:?}");
-    }
-
-    #[test]
-    fn a_cost_that_never_settles_is_measured_and_marked_unsteady() {
-        let clock = FakeClock {
-            now_ns: Cell::new(0),
-            tick_ns: 1_000,
-            read_cost_ns: 0,
-        };
-        let mut e = engine(&clock, 1_000.0);
-        e.cfg.iterations = 20;
-        let batches = Cell::new(0u64);
-        let r = e
-            .measure(
-                Probe::ReserveSend,
-                |_| {
-                    batches.set(batches.get() + 1);
-                    Ok(())
-                },
-                each(|_: &mut (), _| {
-                    // 100 / 130 ns in alternating stretches of a window: no two windows agree within 2 %.
-                    let slow = (batches.get() / STEADY_WINDOW as u64) % 2 == 1;
-                    clock.advance(if slow { 130 } else { 100 });
-                    Ok(())
-                }),
-            )
-            .unwrap();
-        assert!(r.warmup_unsteady);
-        assert_eq!(r.warmup_batches, MAX_WARMUP_WINDOWS * STEADY_WINDOW as u32);
-    }
-
-    #[test]
-    fn frozen_clock_is_an_error_not_a_hang() {
-        let clock = FakeClock {
-            now_ns: Cell::new(0),
-            tick_ns: 1_000,
-            read_cost_ns: 0,
-        };
-        let e = engine(&clock, 1_000.0);
-        let r = e.measure(Probe::SpawnJoin, |_| Ok(()), |_: &mut (), _| Ok(()));
-        assert!(matches!(r, Err(HarnessError::Clock(_))));
-    }
-
-    #[test]
-    fn operation_errors_propagate() {
-        let clock = FakeClock {
-            now_ns: Cell::new(0),
-            tick_ns: 1_000,
-            read_cost_ns: 10,
-        };
-        let e = engine(&clock, 1_000.0);
-        let r = e.measure(
-            Probe::SpawnJoin,
-            |_| Ok(()),
-            each(|_: &mut (), _| Err::<(), _>(AdapterError::ChannelClosed)),
-        );
-        assert!(matches!(
-            r,
-            Err(HarnessError::Adapter(AdapterError::ChannelClosed))
-        ));
-    }
-}
+mod tests;

@@ -11,6 +11,7 @@ use scenarios::Workload;
 use crate::adapter::RuntimeAdapter;
 use crate::clock::{cross_origin_isolated, measure_tick_ns, PageClock};
 use crate::error::HarnessError;
+use crate::pace::{Pacer, Pause, Progress};
 use crate::reference::ReferenceAdapter;
 use crate::workloads::{cold, run, ScenarioRequest};
 
@@ -114,14 +115,27 @@ pub fn scenario_request(options_json: &str) -> Result<String, JsError> {
     to_json(&request(options_json).map_err(js)?)
 }
 
-/// Runs one non-cold scenario (a `scenario_request` object) and returns the wire JSON
-/// (`scenarios::wire::WireResult`).
+/// Runs one non-cold scenario (a `scenario_request` object) and resolves to the wire JSON
+/// (`scenarios::wire::WireResult`). Between timed batches, at most every `pace::YIELD_EVERY_MS`, the
+/// engine calls `pause(progress_json)` and awaits what it returns (the page's yield to the event loop):
+/// `{workload, seed, probe, phase, done, total, values_ns}`, `values_ns` the per-operation values since
+/// the last report.
 #[wasm_bindgen]
-pub fn run_scenario(request_json: &str) -> Result<String, JsError> {
-    let cfg = request(request_json)
+pub async fn run_scenario(
+    request_json: String,
+    pause: js_sys::Function,
+) -> Result<String, JsError> {
+    let cfg = request(&request_json)
         .map_err(js)?
         .config(clock().map_err(js)?);
-    let w = run::<ReferenceAdapter, _>(&cfg, PageClock).map_err(js)?;
+    let pacer = JsPacer {
+        pause,
+        workload: cfg.workload,
+        seed: cfg.seed,
+    };
+    let w = run::<ReferenceAdapter, _, _>(&cfg, PageClock, pacer)
+        .await
+        .map_err(js)?;
     log(|| {
         w.probes
             .iter()
@@ -130,6 +144,46 @@ pub fn run_scenario(request_json: &str) -> Result<String, JsError> {
             .join(", ")
     });
     to_json(&w)
+}
+
+/// The page's pacer: a JS function called with the progress JSON; the engine awaits its result.
+struct JsPacer {
+    pause: js_sys::Function,
+    workload: Workload,
+    seed: u64,
+}
+
+#[derive(serde::Serialize)]
+struct Report<'a> {
+    workload: Workload,
+    seed: u64,
+    #[serde(flatten)]
+    progress: &'a Progress<'a>,
+}
+
+impl Pacer for JsPacer {
+    fn pause(&self, progress: &Progress<'_>) -> Pause {
+        let report = Report {
+            workload: self.workload,
+            seed: self.seed,
+            progress,
+        };
+        let called = serde_json::to_string(&report)
+            .map_err(HarnessError::from)
+            .and_then(|json| {
+                self.pause
+                    .call1(&JsValue::NULL, &JsValue::from_str(&json))
+                    .map_err(|e| HarnessError::Input(format!("pause callback threw: {e:?}")))
+            });
+        Box::pin(async move {
+            let returned = called?;
+            let promise = js_sys::Promise::resolve(&returned);
+            wasm_bindgen_futures::JsFuture::from(promise)
+                .await
+                .map(drop)
+                .map_err(|e| HarnessError::Input(format!("pause callback rejected: {e:?}")))
+        })
+    }
 }
 
 /// In a freshly instantiated module: starts the runtime and completes one task.

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod engine;
 pub mod error;
 pub mod invariants;
+pub mod pace;
 pub mod rng;
 pub mod schedule;
 pub mod workloads;

@@ -7,6 +7,7 @@ use harness_wasm::clock::{cross_origin_isolated, measure_tick_ns, PageClock};
 use harness_wasm::engine::{each, Engine, EngineConfig};
 use harness_wasm::error::AdapterError;
 use harness_wasm::invariants::Invariants;
+use harness_wasm::pace::{complete, NoPause};
 use harness_wasm::reference::ReferenceAdapter;
 use harness_wasm::schedule::{ScheduleSpec, StormSpec};
 use harness_wasm::workloads::{cold, run, RunConfig};
@@ -221,7 +222,12 @@ fn replay_needs_the_trace_feature() {
     assert_eq!(err.to_string(), "profile built without `trace`");
     // streaming-io still measures reserve-send; replay-step is left out (the collector records
     // M-PERF-04D as skip for such a build).
-    let wire = run::<ReferenceAdapter, _>(&cfg(Workload::StreamingIo, 11), PageClock).unwrap();
+    let wire = complete(run::<ReferenceAdapter, _, _>(
+        &cfg(Workload::StreamingIo, 11),
+        PageClock,
+        NoPause,
+    ))
+    .unwrap();
     let probes: Vec<Probe> = wire.probes.iter().map(|p| p.probe).collect();
     assert_eq!(probes, vec![Probe::ReserveSend]);
 }
@@ -240,13 +246,12 @@ fn batches_span_at_least_min_ticks_of_the_measured_clock() {
         },
     );
     let mut a = ReferenceAdapter::start(11).unwrap();
-    let r = engine
-        .measure(
-            Probe::ReserveSend,
-            |_| Ok(()),
-            each(|_: &mut (), i| a.reserve_send(u64::from(i))),
-        )
-        .unwrap();
+    let r = complete(engine.measure(
+        Probe::ReserveSend,
+        |_| Ok(()),
+        each(|_: &mut (), i| a.reserve_send(u64::from(i))),
+    ))
+    .unwrap();
     let min = MIN_TICKS_PER_BATCH * clock.tick_ns;
     let mut s = r.samples.clone();
     s.sort_by(f64::total_cmp);
@@ -275,20 +280,35 @@ fn check_wire(w: &WireResult, workload: Workload) {
 
 #[wasm_bindgen_test]
 fn steady_throughput_wire() {
-    let w = run::<ReferenceAdapter, _>(&cfg(Workload::SteadyThroughput, 11), PageClock).unwrap();
+    let w = complete(run::<ReferenceAdapter, _, _>(
+        &cfg(Workload::SteadyThroughput, 11),
+        PageClock,
+        NoPause,
+    ))
+    .unwrap();
     check_wire(&w, Workload::SteadyThroughput);
 }
 
 #[wasm_bindgen_test]
 fn cancellation_storm_wire() {
-    let w = run::<ReferenceAdapter, _>(&cfg(Workload::CancellationStorm, 29), PageClock).unwrap();
+    let w = complete(run::<ReferenceAdapter, _, _>(
+        &cfg(Workload::CancellationStorm, 29),
+        PageClock,
+        NoPause,
+    ))
+    .unwrap();
     check_wire(&w, Workload::CancellationStorm);
 }
 
 #[cfg(feature = "trace")]
 #[wasm_bindgen_test]
 fn streaming_io_wire() {
-    let w = run::<ReferenceAdapter, _>(&cfg(Workload::StreamingIo, 42), PageClock).unwrap();
+    let w = complete(run::<ReferenceAdapter, _, _>(
+        &cfg(Workload::StreamingIo, 42),
+        PageClock,
+        NoPause,
+    ))
+    .unwrap();
     check_wire(&w, Workload::StreamingIo);
     let replay = &w.probes[1];
     assert_eq!(replay.baseline_samples.as_ref().map(Vec::len), Some(20));
@@ -296,7 +316,12 @@ fn streaming_io_wire() {
 
 #[wasm_bindgen_test]
 fn memory_pressure_wire() {
-    let w = run::<ReferenceAdapter, _>(&cfg(Workload::MemoryPressure, 73), PageClock).unwrap();
+    let w = complete(run::<ReferenceAdapter, _, _>(
+        &cfg(Workload::MemoryPressure, 73),
+        PageClock,
+        NoPause,
+    ))
+    .unwrap();
     check_wire(&w, Workload::MemoryPressure);
     let heap = &w.probes[0];
     assert_eq!(heap.unit, SampleUnit::Bytes);
@@ -347,7 +372,7 @@ fn cold_start_probe_and_assembly() {
         "0 iterations is refused up front"
     );
     assert!(
-        run::<ReferenceAdapter, _>(&c, PageClock).is_err(),
+        complete(run::<ReferenceAdapter, _, _>(&c, PageClock, NoPause)).is_err(),
         "cold-start is page-driven"
     );
 }

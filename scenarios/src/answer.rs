@@ -246,6 +246,7 @@ mod tests {
                 cross_origin_isolated: true,
             },
             injected_slowdown_pct: None,
+            yield_every_ms: None,
             user_agent: "ua".into(),
             probes: vec![probe(Probe::ReserveSend, 200), probe(Probe::SpawnJoin, 200)],
         }

@@ -190,6 +190,7 @@ mod tests {
                 cross_origin_isolated: true,
             },
             injected_slowdown_pct: None,
+            yield_every_ms: None,
             user_agent: "ua".into(),
             probes: vec![ProbeResult {
                 probe: Probe::ColdInit,

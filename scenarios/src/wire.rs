@@ -33,6 +33,11 @@ pub struct WireResult {
     /// slowdown for detection-power benchmarks). Absent in every real measurement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub injected_slowdown_pct: Option<f64>,
+    /// How the engine shared the thread: it yielded to the event loop between timed batches (never
+    /// inside one) once this many ms had passed since its last yield. Absent for results the engine
+    /// did not time in batches (cold start, memory readings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yield_every_ms: Option<f64>,
 }
 
 /// How the page's clock behaved when the run started.
@@ -119,7 +124,9 @@ impl ProbeResult {
     }
 }
 
-fn per_op(samples: &[f64], overhead: f64, batch: u32) -> Vec<f64> {
+/// Per-operation values of raw batch samples: `(sample - overhead) / batch`, never below zero. The one
+/// derivation (the page's live plots use it on the samples taken so far).
+pub fn per_op(samples: &[f64], overhead: f64, batch: u32) -> Vec<f64> {
     let batch = f64::from(batch.max(1));
     samples
         .iter()
@@ -217,6 +224,7 @@ mod tests {
                 cross_origin_isolated: true,
             },
             injected_slowdown_pct: None,
+            yield_every_ms: None,
             user_agent: "ua".into(),
             probes: vec![probe(vec![])],
         };

@@ -38,6 +38,7 @@ fn wire(seed: u64, workload: Workload, probes: Vec<ProbeResult>) -> WireResult {
             cross_origin_isolated: true,
         },
         injected_slowdown_pct: None,
+        yield_every_ms: None,
         user_agent: "ua".into(),
         probes,
     }

@@ -17,6 +17,7 @@ use crate::clock::Clock;
 use crate::engine::{Engine, EngineConfig};
 use crate::error::HarnessError;
 use crate::invariants::assert_quiescent;
+use crate::pace::{Pacer, YIELD_EVERY_MS};
 
 /// Everything one scenario run needs besides the adapter and the clock.
 #[derive(Debug, Clone)]
@@ -77,14 +78,15 @@ impl ScenarioRequest {
 }
 
 /// Runs every probe of a non-cold workload and returns the checked wire result.
-pub fn run<A: RuntimeAdapter, C: Clock>(
+pub async fn run<A: RuntimeAdapter, C: Clock, P: Pacer>(
     cfg: &RunConfig,
     clock: C,
+    pacer: P,
 ) -> Result<WireResult, HarnessError> {
     if cfg.iterations == 0 {
         return Err(HarnessError::Input("iterations must be at least 1".into()));
     }
-    let engine = Engine::new(
+    let engine = Engine::with_pacer(
         clock,
         EngineConfig {
             iterations: cfg.iterations,
@@ -92,6 +94,7 @@ pub fn run<A: RuntimeAdapter, C: Clock>(
             tick_ns: cfg.clock.tick_ns,
             extra_work: cfg.slowdown_pct.unwrap_or(0.0) / 100.0,
         },
+        pacer,
     );
     let mut adapter = A::start(cfg.seed)?;
     let probes = match cfg.workload {
@@ -100,14 +103,18 @@ pub fn run<A: RuntimeAdapter, C: Clock>(
                 "cold-start is measured by the host page (fresh module per sample), not by run_scenario".into(),
             ))
         }
-        Workload::SteadyThroughput => steady::run(&engine, &mut adapter, cfg.seed)?,
-        Workload::CancellationStorm => storm::run(&engine, &mut adapter, cfg.seed)?,
-        Workload::StreamingIo => streaming::run(&engine, &mut adapter, cfg.seed)?,
+        Workload::SteadyThroughput => steady::run(&engine, &mut adapter, cfg.seed).await?,
+        Workload::CancellationStorm => storm::run(&engine, &mut adapter, cfg.seed).await?,
+        Workload::StreamingIo => streaming::run(&engine, &mut adapter, cfg.seed).await?,
         Workload::MemoryPressure => vec![memory::run(&mut adapter, cfg)?],
     };
     assert_quiescent(&adapter.invariants())?;
     let adapter_name = adapter.name();
-    assemble(cfg, adapter_name, probes)
+    let mut w = assemble(cfg, adapter_name, probes)?;
+    if cfg.workload != Workload::MemoryPressure {
+        w.yield_every_ms = Some(YIELD_EVERY_MS);
+    }
+    Ok(w)
 }
 
 /// Builds and checks the wire result (also used for cold-start samples measured by the page).
@@ -130,6 +137,7 @@ pub fn assemble(
         user_agent: cfg.user_agent.clone(),
         probes,
         injected_slowdown_pct: cfg.slowdown_pct,
+        yield_every_ms: None,
     };
     w.check()?;
     Ok(w)

@@ -8,19 +8,20 @@ use crate::adapter::{Chunk, RuntimeAdapter};
 use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::error::HarnessError;
+use crate::pace::Pacer;
 use crate::rng::SeedRng;
 use crate::schedule::ScheduleSpec;
 
-pub fn run<A: RuntimeAdapter, C: Clock>(
-    engine: &Engine<C>,
+pub async fn run<A: RuntimeAdapter, C: Clock, P: Pacer>(
+    engine: &Engine<C, P>,
     adapter: &mut A,
     seed: u64,
 ) -> Result<Vec<ProbeResult>, HarnessError> {
-    let mut probes = vec![stream(engine, adapter, seed)?];
+    let mut probes = vec![stream(engine, adapter, seed).await?];
     // A build without the trace/replay envelope (core-min) has nothing to replay; the collector
     // records M-PERF-04D as `skip` for it (see `scenarios::protocol::unmeasurable`).
     if cfg!(feature = "trace") {
-        probes.push(replay_step(engine, adapter, seed)?);
+        probes.push(replay_step(engine, adapter, seed).await?);
     }
     Ok(probes)
 }
@@ -37,50 +38,54 @@ pub fn chunks(rng: &mut SeedRng, n: u32) -> Vec<Chunk> {
 
 /// `reserve-send` over a stream: one operation is one chunk; a batch streams `n` chunks drawn
 /// from a pool of [`CHUNK_POOL`] seeded buffers (so large batches do not grow linear memory).
-pub fn stream<A: RuntimeAdapter, C: Clock>(
-    engine: &Engine<C>,
+pub async fn stream<A: RuntimeAdapter, C: Clock, P: Pacer>(
+    engine: &Engine<C, P>,
     adapter: &mut A,
     seed: u64,
 ) -> Result<ProbeResult, HarnessError> {
     let mut rng = SeedRng::fork(seed, 0x57E4);
     let pool = chunks(&mut rng, CHUNK_POOL);
-    engine.measure(
-        Probe::ReserveSend,
-        |n| {
-            let pick = |_| pool[rng.below(u64::from(CHUNK_POOL)) as usize].clone();
-            Ok(Some((0..n).map(pick).collect::<Vec<Chunk>>()))
-        },
-        |input: &mut Option<Vec<Chunk>>, _| adapter.stream(input.take().unwrap_or_default()),
-    )
+    engine
+        .measure(
+            Probe::ReserveSend,
+            |n| {
+                let pick = |_| pool[rng.below(u64::from(CHUNK_POOL)) as usize].clone();
+                Ok(Some((0..n).map(pick).collect::<Vec<Chunk>>()))
+            },
+            |input: &mut Option<Vec<Chunk>>, _| adapter.stream(input.take().unwrap_or_default()),
+        )
+        .await
 }
 
 /// `replay-step`: one operation loads the recorded trace and replays the whole schedule; the
 /// baseline runs the same schedule live. Fails with "profile built without `trace`" in core-min.
-pub fn replay_step<A: RuntimeAdapter, C: Clock>(
-    engine: &Engine<C>,
+pub async fn replay_step<A: RuntimeAdapter, C: Clock, P: Pacer>(
+    engine: &Engine<C, P>,
     adapter: &mut A,
     seed: u64,
 ) -> Result<ProbeResult, HarnessError> {
     let spec = ScheduleSpec::from_seed(seed);
     let trace = adapter.record_schedule(&spec)?;
     let adapter = std::cell::RefCell::new(adapter);
-    engine.measure_paired(
-        Probe::ReplayStep,
-        |_| Ok(()),
-        |_: &mut (), n| {
-            let mut a = adapter.borrow_mut();
-            for _ in 0..n {
-                std::hint::black_box(a.replay_schedule(&spec, &trace)?);
-            }
-            Ok(())
-        },
-        |_| Ok(()),
-        |_: &mut (), n| {
-            let mut a = adapter.borrow_mut();
-            for _ in 0..n {
-                std::hint::black_box(a.run_schedule(&spec)?);
-            }
-            Ok(())
-        },
-    )
+    engine
+        .measure_paired(
+            Probe::ReplayStep,
+            |_| Ok(()),
+            |_: &mut (), n| {
+                let mut a = adapter.borrow_mut();
+                for _ in 0..n {
+                    std::hint::black_box(a.replay_schedule(&spec, &trace)?);
+                }
+                Ok(())
+            },
+            |_| Ok(()),
+            |_: &mut (), n| {
+                let mut a = adapter.borrow_mut();
+                for _ in 0..n {
+                    std::hint::black_box(a.run_schedule(&spec)?);
+                }
+                Ok(())
+            },
+        )
+        .await
 }

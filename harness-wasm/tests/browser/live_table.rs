@@ -133,10 +133,13 @@ fn live_table_without_budgets_judges_nothing() {
 }
 
 #[wasm_bindgen_test]
-fn a_measured_wire_reaches_the_table_in_the_metrics_unit() {
+async fn a_measured_wire_reaches_the_table_in_the_metrics_unit() {
     let request = json!({"workload": "steady-throughput", "seed": 11, "iterations": 20, "warmup": 5,
                          "framework": "vanilla-js", "user_agent": "test"});
-    let wire = run_scenario(&request.to_string()).expect("runs");
+    let pause = js_sys::Function::new_with_args("progress", "return Promise.resolve()");
+    let wire = run_scenario(request.to_string(), pause)
+        .await
+        .expect("runs");
     let summaries = summarize_wire(&wire, "desktop-chromium").expect("summarizes");
     let results: Value = serde_json::from_str(&summaries).unwrap();
     for s in results.as_array().unwrap() {

@@ -7,6 +7,7 @@ use std::hint::black_box;
 
 use harness_wasm::clock::{Clock, PageClock};
 use harness_wasm::engine::{each, Engine, EngineConfig};
+use harness_wasm::pace::complete;
 use scenarios::stats::{nearest_rank, seed_p95, tail_resolution_ns, two_views, View};
 use scenarios::Probe;
 use wasm_bindgen_test::*;
@@ -40,31 +41,29 @@ fn engine(iterations: u32, tick_ns: f64) -> Engine<PageClock> {
 /// Measures the bimodal operation (both views) and each mode alone (its true cost, batch means).
 fn measure(slow_ns: f64, tick_ns: f64) -> (f64, f64, Vec<f64>, Vec<f64>) {
     let counter = Cell::new(0u64);
-    let bimodal = engine(300, tick_ns)
-        .measure(
-            Probe::TimeoutArmCancel,
-            |_| Ok(()),
-            each(|_: &mut (), _| {
-                // A seeded pattern (a hash of the operation's index), 6 % slow.
-                let i = counter.get();
-                counter.set(i + 1);
-                if (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) % SLOW_EVERY < SLOW_OF_EVERY {
-                    spin(slow_ns);
-                }
-                Ok(())
-            }),
-        )
-        .expect("bimodal measured");
-    let slow_only = engine(20, tick_ns)
-        .measure(
-            Probe::TimeoutArmCancel,
-            |_| Ok(()),
-            each(|_: &mut (), _| {
+    let bimodal = complete(engine(300, tick_ns).measure(
+        Probe::TimeoutArmCancel,
+        |_| Ok(()),
+        each(|_: &mut (), _| {
+            // A seeded pattern (a hash of the operation's index), 6 % slow.
+            let i = counter.get();
+            counter.set(i + 1);
+            if (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) % SLOW_EVERY < SLOW_OF_EVERY {
                 spin(slow_ns);
-                Ok(())
-            }),
-        )
-        .expect("slow mode measured");
+            }
+            Ok(())
+        }),
+    ))
+    .expect("bimodal measured");
+    let slow_only = complete(engine(20, tick_ns).measure(
+        Probe::TimeoutArmCancel,
+        |_| Ok(()),
+        each(|_: &mut (), _| {
+            spin(slow_ns);
+            Ok(())
+        }),
+    ))
+    .expect("slow mode measured");
     // The slow mode's true cost: the median batch mean of batches of only that mode.
     let true_slow = nearest_rank(&slow_only.per_op(), 0.5);
     let batch = seed_p95(0, &bimodal.per_op()).unwrap().p95;

@@ -7,7 +7,8 @@ export interface HarnessGlue {
   adapter_name(): string;
   clock_info(): string;
   scenario_request(options_json: string): string;
-  run_scenario(request_json: string): string;
+  /** Resolves to the wire JSON; calls `pause(progress_json)` between timed batches and awaits its result. */
+  run_scenario(request_json: string, pause: (progress_json: string) => Promise<void>): Promise<string>;
   cold_start_plan(request_json: string): string;
   cold_start_wire(request_json: string, phases_json: string): string;
   summarize_wire(wire_json: string, environment: string): string;

@@ -3,9 +3,10 @@
 // no-build vanilla page included. Every rule (options, defaults, cold-start arithmetic) is the glue's.
 
 /** @import { HarnessGlue } from './glue.js' */
-/** @import { Environment, Framework, Profile, ReadyInfo, ScenarioOptions, SeedSummary, WireResult, Workload } from './wire.js' */
+/** @import { Environment, Framework, Phase, Probe, Profile, ReadyInfo, ScenarioOptions, SeedSummary, WireResult, Workload } from './wire.js' */
 
 import { FRAMEWORKS, PROFILES } from './ids.js';
+import { pacer } from './pause.js';
 
 /** Cold-start samples per worker (each sample imports a fresh glue copy; workers are recycled). */
 const COLD_SAMPLES_PER_WORKER = 25;
@@ -21,7 +22,7 @@ const COLD_SAMPLES_PER_WORKER = 25;
 /**
  * What a harness reports while it runs scenarios; hosts re-render from these.
  * @typedef {{ type: 'start', workload: Workload, seed: number }
- *   | { type: 'progress', workload: Workload, seed: number, done: number, total: number }
+ *   | { type: 'progress', workload: Workload, seed: number, done: number, total: number, probe?: Probe, phase?: Phase, values_ns?: number[] }
  *   | { type: 'result', workload: Workload, seed: number, json: string, wire: WireResult }
  *   | { type: 'error', workload: Workload, seed: number, error: Error }} HarnessEvent
  */
@@ -219,9 +220,9 @@ export class Harness {
       } else if (workload === 'memory-pressure') {
         json = await this.#runFresh(req);
       } else {
-        // Let the page (and its framework) render before a synchronous measurement blocks the main thread.
-        await new Promise((r) => setTimeout(r, 0));
-        json = this.glue.run_scenario(JSON.stringify(req));
+        // The engine yields between timed batches (every ~100 ms) through `pacer`, reporting progress.
+        const pause = pacer((progress) => this.#emit({ type: 'progress', ...JSON.parse(progress) }));
+        json = await this.glue.run_scenario(JSON.stringify(req), pause);
       }
       this.#emit({ type: 'result', workload, seed, json, wire: JSON.parse(json) });
       return json;

@@ -15,6 +15,9 @@ export type Workload =
   | 'memory-pressure';
 
 /** One quantity the in-browser harness measures. */
+/** Where in a probe's protocol the engine is (`harness_wasm::pace::Phase`). */
+export type Phase = 'warm-up' | 'calibration' | 'timed-batches' | 'per-operation';
+
 export type Probe =
   | 'cold-init'
   | 'heap'

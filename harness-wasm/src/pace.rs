@@ -1,0 +1,68 @@
+//! Pacing: when the engine hands the event loop back (between timed batches, never inside one) and
+//! the progress it reports then (probe, phase, done/total, the per-operation values since the last report).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
+use serde::Serialize;
+
+use scenarios::Probe;
+
+use crate::error::HarnessError;
+
+/// The engine yields to the event loop once this much wall time passed since its last yield, at the
+/// next point between two timed batches (a batch is never split). Every run does so, on every page.
+pub const YIELD_EVERY_MS: f64 = 100.0;
+
+/// Where in a probe's protocol the engine is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Phase {
+    WarmUp,
+    Calibration,
+    TimedBatches,
+    PerOperation,
+}
+
+/// What the engine reports at a yield.
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress<'a> {
+    pub probe: Probe,
+    pub phase: Phase,
+    /// Samples kept so far in this phase, out of `total` (0 when the phase has no known length).
+    pub done: u32,
+    pub total: u32,
+    /// Per-operation values (ns) taken since the last report in this phase, in the wire's derivation.
+    pub values_ns: &'a [f64],
+}
+
+/// The future a pacer returns: it resolves once the event loop has run.
+pub type Pause = Pin<Box<dyn Future<Output = Result<(), HarnessError>>>>;
+
+/// Hands the event loop back and passes progress on; the page's is a JS callback.
+pub trait Pacer {
+    fn pause(&self, progress: &Progress<'_>) -> Pause;
+}
+
+/// A pacer that returns at once (native runs and tests that need no event loop).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoPause;
+
+impl Pacer for NoPause {
+    fn pause(&self, _: &Progress<'_>) -> Pause {
+        Box::pin(std::future::ready(Ok(())))
+    }
+}
+
+/// Runs a future that never waits (an engine with [`NoPause`]) to its end.
+///
+/// # Panics
+/// If the future is pending: it waits on something, and nothing here would wake it.
+pub fn complete<F: Future>(f: F) -> F::Output {
+    let mut f = std::pin::pin!(f);
+    match f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(v) => v,
+        Poll::Pending => panic!("complete: the future waited; run it on an executor"),
+    }
+}
