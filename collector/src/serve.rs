@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 
@@ -96,8 +97,23 @@ pub fn router(roots: &Roots) -> Router {
         ))
 }
 
-/// Binds `addr` (loopback only; port 0 picks a free port) and serves until stopped.
-pub async fn start(roots: &Roots, addr: SocketAddr) -> Result<Server> {
+/// TEST ONLY: holds every response back `delay` (a slower server), for the check that transfer never
+/// reaches the cold-init gate value.
+fn delayed(router: Router, delay: Option<Duration>) -> Router {
+    match delay {
+        None => router,
+        Some(d) => router.layer(middleware::from_fn(
+            move |req: Request, next: Next| async move {
+                tokio::time::sleep(d).await;
+                next.run(req).await
+            },
+        )),
+    }
+}
+
+/// Binds `addr` (loopback only; port 0 picks a free port) and serves until stopped; `delay` is
+/// test-only (see [`delayed`]).
+pub async fn start(roots: &Roots, addr: SocketAddr, delay: Option<Duration>) -> Result<Server> {
     if !addr.ip().is_loopback() {
         bail!("refusing to serve on {addr}: the harness server listens on loopback only (use 127.0.0.1)");
     }
@@ -118,7 +134,7 @@ pub async fn start(roots: &Roots, addr: SocketAddr) -> Result<Server> {
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    let app = router(roots);
+    let app = delayed(router(roots), delay);
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app)

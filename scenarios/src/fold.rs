@@ -31,6 +31,8 @@ pub struct RunInfo {
     pub commands: Vec<String>,
     /// Fewer seeds or iterations than the protocol: said in every record.
     pub reduced_protocol: bool,
+    /// TEST ONLY: the local server delayed every response this many ms.
+    pub server_delay_ms: Option<u64>,
 }
 
 /// Why results could not be folded.
@@ -256,6 +258,7 @@ fn record(
             components_p95: f.components_p95,
             reduced_protocol: run.reduced_protocol.then_some(true),
             injected_slowdown_pct: first.injected_slowdown_pct,
+            server_delay_ms: run.server_delay_ms,
             rejected_batches: (pr.unit == SampleUnit::Ns && pr.batch_size > 1)
                 .then_some(f.rejected_batches),
             per_op_view_seeds: f.views.map(|v| v.0),

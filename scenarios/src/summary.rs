@@ -163,6 +163,9 @@ pub struct Detail {
     /// in a real measurement (detection-power benchmarks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub injected_slowdown_pct: Option<f64>,
+    /// TEST ONLY: the local server held every response back this many ms (a slowed server check).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_delay_ms: Option<u64>,
     /// Confirm-by-rerun: the first measurement's value, when it would have warned or failed and the
     /// record was measured again in fresh browser sessions (`value` is then the lowest confirmation).
     #[serde(default, skip_serializing_if = "Option::is_none")]

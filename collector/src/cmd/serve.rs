@@ -21,7 +21,7 @@ pub fn run(args: &ServeArgs) -> Result<Outcome> {
                 roots.dist.display()
             );
         }
-        let server = start(&roots, SocketAddr::from(([127, 0, 0, 1], args.port))).await?;
+        let server = start(&roots, SocketAddr::from(([127, 0, 0, 1], args.port)), None).await?;
         println!(
             "serving www/ at {0}/  (profiles: {0}/?profile=core-min | core-trace | full-dev)",
             server.origin()

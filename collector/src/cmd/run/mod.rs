@@ -60,6 +60,7 @@ impl Inputs {
                 commit: provenance::commit(args.commit.as_deref()),
                 commands: vec![provenance::command_line()],
                 reduced_protocol: plan.is_reduced(),
+                server_delay_ms: args.test_server_delay_ms,
             },
             settings: SessionSettings {
                 android_real: args.android_real,
@@ -243,7 +244,8 @@ async fn measure_all(
         dist: dist.to_path_buf(),
         ci: PathBuf::from("ci"),
     };
-    let server = start(&roots, SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+    let delay = inputs.run.server_delay_ms.map(Duration::from_millis);
+    let server = start(&roots, SocketAddr::from(([127, 0, 0, 1], 0)), delay).await?;
     let origin = server.origin();
     eprintln!("serving {} at {origin}", roots.www.display());
     let mut progress = Progress::new(inputs.plan.jobs());
