@@ -1,4 +1,5 @@
-//! The developer's page under `collector serve`, opened in real headless Chromium with a reduced protocol:
+//! The developer's page (and the framework hosts on the same page core) under `collector serve`, opened
+//! in real headless Chromium with a reduced protocol:
 //! it paints progress, per-seed distribution plots and budget bars while a seed is still running (frames
 //! recorded by `requestAnimationFrame`, which only runs when the browser renders), and at the end shows
 //! every picture with no console error; a screenshot is kept and no process is left behind.
@@ -70,10 +71,24 @@ const HOOK: &str = "window.__errors = []; window.__frames = [];
 const QUERY: &str =
     "?profile=core-min&workloads=steady-throughput&seeds=11,29&iterations=2000&warmup=50&autorun=1";
 
+/// The developer's page and the framework hosts built on the same page core.
+const PAGES: [(&str, &str); 4] = [
+    ("vanilla-js", ""),
+    ("typescript-sdk", "dist/hosts/typescript-sdk/"),
+    ("react", "dist/hosts/react/"),
+    ("nextjs", "dist/hosts/nextjs/"),
+];
+
 #[test]
 fn the_local_page_paints_progress_and_pictures_while_a_seed_runs() {
     let _serial = common::SERIAL.lock();
     common::dist();
+    for (fw, path) in &PAGES[1..] {
+        assert!(
+            common::root().join(path).join("index.html").is_file(),
+            "{path} is missing ({fw}): run ci/build-hosts.sh first (ci/test.sh does)"
+        );
+    }
     let mark = common::marker();
     // Inherited by the server, the driver and the browser, so the last check finds any of them.
     std::env::set_var("WASM_BUDGET_TEST_MARK", &mark);
@@ -83,11 +98,27 @@ fn the_local_page_paints_progress_and_pictures_while_a_seed_runs() {
         .enable_all()
         .build()
         .unwrap();
-    let (frames, end, errors, png) = runtime.block_on(watch(&addr));
+    let seen = runtime.block_on(watch_all(&addr));
     drop(server);
     common::assert_nothing_left(&mark);
+    let out = common::root().join("artifacts/live-page");
+    std::fs::create_dir_all(&out).unwrap();
+    for (fw, watched) in seen {
+        check(fw, &watched);
+        std::fs::write(out.join(format!("live_page_{fw}.png")), &watched.png).unwrap();
+    }
+}
 
-    let frames = frames.as_array().expect("frames").clone();
+/// What one page showed: every frame, the end state, its errors and a screenshot.
+struct Watched {
+    frames: Value,
+    end: Value,
+    errors: Value,
+    png: Vec<u8>,
+}
+
+fn check(fw: &str, w: &Watched) {
+    let frames = w.frames.as_array().expect("frames");
     let mid_seed: Vec<&Value> = frames
         .iter()
         .filter(|f| f["rows"] == 0 && f["text"].as_str().unwrap_or("").contains("seed 11"))
@@ -99,42 +130,46 @@ fn the_local_page_paints_progress_and_pictures_while_a_seed_runs() {
         .collect();
     assert!(
         texts.len() >= 2,
-        "the progress line must change in frames painted before the first seed completed: {frames:#?}"
+        "{fw}: the progress line must change in frames painted before the first seed completed: {frames:#?}"
     );
     assert!(
         mid_seed.iter().any(|f| f["plots"].as_u64() >= Some(1)),
-        "a distribution plot must be painted before the first seed completed: {frames:#?}"
+        "{fw}: a distribution plot must be painted before the first seed completed: {frames:#?}"
     );
     assert!(
         mid_seed.iter().any(|f| f["bars"].as_u64() >= Some(1)),
-        "budget bars must be painted before the first seed completed: {frames:#?}"
+        "{fw}: budget bars must be painted before the first seed completed: {frames:#?}"
     );
-    assert_eq!(errors, json!([]), "console errors");
-    assert_eq!(end["rows"], 2, "reserve-send and spawn-join rows: {end}");
-    assert_eq!(end["plots"], 2, "one distribution plot per probe: {end}");
-    assert!(end["bars"].as_u64() >= Some(1), "{end}");
+    assert_eq!(w.errors, json!([]), "{fw}: console errors");
+    let end = &w.end;
+    assert_eq!(
+        end["rows"], 2,
+        "{fw}: reserve-send and spawn-join rows: {end}"
+    );
+    assert_eq!(
+        end["plots"], 2,
+        "{fw}: one distribution plot per probe: {end}"
+    );
+    assert!(end["bars"].as_u64() >= Some(1), "{fw}: {end}");
     assert!(
-        end["legend_seeds"].as_u64() >= Some(2),
-        "both seeds plotted: {end}"
+        end["legend_seeds"].as_u64() >= Some(4),
+        "{fw}: both seeds in both plots: {end}"
     );
     assert!(
         end["text"]
             .as_str()
             .unwrap_or("")
             .contains("done (run 2 of 2)"),
-        "{end}"
+        "{fw}: {end}"
     );
     assert!(
-        png.starts_with(b"\x89PNG") && png.len() > 20_000,
-        "a real screenshot"
+        w.png.starts_with(b"\x89PNG") && w.png.len() > 20_000,
+        "{fw}: a real screenshot"
     );
-    let out = common::root().join("artifacts/live-page");
-    std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(out.join("live_page.png"), &png).unwrap();
 }
 
-/// Opens the page, waits for the matrix to finish, and returns (frames, the end state, errors, screenshot).
-async fn watch(addr: &str) -> (Value, Value, Value, Vec<u8>) {
+/// Opens each page in one headless Chromium session and watches it run its matrix.
+async fn watch_all(addr: &str) -> Vec<(&'static str, Watched)> {
     let session = Session::start(
         SessionConfig::new(BrowserTarget::Chromium).page_load_timeout(Duration::from_secs(60)),
         &DriverEnv::from_process_env(),
@@ -148,11 +183,21 @@ async fn watch(addr: &str) -> (Value, Value, Value, Vec<u8>) {
         )
         .await
         .unwrap();
-    session
-        .goto(&format!("http://{addr}/{QUERY}"))
-        .await
-        .unwrap();
-    let end = finished(&session).await;
+    let mut seen = Vec::new();
+    for (fw, path) in PAGES {
+        session
+            .goto(&format!("http://{addr}/{path}{QUERY}"))
+            .await
+            .unwrap();
+        seen.push((fw, watch(&session).await));
+    }
+    session.close().await.unwrap();
+    seen
+}
+
+/// Waits for the open page to finish; what it showed.
+async fn watch(session: &Session) -> Watched {
+    let end = finished(session).await;
     let frames = session.execute("return window.__frames;", vec![]).await;
     let errors = session.execute("return window.__errors;", vec![]).await;
     let shot = session
@@ -161,11 +206,15 @@ async fn watch(addr: &str) -> (Value, Value, Value, Vec<u8>) {
             json!({"format": "png", "captureBeyondViewport": true}),
         )
         .await;
-    session.close().await.unwrap();
     let png = base64::engine::general_purpose::STANDARD
         .decode(shot.unwrap()["data"].as_str().unwrap())
         .unwrap();
-    (frames.unwrap(), end, errors.unwrap(), png)
+    Watched {
+        frames: frames.unwrap(),
+        end,
+        errors: errors.unwrap(),
+        png,
+    }
 }
 
 /// Polls until the page says the run is done (or failed); a generous limit so a hung page fails.
