@@ -50,6 +50,12 @@ pub fn live_charts(request_json: &str) -> Result<String, JsError> {
     crate::live_view::live_charts(request_json).map_err(js)
 }
 
+/// A finished seed's samples, every probe (`[LiveSamples]`: per-op values as the report plots them).
+#[wasm_bindgen]
+pub fn finished_samples(wire_json: &str) -> Result<String, JsError> {
+    crate::live_view::finished_samples_json(wire_json).map_err(js)
+}
+
 /// The progress line (`progress::ProgressRequest` → text).
 #[wasm_bindgen]
 pub fn progress_line(request_json: &str) -> Result<String, JsError> {

@@ -5,27 +5,49 @@
 use serde::{Deserialize, Serialize};
 
 use charts::{Bar, Distribution, SeedValues};
+use scenarios::answer::sample_unit;
 use scenarios::live::{self, LiveRequest, LiveRow, SeedSummary};
 use scenarios::policy::budgets::BudgetPolicy;
 use scenarios::protocol::metric_for;
 use scenarios::protocol::GATE_QUANTILE;
 use scenarios::stats::nearest_rank;
 use scenarios::summary::Status;
+use scenarios::wire::{SampleUnit, WireResult};
 use scenarios::{Environment, MetricId, Probe, Profile, Unit, Workload};
 
 use crate::ToolsError;
 
-/// One seed's per-operation values (ns) of one probe, as the engine reported them so far.
-#[derive(Debug, Clone, Deserialize)]
+/// One seed's per-operation values of one probe in the wire's sample unit (ns; bytes for the heap):
+/// as the engine reported them so far, or, once the seed finished, all of them (`finished_samples`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LiveSamples {
     pub workload: Workload,
     pub probe: Probe,
     pub seed: u64,
-    pub values_ns: Vec<f64>,
+    pub values: Vec<f64>,
+    /// For a relative probe (replay): the live baseline's per-op values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Vec<f64>>,
     /// Whether the seed has finished (its value is then in `results`).
     #[serde(default)]
     pub finished: bool,
+}
+
+/// A finished seed's samples, every probe, from its wire result (`ProbeResult::per_op`, the one
+/// derivation the report plots too).
+pub fn finished_samples(wire: &WireResult) -> Vec<LiveSamples> {
+    wire.probes
+        .iter()
+        .map(|p| LiveSamples {
+            workload: wire.workload,
+            probe: p.probe,
+            seed: wire.seed,
+            values: p.per_op(),
+            baseline: p.baseline_per_op(),
+            finished: true,
+        })
+        .collect()
 }
 
 /// What the page asks for: the live table's request plus the samples so far.
@@ -67,9 +89,13 @@ fn lines(
     })
 }
 
-/// Values in ns → the chart's unit (the metric's; a relative metric's times in µs).
-fn from_ns(values: &[f64], unit: Unit) -> Vec<f64> {
-    let per = unit.nanos().or(Unit::Microseconds.nanos()).unwrap_or(1.0);
+/// Values in the wire's sample unit → the chart's unit (the metric's; a relative metric's times in µs;
+/// bytes stay bytes).
+fn scaled(values: &[f64], probe: Probe, unit: Unit) -> Vec<f64> {
+    let per = match sample_unit(probe) {
+        SampleUnit::Bytes => 1.0,
+        SampleUnit::Ns => unit.nanos().or(Unit::Microseconds.nanos()).unwrap_or(1.0),
+    };
     values.iter().map(|v| v / per).collect()
 }
 
@@ -110,8 +136,8 @@ pub fn pictures(req: &ChartsRequest) -> Result<Pictures, ToolsError> {
             .iter()
             .map(|s| SeedValues {
                 seed: s.seed,
-                values: from_ns(&s.values_ns, unit),
-                baseline: None,
+                values: scaled(&s.values, s.probe, unit),
+                baseline: s.baseline.as_deref().map(|b| scaled(b, s.probe, unit)),
             })
             .collect();
         let title = format!(
@@ -172,10 +198,11 @@ fn running_bar(
     metric: MetricId,
 ) -> Option<Bar> {
     let running = seeds.iter().rev().find(|s| !s.finished)?;
-    if metric == MetricId::Perf04D || running.values_ns.is_empty() {
+    if metric == MetricId::Perf04D || running.values.is_empty() {
         return None;
     }
-    let p95 = nearest_rank(&from_ns(&running.values_ns, metric.unit()), GATE_QUANTILE);
+    let values = scaled(&running.values, running.probe, metric.unit());
+    let p95 = nearest_rank(&values, GATE_QUANTILE);
     let j = budgets.map(|b| live::judge(b, req.profile, req.environment, metric, p95));
     Some(Bar {
         label: format!(
@@ -190,6 +217,12 @@ fn running_bar(
         hard: j.as_ref().and_then(|j| j.threshold_hard),
         status: j.and_then(|j| j.status).unwrap_or(Status::Skip),
     })
+}
+
+/// A finished seed's samples for a wire JSON, as JSON `[LiveSamples]`.
+pub fn finished_samples_json(wire_json: &str) -> Result<String, ToolsError> {
+    let w: WireResult = serde_json::from_str(wire_json)?;
+    Ok(serde_json::to_string(&finished_samples(&w))?)
 }
 
 /// The pictures for a JSON `ChartsRequest`, as JSON `Pictures`.

@@ -30,6 +30,8 @@ export interface PageToolsGlue {
   judge_value(budgets_json: string, profile: string, environment: string, metric: string, value: number): string;
   /** `{budgets, profile, environment, results, samples}` → `{distributions: [{key, svg}], bars: svg | null}`. */
   live_charts(request_json: string): string;
-  /** `{workload, seed, probe?, phase?, done, total, elapsed_ms, run, runs}` → the progress line. */
+  /** A finished seed's wire → `[LiveSamples]` (every probe's per-op values, as the report plots them). */
+  finished_samples(wire_json: string): string;
+  /** `{workload, seed, probe?, phase?, done, total, elapsed_ms, run, runs, ended_runs_ms?, run_elapsed_ms?}` → the progress line. */
   progress_line(request_json: string): string;
 }

@@ -12,8 +12,9 @@
 export const RENDERS_PER_SECOND = 3;
 
 /**
- * One seed's values of one probe so far (ns, as the engine reported them).
- * @typedef {{ workload: Workload, probe: Probe, seed: number, values_ns: number[], finished: boolean }} LiveSamples
+ * One seed's per-op values of one probe in the wire's sample unit: as the engine reported them so far
+ * (ns), or all of them once the seed finished (page-tools' `finished_samples`).
+ * @typedef {{ workload: Workload, probe: Probe, seed: number, values: number[], baseline?: number[], finished: boolean }} LiveSamples
  */
 
 /**
@@ -31,6 +32,8 @@ export class LiveView {
   #phaseKey = '';
   #phaseStart = 0;
   #run = 0;
+  #runStart = 0;
+  #endedMs = 0;
 
   /**
    * @param {{ tools: PageToolsGlue, info: { profile: Profile }, environment: Environment }} harness
@@ -51,6 +54,7 @@ export class LiveView {
     this.#results = [];
     this.#progress = '';
     this.#run = 0;
+    this.#endedMs = 0;
     this.runs = runs;
   }
 
@@ -62,12 +66,14 @@ export class LiveView {
   take(ev, summaries = []) {
     if (ev.type === 'start') {
       this.#run += 1;
+      this.#runStart = performance.now();
       this.#progress = this.#line({ workload: ev.workload, seed: ev.seed, done: 0, total: 0 });
     } else if (ev.type === 'progress') {
       if (ev.probe && ev.values_ns) this.#add(ev.workload, ev.probe, ev.seed, ev.values_ns);
       this.#progress = this.#line(ev);
     } else if (ev.type === 'result') {
-      for (const s of this.#samples) if (s.workload === ev.workload && s.seed === ev.seed) s.finished = true;
+      this.#endedMs += performance.now() - this.#runStart;
+      this.#finish(ev.workload, ev.seed, ev.json);
       this.#results = [...this.#results, ...summaries];
       this.#progress = `${ev.workload} seed ${ev.seed}: done (run ${this.#run} of ${this.runs})`;
     } else {
@@ -82,10 +88,24 @@ export class LiveView {
   #add(workload, probe, seed, values) {
     let s = this.#samples.find((x) => x.workload === workload && x.probe === probe && x.seed === seed);
     if (!s) {
-      s = { workload, probe, seed, values_ns: [], finished: false };
+      s = { workload, probe, seed, values: [], finished: false };
       this.#samples.push(s);
     }
-    for (const v of values) s.values_ns.push(v);
+    for (const v of values) s.values.push(v);
+  }
+
+  /**
+   * A finished seed: its reported values are replaced by all of them, as the report plots them.
+   * @param {Workload} workload @param {number} seed @param {string} wireJson
+   */
+  #finish(workload, seed, wireJson) {
+    /** @type {LiveSamples[]} */
+    const all = JSON.parse(this.tools.finished_samples(wireJson));
+    for (const f of all) {
+      const i = this.#samples.findIndex((x) => x.workload === workload && x.probe === f.probe && x.seed === seed);
+      if (i >= 0) this.#samples[i] = f;
+      else this.#samples.push(f);
+    }
   }
 
   /**
@@ -109,6 +129,8 @@ export class LiveView {
       elapsed_ms: now - this.#phaseStart,
       run: Math.max(this.#run, 1),
       runs: Math.max(this.runs, this.#run, 1),
+      ended_runs_ms: this.#endedMs,
+      run_elapsed_ms: now - this.#runStart,
     };
     return this.tools.progress_line(JSON.stringify(request));
   }
