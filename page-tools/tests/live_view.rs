@@ -28,7 +28,12 @@ fn a_running_seed_is_plotted_and_barred_on_its_values_so_far() {
     assert_eq!(p.distributions.len(), 1);
     assert_eq!(p.distributions[0].key, "steady-throughput/reserve-send");
     let svg = &p.distributions[0].svg;
-    for text in ["seed 11", "target 8 µs", "hard 12 µs", "04A steady-throughput reserve-send"] {
+    for text in [
+        "seed 11",
+        "target 8 µs",
+        "hard 12 µs",
+        "04A steady-throughput reserve-send",
+    ] {
         assert!(svg.contains(text), "{text} in the plot");
     }
     let bars = p.bars.expect("a bar for the running seed");
@@ -64,5 +69,8 @@ fn a_finished_seed_is_plotted_from_its_wire_like_the_report() {
     let p = pictures(&request(samples, json!([]))).unwrap();
     let svg = &p.distributions[0].svg;
     assert!(svg.contains("MiB"), "bytes stay bytes on the axis");
-    assert!(p.bars.is_none(), "a finished seed without its summary has no bar");
+    assert!(
+        p.bars.is_none(),
+        "a finished seed without its summary has no bar"
+    );
 }
