@@ -334,3 +334,7 @@ fn cold_start_probe_and_assembly() {
 #[cfg(target_arch = "wasm32")]
 #[path = "browser/oracle.rs"]
 mod oracle;
+
+#[cfg(target_arch = "wasm32")]
+#[path = "browser/pacing.rs"]
+mod pacing;
