@@ -15,9 +15,11 @@ step "cargo clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
 step "cargo clippy (harness-wasm for wasm32, every feature)"
 cargo clippy -p harness-wasm --target wasm32-unknown-unknown --all-targets --features trace,diagnostics -- -D warnings
-step "scenarios builds for wasm32 (pure crate)"
-cargo build -p scenarios --target wasm32-unknown-unknown
-step "build the three profiles (the end-to-end tests load them)"
+step "cargo clippy (charts and page-tools for wasm32)"
+cargo clippy -p charts -p page-tools --target wasm32-unknown-unknown --all-targets -- -D warnings
+step "scenarios and charts build for wasm32 (pure crates)"
+cargo build -p scenarios -p charts --target wasm32-unknown-unknown
+step "build the three profiles and page-tools (the end-to-end tests load them)"
 cargo run -q -p collector -- build
 step "build the framework hosts (typescript-sdk, react, nextjs) from www/package-lock.json"
 ci/build-hosts.sh

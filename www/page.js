@@ -1,9 +1,11 @@
 // www/page.js: the vanilla-js host page (no build step): `window.wasmBudget` for the collector, the run
-// form and the live p95 table, all through the page core in sdk/src/ (the modules every host runs).
+// form, the live progress line, per-seed distribution plots, budget bars and p95 table, all through the
+// page core in sdk/src/ (the modules every host runs) and the page tools it loads.
 
 import { describe, installHostApi, nonNegativeInt, pageParams, parseSeeds, planFrom, runMatrix } from './sdk/src/host.js';
 import { loadHarness, message } from './sdk/src/runner.js';
 import { formatNumber, LiveTable, loadBudgets } from './sdk/src/table.js';
+import { followLive } from './sdk/src/live.js';
 
 /** @import { Harness } from './sdk/src/runner.js' */
 /** @import { PageParams } from './sdk/src/host.js' */
@@ -42,7 +44,7 @@ function fillForm(/** @type {Harness} */ harness, /** @type {PageParams} */ para
 }
 
 /** Runs what the form says; every error goes to the log and the matrix goes on. @param {Harness} harness */
-async function runFromForm(harness) {
+async function runFromForm(harness, /** @type {ReturnType<typeof followLive>} */ live) {
   const value = (/** @type {string} */ id) => /** @type {HTMLInputElement} */ ($(id)).value;
   const run = /** @type {HTMLButtonElement} */ ($('run'));
   run.disabled = true;
@@ -55,6 +57,7 @@ async function runFromForm(harness) {
       iterations: nonNegativeInt(value('iterations'), 'iterations'),
       warmup: nonNegativeInt(value('warmup'), 'warm-up'),
     };
+    live.plan(plan.workloads.length * plan.seeds.length);
     await runMatrix(harness, plan, () => undefined); // shown through the 'error' event
     $('status').textContent = 'done';
   } catch (e) {
@@ -85,19 +88,17 @@ async function main() {
   $('env').textContent = describe(harness, budgets !== null, formatNumber);
   let table = LiveTable.empty(harness, budgets);
   $('headings').replaceChildren(...table.headings.map((h) => cell('th', h)));
+  const live = followLive(harness, budgets, $('live'));
   harness.subscribe((ev) => {
-    if (ev.type === 'start') $('status').textContent = `running ${ev.workload} seed ${ev.seed}…`;
-    if (ev.type === 'progress') $('status').textContent = `running ${ev.workload} seed ${ev.seed}: ${ev.done}/${ev.total}`;
     if (ev.type === 'error') $('log').textContent += `${ev.error.message}\n`;
     if (ev.type !== 'result') return;
-    $('status').textContent = `${ev.workload} seed ${ev.seed} done`;
     table = table.with(harness.summarize(ev.json));
     render(table);
   });
   fillForm(harness, params);
   $('controls').addEventListener('submit', (ev) => {
     ev.preventDefault();
-    void runFromForm(harness);
+    void runFromForm(harness, live);
   });
   const run = /** @type {HTMLButtonElement} */ ($('run'));
   run.disabled = false;

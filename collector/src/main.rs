@@ -15,7 +15,7 @@ mod signals;
 mod sizes;
 mod summaries;
 mod table;
-mod units;
+use charts::units;
 
 use std::process::ExitCode;
 

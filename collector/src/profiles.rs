@@ -206,5 +206,31 @@ pub fn build(
         write_atomic(&dir.join("build.json"), &to_json_bytes(&built)?)?;
         out.push(built);
     }
+    build_page_tools(dist, tc)?;
     Ok(out)
+}
+
+/// The page tools the developer page loads beside the measured module (`dist/page-tools/`): built
+/// once per `build`, release, wasm-bindgen `--target web`; not a profile, so no size record.
+pub fn build_page_tools(dist: &Path, tc: &Toolchain) -> Result<()> {
+    const TARGET: &str = "wasm32-unknown-unknown";
+    eprintln!("building page-tools (release)");
+    let mut log = Vec::new();
+    let mut cargo = Command::new(&tc.cargo);
+    cargo.args(["build", "-p", "page-tools", "--target", TARGET, "--release"]);
+    run(cargo, &mut log, "see the compiler output above")?;
+    let linked = Path::new("target")
+        .join(TARGET)
+        .join("release")
+        .join("page_tools.wasm");
+    let mut bindgen = Command::new(&tc.wasm_bindgen);
+    bindgen
+        .args(["--target", "web", "--out-name", "page_tools", "--out-dir"])
+        .arg(dist.join("page-tools"))
+        .arg(&linked);
+    run(
+        bindgen,
+        &mut log,
+        "install wasm-bindgen-cli matching Cargo.lock (ci/setup.sh does)",
+    )
 }

@@ -53,7 +53,14 @@ fn uses(file: &Path, text: &str, needles: &[&str]) -> Vec<String> {
 /// Every broken invariant under the workspace `root`, one line each with the fix.
 fn violations(root: &Path) -> Vec<String> {
     let mut out = Vec::new();
-    for krate in ["scenarios", "collector", "webdriver", "harness-wasm"] {
+    for krate in [
+        "scenarios",
+        "collector",
+        "webdriver",
+        "harness-wasm",
+        "charts",
+        "page-tools",
+    ] {
         for dir in ["src", "tests", "benches"] {
             for f in rust_files(&root.join(krate).join(dir)) {
                 let text = std::fs::read_to_string(&f).unwrap_or_default();
@@ -83,20 +90,42 @@ fn check_file(rel: &Path, krate: &str, dir: &str, text: &str, out: &mut Vec<Stri
         return;
     }
     let is_files_rs = rel == Path::new("collector/src/files.rs");
-    let forbidden: &[&str] = match krate {
-        "scenarios" => &[
-            "std::fs",
-            "std::env",
-            "std::time",
-            "std::net",
-            "std::process",
+    const PURE: [&str; 5] = [
+        "std::fs",
+        "std::env",
+        "std::time",
+        "std::net",
+        "std::process",
+    ];
+    let forbidden: Vec<&str> = match krate {
+        "scenarios" => [&PURE[..], &["charts::", "page_tools::"]].concat(),
+        "webdriver" => vec!["scenarios::"],
+        "harness-wasm" => vec![
+            "collector::",
+            "bench_webdriver",
+            "webdriver::",
+            "charts::",
+            "page_tools::",
         ],
-        "webdriver" => &["scenarios::"],
-        "harness-wasm" => &["collector::", "bench_webdriver", "webdriver::"],
-        "collector" if !is_files_rs => &["std::fs", "tokio::fs", "File::create", "OpenOptions"],
-        _ => &[],
+        "charts" => [
+            &PURE[..],
+            &["page_tools::", "harness_wasm::", "collector::"],
+        ]
+        .concat(),
+        "page-tools" => [&PURE[..], &["harness_wasm::", "collector::", "webdriver::"]].concat(),
+        "collector" if !is_files_rs => {
+            vec![
+                "std::fs",
+                "tokio::fs",
+                "File::create",
+                "OpenOptions",
+                "page_tools::",
+            ]
+        }
+        "collector" => vec!["page_tools::"],
+        _ => vec![],
     };
-    for hit in uses(rel, text, forbidden) {
+    for hit in uses(rel, text, &forbidden) {
         out.push(format!(
             "{hit}: forbidden in {krate}/src by ARCHITECTURE.md"
         ));
@@ -156,6 +185,16 @@ fn a_planted_violation_of_each_kind_is_caught() {
         "harness-wasm/src/h.rs",
         &format!("//! h\n{}", "\n".repeat(MAX_LINES + 1)),
     );
+    put(
+        "harness-wasm/src/i.rs",
+        "//! i\nuse charts::distribution;\n",
+    );
+    put(
+        "charts/src/j.rs",
+        "//! j\nfn j() { std::time::Instant::now(); }\n",
+    );
+    put("page-tools/src/k.rs", "//! k\nuse harness_wasm::engine;\n");
+    put("collector/src/l.rs", "//! l\nuse page_tools::table;\n");
     let v = violations(d.path());
     let has = |file: &str, what: &str| v.iter().any(|l| l.contains(file) && l.contains(what));
     assert!(has("scenarios/src/a.rs", "std::fs"), "{v:#?}");
@@ -169,5 +208,9 @@ fn a_planted_violation_of_each_kind_is_caught() {
     assert!(!v.iter().any(|l| l.contains("files.rs")), "{v:#?}");
     assert!(has("collector/src/cmd/g.rs", "std::fs"), "{v:#?}");
     assert!(has("harness-wasm/src/h.rs", "lines"), "{v:#?}");
-    assert_eq!(v.len(), 6, "{v:#?}");
+    assert!(has("harness-wasm/src/i.rs", "charts::"), "{v:#?}");
+    assert!(has("charts/src/j.rs", "std::time"), "{v:#?}");
+    assert!(has("page-tools/src/k.rs", "harness_wasm::"), "{v:#?}");
+    assert!(has("collector/src/l.rs", "page_tools::"), "{v:#?}");
+    assert_eq!(v.len(), 10, "{v:#?}");
 }

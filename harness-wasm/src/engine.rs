@@ -295,19 +295,13 @@ impl<C: Clock, P: Pacer> Engine<C, P> {
         run: &mut impl FnMut(&mut S, u32) -> Res<R>,
     ) -> Result<Vec<f64>, HarnessError> {
         let total = self.cfg.iterations;
-        let (mut out, mut sent) = (Vec::with_capacity(total as usize), 0usize);
+        let mut out = Vec::with_capacity(total as usize);
         while out.len() < total as usize {
             if self.due() {
+                // Tick-quantized readings are not the plotted per-op values: none are reported.
                 let done = out.len() as u32;
-                self.pause(progress(
-                    probe,
-                    Phase::PerOperation,
-                    done,
-                    total,
-                    &out[sent..],
-                ))
-                .await?;
-                sent = out.len();
+                self.pause(progress(probe, Phase::PerOperation, done, total, &[]))
+                    .await?;
             }
             out.push(self.time_batch(1, prepare, run)?);
         }

@@ -4,7 +4,6 @@ use std::cell::OnceCell;
 
 use wasm_bindgen::prelude::*;
 
-use scenarios::live;
 use scenarios::wire::ClockInfo;
 use scenarios::Workload;
 
@@ -220,57 +219,6 @@ pub fn cold_start_wire(request_json: &str, phases_json: &str) -> Result<String, 
     let phases: Vec<cold::Phases> = serde_json::from_str(phases_json).map_err(|e| js(e.into()))?;
     let adapter = ReferenceAdapter::start(cfg.seed).map_err(|e| js(e.into()))?;
     to_json(&cold::assemble_cold(&cfg, adapter.name(), &phases).map_err(js)?)
-}
-
-/// Each probe of one wire result reduced as the collector reduces a seed (`scenarios::live::SeedSummary`:
-/// p95 in the metric's unit); `environment` picks the metric (cold-init is M-PERF-02A or 02B).
-#[wasm_bindgen]
-pub fn summarize_wire(wire_json: &str, environment: &str) -> Result<String, JsError> {
-    let w: scenarios::wire::WireResult =
-        serde_json::from_str(wire_json).map_err(|e| js(e.into()))?;
-    let env = environment
-        .parse::<scenarios::Environment>()
-        .map_err(|e| js(HarnessError::Input(e.to_string())))?;
-    let s = live::seed_summaries(&w, env).map_err(|e| js(HarnessError::Input(e.to_string())))?;
-    to_json(&s)
-}
-
-/// The page's live table (`scenarios::live::LiveRequest` → `[LiveRow]`): per-seed values, their
-/// median and the status the gate gives it, with the cells to show.
-#[wasm_bindgen]
-pub fn live_rows(request_json: &str) -> Result<String, JsError> {
-    let req: live::LiveRequest = serde_json::from_str(request_json)
-        .map_err(|e| js(HarnessError::Input(format!("live table request: {e}"))))?;
-    to_json(&live::rows(&req))
-}
-
-/// The live table's column headings (the order of `LiveRow.cells`).
-#[wasm_bindgen]
-pub fn live_headings() -> Vec<String> {
-    live::HEADINGS.iter().map(|h| (*h).to_owned()).collect()
-}
-
-/// What the gate says of one value (`scenarios::live::Judgement`): `budgets_json` as served at
-/// `/ci/wasm_perf_budgets.json`, `value` in the metric's unit.
-#[wasm_bindgen]
-pub fn judge_value(
-    budgets_json: &str,
-    profile: &str,
-    environment: &str,
-    metric: &str,
-    value: f64,
-) -> Result<String, JsError> {
-    let input = |e: &dyn std::fmt::Display| js(HarnessError::Input(e.to_string()));
-    let budgets: scenarios::policy::budgets::BudgetPolicy =
-        serde_json::from_str(budgets_json).map_err(|e| input(&e))?;
-    let j = live::judge(
-        &budgets,
-        profile.parse().map_err(|e| input(&e))?,
-        environment.parse().map_err(|e| input(&e))?,
-        metric.parse().map_err(|e| input(&e))?,
-        value,
-    );
-    to_json(&j)
 }
 
 /// The contract's workloads, in order.

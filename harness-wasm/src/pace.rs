@@ -33,7 +33,8 @@ pub struct Progress<'a> {
     /// Samples kept so far in this phase, out of `total` (0 when the phase has no known length).
     pub done: u32,
     pub total: u32,
-    /// Per-operation values (ns) taken since the last report in this phase, in the wire's derivation.
+    /// Per-operation values (ns) of the timed batches since the last report, in the wire's derivation
+    /// (`scenarios::wire::per_op`); empty in the other phases.
     pub values_ns: &'a [f64],
 }
 

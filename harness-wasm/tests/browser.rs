@@ -393,8 +393,9 @@ fn cold_start_probe_and_assembly() {
 }
 
 #[cfg(target_arch = "wasm32")]
-#[path = "browser/live_table.rs"]
-mod live_table;
-
 #[path = "browser/oracle.rs"]
 mod oracle;
+
+#[cfg(target_arch = "wasm32")]
+#[path = "browser/pacing.rs"]
+mod pacing;

@@ -11,6 +11,14 @@ pub const MAX_SAMPLE_NS: f64 = 600e9;
 pub const MAX_SAMPLE_BYTES: f64 = 4.0 * 1024.0 * 1024.0 * 1024.0;
 /// The coarsest timer tick believed: 100 ms, in ns.
 pub const MAX_TICK_NS: f64 = 1e8;
+/// The longest interval between the engine's yields to the event loop believed, ms.
+pub const MAX_YIELD_EVERY_MS: f64 = 1000.0;
+
+/// Whether the engine times a workload in batches (and so yields between them); cold start is timed by
+/// the page and the heap is read, not timed.
+pub fn yields_between_batches(workload: Workload) -> bool {
+    !matches!(workload, Workload::ColdStart | Workload::MemoryPressure)
+}
 
 /// What the collector asked the page for one (workload, seed).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -94,6 +102,7 @@ pub fn check_answer(wire: &WireResult, asked: &Asked) -> Vec<String> {
             "clock.tick_ns is {tick}: a timer tick is above 0 and at most {MAX_TICK_NS} ns"
         ));
     }
+    check_yield(wire, &mut out);
     check_probe_list(wire, asked, &mut out);
     for (i, p) in wire.probes.iter().enumerate() {
         let here = format!("probes[{i}] ({})", p.probe);
@@ -101,6 +110,23 @@ pub fn check_answer(wire: &WireResult, asked: &Asked) -> Vec<String> {
         check_spans(&here, p, tick, &mut out);
     }
     out
+}
+
+/// Every run shares the thread the same way: batched workloads say how often the engine yielded.
+fn check_yield(wire: &WireResult, out: &mut Vec<String>) {
+    match (yields_between_batches(wire.workload), wire.yield_every_ms) {
+        (true, Some(ms)) if ms.is_finite() && ms > 0.0 && ms <= MAX_YIELD_EVERY_MS => {}
+        (true, got) => out.push(format!(
+            "yield_every_ms is {got:?}: {} is timed in batches by an engine that yields between them \
+             at most every {MAX_YIELD_EVERY_MS} ms (rebuild the harness from this commit)",
+            wire.workload
+        )),
+        (false, None) => {}
+        (false, Some(ms)) => out.push(format!(
+            "yield_every_ms is {ms}, but {} is not timed in batches by the engine",
+            wire.workload
+        )),
+    }
 }
 
 fn check_probe_list(wire: &WireResult, asked: &Asked, out: &mut Vec<String>) {
@@ -246,7 +272,7 @@ mod tests {
                 cross_origin_isolated: true,
             },
             injected_slowdown_pct: None,
-            yield_every_ms: None,
+            yield_every_ms: Some(100.0),
             user_agent: "ua".into(),
             probes: vec![probe(Probe::ReserveSend, 200), probe(Probe::SpawnJoin, 200)],
         }
@@ -260,6 +286,15 @@ mod tests {
     #[test]
     fn a_faithful_answer_passes() {
         assert_eq!(check_answer(&wire(), &asked()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_batched_answer_must_say_how_the_engine_yielded() {
+        for bad in [None, Some(0.0), Some(f64::NAN), Some(5_000.0)] {
+            let mut w = wire();
+            w.yield_every_ms = bad;
+            assert!(refused(&w, "yield_every_ms is"), "{bad:?}");
+        }
     }
 
     #[test]

@@ -95,14 +95,8 @@ pub struct GateFile {
     pub warnings: Vec<String>,
 }
 
-/// One seed's samples of a record's probe, per operation, in the record's unit.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SeedSamples {
-    pub seed: u64,
-    pub values: Vec<f64>,
-    /// For a relative probe (replay): the live baseline's per-op values, same unit.
-    pub baseline: Option<Vec<f64>>,
-}
+/// One seed's samples of a record's probe, per operation, in the record's unit (what the charts draw).
+pub use charts::SeedValues as SeedSamples;
 
 /// A file a record names: the link from the report's directory, and whether it is there.
 #[derive(Debug, Clone, PartialEq)]

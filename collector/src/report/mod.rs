@@ -44,6 +44,8 @@ pub enum ReportError {
     },
     #[error("cannot draw a chart: {0}")]
     Plot(String),
+    #[error(transparent)]
+    Chart(#[from] charts::ChartError),
     #[error("cannot write the JUnit XML: {0}")]
     Junit(String),
 }

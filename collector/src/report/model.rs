@@ -29,10 +29,7 @@ impl Row<'_> {
 
     /// `value / hard threshold` (1.0 = at the budget), when both exist and the budget is positive.
     pub fn used(&self) -> Option<f64> {
-        match (self.record.value, self.record.threshold_hard) {
-            (Some(v), Some(h)) if h > 0.0 => Some(v / h),
-            _ => None,
-        }
+        charts::headroom::share(self.record.value, self.record.threshold_hard)
     }
 
     /// [`Row::used`] for people: `41.2 %`, or `-` when there is no value or hard budget.

@@ -1,4 +1,5 @@
-// www/react-ui/src/HarnessView.tsx: the view of a React host page: title, environment line, run button and the live table.
+// www/react-ui/src/HarnessView.tsx: the view of a React host page: title, environment line, run button, the live
+// view (progress, budget bars, distribution plots; drawn by the SDK) and the live table.
 import type { LiveTable } from '@wasm-budgets/sdk';
 import type { HarnessHostState } from './useHarnessHost';
 
@@ -42,6 +43,7 @@ export function HarnessView({ state }: { state: HarnessHostState }) {
         </button>{' '}
         <span id="status">{state.status}</span>
       </p>
+      <div id="live" ref={state.liveRef} />
       <ResultsTable table={state.table} />
       <pre id="log">{state.log.join('\n')}</pre>
     </>

@@ -1,9 +1,10 @@
 // www/react-ui/src/useHarnessHost.ts: the React lifecycle of a host page: load the profile build once mounted,
 // bind it to window.wasmBudget, follow every scenario it runs into a live table, and run the page's matrix.
-import { type Dispatch, type SetStateAction, useCallback, useEffect, useState } from 'react';
+import { type Dispatch, type RefObject, type SetStateAction, useCallback, useEffect, useRef, useState } from 'react';
 import {
   type Budgets,
   describe,
+  followLive,
   formatNumber,
   type Framework,
   type Harness,
@@ -38,6 +39,8 @@ export interface HarnessHostState {
   log: string[];
   running: boolean;
   run: () => Promise<void>;
+  /** Where the live view (progress, budget bars, distribution plots) is drawn, outside React's renders. */
+  liveRef: RefObject<HTMLDivElement | null>;
 }
 
 /** Reads the query string (only known in the browser), loads the profile build and the budgets, binds them. */
@@ -99,17 +102,39 @@ function useScenarioEvents(loaded: Loaded | null) {
   return { table, status, setStatus, log, setLog };
 }
 
+/** The live view, drawn straight into `liveRef`'s element between the engine's batches (throttled by the SDK):
+ * React would schedule its own render after the engine resumed. Returns how to announce a matrix. */
+function useLive(loaded: Loaded | null) {
+  const liveRef = useRef<HTMLDivElement | null>(null);
+  const planRef = useRef<(runs: number) => void>(() => undefined);
+  useEffect(() => {
+    const root = liveRef.current;
+    if (!loaded || !root) return;
+    const live = followLive(loaded.harness, loaded.budgets, root);
+    planRef.current = live.plan;
+    return live.dispose;
+  }, [loaded]);
+  return { liveRef, planRef };
+}
+
 /** The run button: the page's workload × seed matrix; started at once with `?autorun=1`. */
-function useRun(loaded: Loaded | null, setStatus: Dispatch<SetStateAction<string>>, setLog: Dispatch<SetStateAction<string[]>>) {
+function useRun(
+  loaded: Loaded | null,
+  setStatus: Dispatch<SetStateAction<string>>,
+  setLog: Dispatch<SetStateAction<string[]>>,
+  planRef: RefObject<(runs: number) => void>,
+) {
   const [running, setRunning] = useState(false);
   const run = useCallback(async () => {
     if (!loaded) return;
     setRunning(true);
     setLog([]);
-    await runMatrix(loaded.harness, planFrom(loaded.harness, loaded.params));
+    const plan = planFrom(loaded.harness, loaded.params);
+    planRef.current(plan.workloads.length * plan.seeds.length);
+    await runMatrix(loaded.harness, plan);
     setStatus('done');
     setRunning(false);
-  }, [loaded, setStatus, setLog]);
+  }, [loaded, setStatus, setLog, planRef]);
   useEffect(() => {
     if (loaded?.params.autorun) void run();
   }, [loaded, run]);
@@ -120,6 +145,7 @@ function useRun(loaded: Loaded | null, setStatus: Dispatch<SetStateAction<string
 export function useHarnessHost(host: HostApi | null, framework: Framework): HarnessHostState {
   const { loaded, profile, envLine } = useLoad(host, framework);
   const { table, status, setStatus, log, setLog } = useScenarioEvents(loaded);
-  const { running, run } = useRun(loaded, setStatus, setLog);
-  return { framework, profile, envLine, loaded: loaded !== null, table, status, log, running, run };
+  const { liveRef, planRef } = useLive(loaded);
+  const { running, run } = useRun(loaded, setStatus, setLog, planRef);
+  return { framework, profile, envLine, loaded: loaded !== null, table, status, log, running, run, liveRef };
 }

@@ -7,6 +7,7 @@ import {
   type Harness,
   installHostApi,
   LiveTable,
+  followLive,
   loadBudgets,
   loadHarness,
   message,
@@ -24,17 +25,14 @@ function cell(tag: 'td' | 'th', text: string): HTMLElement {
   return Object.assign(document.createElement(tag), { textContent: text });
 }
 
-/** Follows every scenario the harness runs: status line, error log, and the live table's rows. */
-function follow(harness: Harness, budgets: Budgets | null): void {
+/** Follows every scenario the harness runs: error log, the live table's rows, and the live view (progress, bars, plots). */
+function follow(harness: Harness, budgets: Budgets | null): ReturnType<typeof followLive> {
   let table = LiveTable.empty(harness, budgets);
   $('headings').replaceChildren(...table.headings.map((h) => cell('th', h)));
   const tbody = ($('results') as HTMLTableElement).tBodies[0] as HTMLTableSectionElement;
   harness.subscribe((ev) => {
-    if (ev.type === 'start') $('status').textContent = `running ${ev.workload} seed ${ev.seed}…`;
-    if (ev.type === 'progress') $('status').textContent = `running ${ev.workload} seed ${ev.seed}: ${ev.done}/${ev.total}`;
     if (ev.type === 'error') $('log').textContent += `${ev.error.message}\n`;
     if (ev.type !== 'result') return;
-    $('status').textContent = `${ev.workload} seed ${ev.seed} done`;
     table = table.with(harness.summarize(ev.json));
     tbody.replaceChildren(
       ...table.rows().map((r) => {
@@ -45,6 +43,7 @@ function follow(harness: Harness, budgets: Budgets | null): void {
       }),
     );
   });
+  return followLive(harness, budgets, $('live'));
 }
 
 async function main(): Promise<void> {
@@ -62,13 +61,15 @@ async function main(): Promise<void> {
   }
   host.attach(harness);
   $('env').textContent = describe(harness, budgets !== null, formatNumber);
-  follow(harness, budgets);
+  const live = follow(harness, budgets);
 
   const button = $('run') as HTMLButtonElement;
   button.addEventListener('click', async () => {
     button.disabled = true;
     $('log').textContent = '';
-    await runMatrix(harness, planFrom(harness, params)); // errors are shown through the 'error' event
+    const plan = planFrom(harness, params);
+    live.plan(plan.workloads.length * plan.seeds.length);
+    await runMatrix(harness, plan); // errors are shown through the 'error' event
     $('status').textContent = 'done';
     button.disabled = false;
   });

@@ -11,10 +11,6 @@ export interface HarnessGlue {
   run_scenario(request_json: string, pause: (progress_json: string) => Promise<void>): Promise<string>;
   cold_start_plan(request_json: string): string;
   cold_start_wire(request_json: string, phases_json: string): string;
-  summarize_wire(wire_json: string, environment: string): string;
-  live_rows(request_json: string): string;
-  live_headings(): string[];
-  judge_value(budgets_json: string, profile: string, environment: string, metric: string, value: number): string;
   default_warmup(): number;
   harness_profile(): string;
   harness_version(): string;
@@ -22,4 +18,20 @@ export interface HarnessGlue {
   seed_set(): Float64Array;
   trace_enabled(): boolean;
   workloads(): string[];
+}
+
+/** The exports of the page tools (`/dist/page-tools/page_tools.js`), loaded beside the measured module:
+ * the live table, the progress line and the charts, all computed and drawn in Rust. */
+export interface PageToolsGlue {
+  default(init: { module_or_path: string | URL | WebAssembly.Module }): Promise<unknown>;
+  summarize_wire(wire_json: string, environment: string): string;
+  live_rows(request_json: string): string;
+  live_headings(): string[];
+  judge_value(budgets_json: string, profile: string, environment: string, metric: string, value: number): string;
+  /** `{budgets, profile, environment, results, samples}` → `{distributions: [{key, svg}], bars: svg | null}`. */
+  live_charts(request_json: string): string;
+  /** A finished seed's wire → `[LiveSamples]` (every probe's per-op values, as the report plots them). */
+  finished_samples(wire_json: string): string;
+  /** `{workload, seed, probe?, phase?, done, total, elapsed_ms, run, runs, ended_runs_ms?, run_elapsed_ms?}` → the progress line. */
+  progress_line(request_json: string): string;
 }

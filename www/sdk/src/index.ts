@@ -2,7 +2,7 @@
 // with its TypeScript types. The vanilla page imports the same modules directly, without a build.
 
 export type * from './wire.js';
-export type { HarnessGlue } from './glue.js';
+export type { HarnessGlue, PageToolsGlue } from './glue.js';
 export { FRAMEWORKS, PROFILES } from './ids.js';
 export {
   Harness,
@@ -16,6 +16,8 @@ export {
   type ScenarioRequest,
 } from './runner.js';
 export { LiveTable, loadBudgets, formatNumber, type Budgets } from './table.js';
+export { LiveView, LivePanel, followLive, throttled, RENDERS_PER_SECOND, type LivePictures, type LiveSamples } from './live.js';
+export { pacer, yieldToEventLoop } from './pause.js';
 export {
   pageParams,
   parseSeeds,

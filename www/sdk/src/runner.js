@@ -2,7 +2,7 @@
 // and fresh-instance workers), one at a time. Plain ES module (JSDoc types): every host runs it, the
 // no-build vanilla page included. Every rule (options, defaults, cold-start arithmetic) is the glue's.
 
-/** @import { HarnessGlue } from './glue.js' */
+/** @import { HarnessGlue, PageToolsGlue } from './glue.js' */
 /** @import { Environment, Framework, Phase, Probe, Profile, ReadyInfo, ScenarioOptions, SeedSummary, WireResult, Workload } from './wire.js' */
 
 import { FRAMEWORKS, PROFILES } from './ids.js';
@@ -85,11 +85,14 @@ export class Harness {
 
   /**
    * @param {HarnessGlue} glue
+   * @param {PageToolsGlue} tools
    * @param {{ glueUrl: string, wasmUrl: string, workerUrl: string, coldFrameUrl: string, framework: Framework }} at
    */
-  constructor(glue, at) {
-    /** The glue of this build (the live table calls it too). */
+  constructor(glue, tools, at) {
+    /** The glue of this build (the measured module). */
     this.glue = glue;
+    /** The page tools beside it: the live table, progress line and charts (never in the measured module). */
+    this.tools = tools;
     this.glueUrl = at.glueUrl;
     this.wasmUrl = at.wasmUrl;
     this.workerUrl = at.workerUrl;
@@ -144,7 +147,16 @@ export class Harness {
     }
     const built = glue.harness_profile();
     if (built !== profile) throw new Error(`${base.pathname} holds a ${built} build, not ${profile}`);
-    return new Harness(glue, { glueUrl, wasmUrl, workerUrl, coldFrameUrl, framework });
+    const toolsBase = new URL('page-tools/', new URL(opts.distBase ?? '/dist/', location.href));
+    /** @type {PageToolsGlue} */
+    let tools;
+    try {
+      tools = await importAtRuntime(new URL('page_tools.js', toolsBase).href);
+      await tools.default({ module_or_path: new URL('page_tools_bg.wasm', toolsBase).href });
+    } catch (e) {
+      throw new Error(`cannot load ${toolsBase.pathname} (was \`collector build\` run?): ${message(e)}`);
+    }
+    return new Harness(glue, tools, { glueUrl, wasmUrl, workerUrl, coldFrameUrl, framework });
   }
 
   /**
@@ -200,7 +212,7 @@ export class Harness {
    */
   summarize(wire, environment = this.environment) {
     const json = typeof wire === 'string' ? wire : JSON.stringify(wire);
-    return JSON.parse(this.glue.summarize_wire(json, environment));
+    return JSON.parse(this.tools.summarize_wire(json, environment));
   }
 
   /**

@@ -1,11 +1,11 @@
 // www/sdk/src/table.js: the page core's live table: keeps each seed's summary and asks the glue for the rows
-// (per-seed values, median and the gate's status are computed and judged in Rust: `live_rows`).
+// (per-seed values, median and the gate's status are computed and judged in Rust: page-tools' `live_rows`).
 
-/** @import { HarnessGlue } from './glue.js' */
+/** @import { PageToolsGlue } from './glue.js' */
 /** @import { Environment, LiveRow, Profile, SeedSummary } from './wire.js' */
 
 /**
- * `ci/wasm_perf_budgets.json` as served; the glue reads and judges with it.
+ * `ci/wasm_perf_budgets.json` as served; page-tools reads and judges with it.
  * @typedef {Record<string, unknown>} Budgets
  */
 
@@ -38,7 +38,7 @@ export class LiveTable {
   #rows;
 
   /**
-   * @param {{ glue: HarnessGlue, budgets: Budgets | null, profile: Profile, environment: Environment }} at
+   * @param {{ tools: PageToolsGlue, budgets: Budgets | null, profile: Profile, environment: Environment }} at
    * @param {readonly SeedSummary[]} [results]
    */
   constructor(at, results = []) {
@@ -48,11 +48,11 @@ export class LiveTable {
 
   /**
    * An empty table of a loaded harness.
-   * @param {{ glue: HarnessGlue, info: { profile: Profile }, environment: Environment }} harness
+   * @param {{ tools: PageToolsGlue, info: { profile: Profile }, environment: Environment }} harness
    * @param {Budgets | null} budgets
    */
   static empty(harness, budgets) {
-    return new LiveTable({ glue: harness.glue, budgets, profile: harness.info.profile, environment: harness.environment });
+    return new LiveTable({ tools: harness.tools, budgets, profile: harness.info.profile, environment: harness.environment });
   }
 
   /**
@@ -65,7 +65,7 @@ export class LiveTable {
 
   /** The column headings, in `LiveRow.cells` order. */
   get headings() {
-    return this.at.glue.live_headings();
+    return this.at.tools.live_headings();
   }
 
   /**
@@ -76,7 +76,7 @@ export class LiveTable {
     if (!this.#rows) {
       const { budgets, profile, environment } = this.at;
       const request = JSON.stringify({ budgets, profile, environment, results: this.results });
-      this.#rows = /** @type {LiveRow[]} */ (JSON.parse(this.at.glue.live_rows(request)));
+      this.#rows = /** @type {LiveRow[]} */ (JSON.parse(this.at.tools.live_rows(request)));
     }
     return this.#rows;
   }

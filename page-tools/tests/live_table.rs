@@ -1,13 +1,12 @@
 //! The page's live table judges as the CI gate does (contract 8.3): every threshold of every metric and
-//! profile, at, just below and just above it, through `live_rows`, the export the page's table calls.
+//! profile, at, just below and just above it, through `live_rows`, what the page's table calls (page-tools).
 
-use harness_wasm::exports::{live_rows, run_scenario, summarize_wire};
+use page_tools::table::live_rows;
 use scenarios::{GateKind, MetricId, Profile};
 use serde_json::{json, Value};
-use wasm_bindgen_test::*;
 
 /// The budgets file as `collector serve` serves it at `/ci/wasm_perf_budgets.json`.
-const BUDGETS: &str = include_str!("../../../ci/wasm_perf_budgets.json");
+const BUDGETS: &str = include_str!("../../ci/wasm_perf_budgets.json");
 
 /// The gate's inclusive comparison slack (`scenarios::gate`): a value this close above a threshold passes it.
 const WITHIN_EPS: f64 = 1e-10;
@@ -108,12 +107,12 @@ fn check_every_threshold(budgets: &Value) {
     assert!(checked >= 10 * 3 * 4, "only {checked} cases");
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn live_table_gives_the_gates_status_at_every_threshold() {
     check_every_threshold(&budgets());
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn live_table_bands_on_target_when_target_is_not_warn() {
     let b = budgets_target_below_warn();
     check_every_threshold(&b);
@@ -125,38 +124,9 @@ fn live_table_bands_on_target_when_target_is_not_warn() {
     assert_eq!(row["target"], 4.0);
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn live_table_without_budgets_judges_nothing() {
     let row = table_row(&Value::Null, Profile::CoreMin, MetricId::Perf04A, 6.0);
     assert_eq!(row["status"], Value::Null);
     assert_eq!(row["cells"][6], "no budget file");
-}
-
-#[wasm_bindgen_test]
-async fn a_measured_wire_reaches_the_table_in_the_metrics_unit() {
-    let request = json!({"workload": "steady-throughput", "seed": 11, "iterations": 20, "warmup": 5,
-                         "framework": "vanilla-js", "user_agent": "test"});
-    let pause = js_sys::Function::new_with_args("progress", "return Promise.resolve()");
-    let wire = run_scenario(request.to_string(), pause)
-        .await
-        .expect("runs");
-    let summaries = summarize_wire(&wire, "desktop-chromium").expect("summarizes");
-    let results: Value = serde_json::from_str(&summaries).unwrap();
-    for s in results.as_array().unwrap() {
-        assert_eq!(s["unit"], "us", "04A-04C are in µs, as the summary records");
-    }
-    let request = json!({"budgets": budgets(), "profile": "core-min",
-                         "environment": "desktop-chromium", "results": results});
-    let rows: Value = serde_json::from_str(&live_rows(&request.to_string()).unwrap()).unwrap();
-    assert_eq!(
-        rows.as_array().unwrap().len(),
-        2,
-        "reserve-send, spawn-join"
-    );
-    for r in rows.as_array().unwrap() {
-        assert!(
-            ["pass", "warn", "fail"].contains(&r["status"].as_str().unwrap()),
-            "{r}"
-        );
-    }
 }

@@ -1,0 +1,120 @@
+//! Headroom bars: one bar per record, its value as a share of the hard budget (100 % = the budget, red),
+//! coloured by the gate's status, with the target (amber) marked.
+
+use plotters::coord::ranged1d::SegmentValue;
+use plotters::prelude::*;
+
+use scenarios::summary::Status;
+
+use crate::style::{plot_err, status_color, svg, Svg, FAIL, FONT, WARN};
+
+/// One record's bar: values in the record's unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    pub label: String,
+    pub value: Option<f64>,
+    pub warn: Option<f64>,
+    pub hard: Option<f64>,
+    pub status: Status,
+}
+
+/// `value` as a share of the hard budget (1.0 = at the budget), when both are known.
+pub fn share(value: Option<f64>, hard: Option<f64>) -> Option<f64> {
+    match (value, hard) {
+        (Some(v), Some(h)) if h > 0.0 => Some(v / h),
+        _ => None,
+    }
+}
+
+impl Bar {
+    fn used(&self) -> Option<f64> {
+        share(self.value, self.hard)
+    }
+}
+
+/// The bars of `bars` under `title`, 100 % = the hard budget.
+pub fn headroom(title: &str, bars: &[Bar]) -> Svg {
+    let n = bars.len();
+    let max = bars.iter().filter_map(Bar::used).fold(1.1_f64, f64::max) * 100.0;
+    svg((820, 60 + 24 * n as u32), |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 15))
+            .margin(6)
+            .x_label_area_size(28)
+            .y_label_area_size(300)
+            .build_cartesian_2d(0.0..max, (0..n).into_segmented())
+            .map_err(plot_err)?;
+        chart
+            .configure_mesh()
+            .max_light_lines(2)
+            .label_style(("sans-serif", 12))
+            .axis_desc_style(("sans-serif", 12))
+            .disable_y_mesh()
+            .x_desc("% of the hard budget")
+            .x_label_formatter(&|v| format!("{v:.0} %"))
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => {
+                    bars.get(*i).map(|b| b.label.clone()).unwrap_or_default()
+                }
+                _ => String::new(),
+            })
+            .y_labels(n + 1)
+            .draw()
+            .map_err(plot_err)?;
+        let filled = bars.iter().enumerate().filter_map(|(i, b)| {
+            let used = b.used()? * 100.0;
+            let mut bar = Rectangle::new(
+                [
+                    (0.0, SegmentValue::Exact(i)),
+                    (used.min(max), SegmentValue::Exact(i + 1)),
+                ],
+                status_color(b.status).filled(),
+            );
+            bar.set_margin(4, 4, 0, 0);
+            Some(bar)
+        });
+        chart.draw_series(filled).map_err(plot_err)?;
+        let targets = bars.iter().enumerate().filter_map(|(i, b)| {
+            let t = share(b.warn, b.hard)? * 100.0;
+            Some(PathElement::new(
+                vec![(t, SegmentValue::Exact(i)), (t, SegmentValue::Exact(i + 1))],
+                WARN.stroke_width(3),
+            ))
+        });
+        chart.draw_series(targets).map_err(plot_err)?;
+        let budget = PathElement::new(
+            vec![
+                (100.0, SegmentValue::Exact(0)),
+                (100.0, SegmentValue::Exact(n)),
+            ],
+            FAIL.stroke_width(2),
+        );
+        chart.draw_series([budget]).map_err(plot_err)?;
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_bar_per_record_coloured_by_status() {
+        let bar = |label: &str, value, status| Bar {
+            label: label.into(),
+            value: Some(value),
+            warn: Some(8.0),
+            hard: Some(12.0),
+            status,
+        };
+        let svg = headroom(
+            "t",
+            &[bar("a", 6.0, Status::Pass), bar("b", 13.0, Status::Fail)],
+        )
+        .unwrap();
+        assert!(svg.starts_with("<svg"), "{svg}");
+        assert!(svg.contains("fill=\"#2E7D32\"") && svg.contains("fill=\"#C62828\""));
+        assert_eq!(share(Some(6.0), Some(12.0)), Some(0.5));
+        assert_eq!(share(Some(6.0), Some(0.0)), None);
+    }
+}

@@ -1,0 +1,77 @@
+//! What every chart shares: status and seed colours, the font, the SVG canvas, the legend, the error.
+
+use plotters::prelude::*;
+
+use scenarios::summary::Status;
+
+pub const PASS: RGBColor = RGBColor(46, 125, 50);
+pub const WARN: RGBColor = RGBColor(230, 120, 0);
+pub const FAIL: RGBColor = RGBColor(198, 40, 40);
+pub const SKIP: RGBColor = RGBColor(140, 140, 140);
+pub const INK: RGBColor = RGBColor(40, 40, 40);
+pub const FONT: &str = "sans-serif";
+/// Seed lines: distinct, readable on white.
+pub const SEED_COLORS: [RGBColor; 6] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+];
+
+/// A chart that could not be drawn.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ChartError {
+    #[error("drawing a chart: {0}")]
+    Plot(String),
+}
+
+pub type Svg = Result<String, ChartError>;
+
+pub fn status_color(s: Status) -> RGBColor {
+    match s {
+        Status::Pass => PASS,
+        Status::Warn => WARN,
+        Status::Fail => FAIL,
+        Status::Skip => SKIP,
+    }
+}
+
+pub fn plot_err<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> ChartError {
+    ChartError::Plot(e.to_string())
+}
+
+/// Draws a chart's series legend in the house style at `position`.
+pub fn legend<'a, DB, CT>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> Result<(), ChartError>
+where
+    DB: DrawingBackend + 'a,
+    CT: CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(INK)
+        .label_font((FONT, 11))
+        .draw()
+        .map_err(plot_err)
+}
+
+/// Draws into an SVG string of `size` pixels (white background).
+pub fn svg<E: From<ChartError>>(
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> Result<(), E>,
+) -> Result<String, E> {
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
+        root.fill(&WHITE).map_err(plot_err)?;
+        draw(&root)?;
+        root.present().map_err(plot_err)?;
+    }
+    Ok(out)
+}

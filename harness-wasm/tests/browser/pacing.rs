@@ -1,0 +1,77 @@
+//! `run_scenario` as the page calls it: async, handing the event loop back between timed batches through
+//! the page's `pause` callback (here a Rust closure whose promise resolves on the next macrotask), with
+//! the progress it reports, and a wire result that records the yield interval.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use harness_wasm::exports::run_scenario;
+use harness_wasm::pace::YIELD_EVERY_MS;
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(f: &js_sys::Function, ms: i32);
+}
+
+/// A promise that resolves on a later macrotask (the event loop ran).
+fn next_task() -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, _| set_timeout(&resolve, 0))
+}
+
+#[wasm_bindgen_test]
+async fn run_scenario_yields_between_batches_and_reports_progress() {
+    let reports: Rc<RefCell<Vec<Value>>> = Rc::default();
+    let seen = reports.clone();
+    let pause = Closure::<dyn FnMut(String) -> js_sys::Promise>::new(move |json: String| {
+        seen.borrow_mut()
+            .push(serde_json::from_str(&json).expect("progress JSON"));
+        next_task()
+    });
+    let request = json!({"workload": "steady-throughput", "seed": 11, "iterations": 400,
+                         "warmup": 5, "framework": "vanilla-js", "user_agent": "test"});
+    let wire = run_scenario(
+        request.to_string(),
+        pause.as_ref().unchecked_ref::<js_sys::Function>().clone(),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("runs"));
+    let wire: Value = serde_json::from_str(&wire).unwrap();
+    assert_eq!(wire["yield_every_ms"], YIELD_EVERY_MS);
+    let reports = reports.borrow();
+    assert!(
+        !reports.is_empty(),
+        "2000 timed batches span more than one interval"
+    );
+    let mut per_probe = std::collections::BTreeMap::<String, u64>::new();
+    for r in reports.iter() {
+        assert_eq!(r["workload"], "steady-throughput");
+        assert_eq!(r["seed"], 11);
+        let phase = r["phase"].as_str().unwrap();
+        assert!(
+            ["calibration", "timed-batches", "per-operation"].contains(&phase),
+            "{r}"
+        );
+        let fresh = r["values_ns"].as_array().unwrap();
+        if phase == "timed-batches" {
+            let sent = per_probe.entry(r["probe"].to_string()).or_default();
+            let done = r["done"].as_u64().unwrap();
+            if done < *sent {
+                *sent = 0; // too many short batches: the batch doubled and the samples restarted
+            }
+            assert_eq!(
+                r["done"].as_u64().unwrap(),
+                *sent + fresh.len() as u64,
+                "{r}"
+            );
+            *sent += fresh.len() as u64;
+            assert!(fresh.iter().all(|v| v.as_f64().is_some_and(|v| v >= 0.0)));
+        } else {
+            assert!(fresh.is_empty(), "{r}");
+        }
+    }
+}
