@@ -1,6 +1,5 @@
-//! `collector serve`: serves the host pages and the profile builds on loopback for a developer's browser.
+//! `collector serve`: serves the host pages and the profile builds (loopback by default) for a developer's browser.
 
-use std::net::SocketAddr;
 use std::path::Path;
 
 use anyhow::Result;
@@ -21,7 +20,7 @@ pub fn run(args: &ServeArgs) -> Result<Outcome> {
                 roots.dist.display()
             );
         }
-        let server = start(&roots, SocketAddr::from(([127, 0, 0, 1], args.port))).await?;
+        let server = start(&roots, &args.listen.resolve(args.port)?).await?;
         println!(
             "serving www/ at {0}/  (profiles: {0}/?profile=core-min | core-trace | full-dev)",
             server.origin()
