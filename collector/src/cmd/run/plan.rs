@@ -263,7 +263,71 @@ fn rotated<T: Clone>(values: &[T], k: usize) -> Vec<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::{distinct, rotated};
+    use super::*;
+
+    fn plan() -> Plan {
+        let w = |workload| PlannedWorkload {
+            framework: Framework::VanillaJs,
+            workload,
+            warmup: 10,
+            environments: vec![Environment::DesktopChromium, Environment::DesktopFirefox],
+        };
+        Plan {
+            environments: vec![Environment::DesktopChromium, Environment::DesktopFirefox],
+            profiles: vec![Profile::CoreMin],
+            frameworks: vec![Framework::VanillaJs],
+            workloads: vec![w(Workload::SteadyThroughput), w(Workload::StreamingIo)],
+            seeds: vec![11, 29, 42],
+            iterations: 100,
+            slowdown_pct: None,
+            part: None,
+        }
+    }
+
+    #[test]
+    fn shards_partition_the_steps_deterministically_and_split_seeds() {
+        let whole = plan();
+        let all: BTreeSet<Step> = whole.all_steps().into_iter().collect();
+        assert_eq!(all.len(), 12);
+        for n in 1..=5 {
+            let parts: Vec<BTreeSet<Step>> = (1..=n)
+                .map(|index| whole.shard_steps(Shard { index, count: n }))
+                .collect();
+            let total: usize = parts.iter().map(BTreeSet::len).sum();
+            let union: BTreeSet<Step> = parts.iter().flatten().copied().collect();
+            assert_eq!(
+                (total, &union),
+                (12, &all),
+                "{n} shards: every step exactly once"
+            );
+            assert!(
+                parts.iter().all(|p| p.len() >= 12 / n as usize),
+                "near-equal parts"
+            );
+            assert_eq!(parts[0], whole.shard_steps(Shard { index: 1, count: n }));
+        }
+        let mut second = whole.clone();
+        second.part = Some(whole.shard_steps(Shard { index: 2, count: 5 }));
+        let sessions = second.sessions();
+        let seeds: Vec<u64> = sessions
+            .iter()
+            .flat_map(|s| s.work.iter().flat_map(|(_, s)| s.clone()))
+            .collect();
+        assert!(
+            seeds.len() < 3,
+            "a part of 2–3 steps takes a workload's seeds partly: {sessions:?}"
+        );
+        assert_eq!(second.jobs() as usize, second.part.as_ref().unwrap().len());
+    }
+
+    #[test]
+    fn sessions_keep_the_seed_rotation() {
+        let s = plan().sessions();
+        assert_eq!(s.len(), 2, "one session per environment");
+        assert_eq!(s[0].work[0].1, vec![11, 29, 42]);
+        assert_eq!(s[0].work[1].1, vec![29, 42, 11]);
+        assert_eq!(plan().jobs(), 12);
+    }
 
     #[test]
     fn each_workload_starts_from_another_seed() {
