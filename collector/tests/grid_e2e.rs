@@ -114,10 +114,18 @@ fn grid_jobs_shards_merge_and_one_gate() {
         let out = collector(&dir, &mark)
             .args(PLAN)
             .args(["--webdriver-url", &grid.url, "--shard", &format!("{i}/3")])
+            .args(["--scenario-timeout", if i == 3 { "1500" } else { "900" }])
             .timeout(Duration::from_secs(900))
             .output()
             .unwrap();
         ok(&out, "shard");
+        let warned = String::from_utf8_lossy(&out.stderr)
+            .contains("session-timeout 1200s, shorter than --scenario-timeout 1500s");
+        assert_eq!(
+            warned,
+            i == 3,
+            "the grid's own session-timeout is checked against --scenario-timeout"
+        );
         assert!(
             !dir.join("wasm_budget_summary.json").exists(),
             "a shard does not gate"
@@ -210,17 +218,22 @@ fn grid_jobs_shards_merge_and_one_gate() {
             "--workload",
             "steady-throughput",
         ])
-        .args(["--webdriver-url", &grid.url, "--startup-timeout", "60"])
-        .args(["--capability", "browserVersion=\"1\""])
+        .args(["--webdriver-url", &grid.url, "--startup-timeout", "20"])
+        .args(["--capability", "platformName=\"windows\""])
         .timeout(Duration::from_secs(300))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("grid") && !err.contains("chromium-driver"),
+        err.contains("the grid has no slot matching browserName=chrome platformName=windows"),
         "{err}"
     );
+    assert!(
+        err.contains("chrome - linux"),
+        "what the grid offers: {err}"
+    );
+    assert!(!err.contains("chromium-driver"), "{err}");
     drop(grid);
     assert_nothing_left(&mark);
 }

@@ -44,6 +44,9 @@ pub use error::{Error, Result};
 pub use fantoccini::wd::Capabilities;
 pub use info::BrowserInfo;
 pub use process::{driver_version, free_loopback_port, DriverProcess, KillHandle};
-pub use remote::{graphql_url, node_from_graphql, redact_url};
+pub use remote::{
+    graphql_url, grid_node_timeouts, grid_status, node_from_graphql, node_timeouts_from_status,
+    redact_url, slot_hint,
+};
 pub use session::Session;
 pub use tail::LogTail;

@@ -96,6 +96,21 @@ fn fix_for(env: Environment, remote: bool) -> &'static str {
     }
 }
 
+/// What the grid's `/status` says about a session that did not start in time (no slot, or all busy).
+async fn grid_hint(
+    args: &SessionSettings,
+    kind: webdriver::DriverKind,
+    asked: &Capabilities,
+) -> Option<String> {
+    let env = DriverEnv::from_process_env();
+    let webdriver::DriverLocation::Remote { url, .. } =
+        webdriver::discover(kind, args.webdriver_url.as_deref(), &env).ok()?
+    else {
+        return None;
+    };
+    webdriver::slot_hint(&webdriver::grid_status(&url).await?, asked)
+}
+
 /// Unwraps `{ok: …}` / `{err: …}` from the page scripts.
 fn page_result(v: Value) -> Result<Value> {
     match v {
@@ -146,15 +161,33 @@ pub async fn measure(
     if let Some(url) = &args.webdriver_url {
         config = config.remote_url(url.clone());
     }
-    let remote = args.webdriver_url.is_some();
-    let session = Session::start(config, &DriverEnv::from_process_env())
-        .await
-        .with_context(|| {
-            format!(
+    let driver_env = DriverEnv::from_process_env();
+    let kind = config.target.driver_kind();
+    let remote = webdriver::discover(kind, args.webdriver_url.as_deref(), &driver_env)
+        .is_ok_and(|l| l.is_remote());
+    let asked = webdriver::build_capabilities(
+        &config.target,
+        webdriver::CapabilityInputs {
+            browser_binary: None,
+            profile_dir: None,
+            extra: Some(&config.extra_capabilities),
+        },
+    );
+    let session = match Session::start(config, &driver_env).await {
+        Ok(s) => s,
+        Err(e) => {
+            let grid = match (&e, remote) {
+                (webdriver::Error::SessionStartTimeout { .. }, true) => {
+                    grid_hint(args, kind, &asked).await
+                }
+                _ => None,
+            };
+            return Err(anyhow::Error::from(e).context(format!(
                 "{env} {profile} {framework}: the browser session did not start; {}",
-                fix_for(env, remote)
-            )
-        })?;
+                grid.as_deref().unwrap_or(fix_for(env, remote))
+            )));
+        }
+    };
     let start_time = began.elapsed();
     let out = run_in(&session, ctx, unit, progress).await;
     let log = session.driver_log();

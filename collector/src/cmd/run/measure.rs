@@ -2,10 +2,11 @@
 //! wire results into records, and confirm the units that would warn or fail in fresh sessions.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use futures_util::{StreamExt, TryStreamExt};
+use futures_util::StreamExt;
 
 use scenarios::records::workload_records;
 use scenarios::summary::Record;
@@ -41,6 +42,7 @@ pub(super) async fn measure_all(
     let server = start(&roots, &inputs.listen).await?;
     let origin = server.origin();
     eprintln!("serving {} at {origin}", roots.www.display());
+    super::remote::warn_grid_timeouts(&inputs.plan, &inputs.settings).await;
     let progress = Progress::new(inputs.plan.jobs());
     let m = Measure {
         inputs,
@@ -102,7 +104,7 @@ struct Measure<'a> {
 
 impl Measure<'_> {
     /// The plan's browser sessions, up to `--jobs` open at once, results in plan order; the first
-    /// failure stops the others (their sessions are dropped: local drivers are killed).
+    /// failure is the run's error.
     async fn sessions(
         &self,
         plan: &Plan,
@@ -118,11 +120,28 @@ impl Measure<'_> {
             raw_dir,
         };
         let units = plan.sessions();
-        futures_util::stream::iter(units.iter())
-            .map(|u| browser::measure(&ctx, u, progress))
+        // After a failure no new session starts, but those already open finish and close cleanly (a
+        // dropped remote session would hold its grid slot until the grid's own timeout).
+        let failed = AtomicBool::new(false);
+        let results: Vec<Result<Option<SessionResults>>> = futures_util::stream::iter(units.iter())
+            .map(|u| async {
+                if failed.load(Ordering::SeqCst) {
+                    return Ok(None);
+                }
+                let got = browser::measure(&ctx, u, progress).await;
+                if got.is_err() {
+                    failed.store(true, Ordering::SeqCst);
+                }
+                got.map(Some)
+            })
             .buffered(self.inputs.jobs.max(1) as usize)
-            .try_collect()
-            .await
+            .collect()
+            .await;
+        let mut out = Vec::new();
+        for r in results {
+            out.extend(r?);
+        }
+        Ok(out)
     }
 
     /// The records of measured sessions (`scenarios::records`), in plan order.

@@ -71,6 +71,33 @@ pub fn check_jobs(jobs: u32, plan: &Plan, settings: &SessionSettings) -> Result<
     Ok(())
 }
 
+/// Warns when a Selenium Grid node's own `session-timeout` is shorter than `--scenario-timeout`: the grid
+/// would cut a long scenario first, and the fix is the grid's setting, not the collector's.
+pub async fn warn_grid_timeouts(plan: &Plan, settings: &SessionSettings) {
+    let env = DriverEnv::from_process_env();
+    let mut seen = Vec::new();
+    for e in &plan.environments {
+        let Ok(kind) = target(*e, settings).map(|t| t.driver_kind()) else {
+            continue;
+        };
+        if let Ok(webdriver::DriverLocation::Remote { url, .. }) =
+            discover(kind, settings.webdriver_url.as_deref(), &env)
+        {
+            if !seen.contains(&url) {
+                seen.push(url);
+            }
+        }
+    }
+    for url in seen {
+        for (node, limit) in webdriver::grid_node_timeouts(&url).await {
+            if limit < settings.scenario_timeout {
+                eprintln!("warning: grid node {node} has session-timeout {}s, shorter than --scenario-timeout {}s: the grid cuts any call longer than that; raise the node's session-timeout (TOML [node] session-timeout) to at least {}s",
+                    limit.as_secs(), settings.scenario_timeout.as_secs(), settings.scenario_timeout.as_secs());
+            }
+        }
+    }
+}
+
 /// The endpoint with `WEBDRIVER_USERNAME`/`WEBDRIVER_ACCESS_KEY` as its user info, unless it has its own.
 pub fn with_credentials(url: &str, env: &BTreeMap<String, String>) -> Result<String> {
     let (user_var, key_var) = CREDENTIAL_VARS;
