@@ -10,6 +10,7 @@ use anyhow::{anyhow, bail, Context, Result};
 
 use scenarios::answer::{check_answer, Asked};
 use scenarios::fold::{RunInfo, SessionInfo};
+use scenarios::policy::budgets::BudgetPolicy;
 use scenarios::records::workload_records;
 use scenarios::summary::{Record, RecordKey};
 use scenarios::wire::WireResult;
@@ -59,31 +60,7 @@ pub fn run(artifacts: &Path, args: &MergeArgs) -> Result<Outcome> {
         reduced_protocol: first.reduced_protocol,
         concurrency: shards.iter().map(|(_, s)| s.concurrency).max(),
     };
-    let mut records = Vec::new();
-    for ((env, profile, framework, workload), g) in &groups {
-        let missing: Vec<u64> = first
-            .seeds
-            .iter()
-            .filter(|s| !g.seeds.contains_key(s))
-            .copied()
-            .collect();
-        if !missing.is_empty() {
-            bail!("{env} {profile} {framework}/{workload}: seeds {missing:?} were measured by no shard given: pass every shard's file (a missing measurement is never a pass)");
-        }
-        let mut session = g.session.clone();
-        session.node = (!g.nodes.is_empty()).then(|| g.nodes.join(", "));
-        let ordered: Vec<&(WireResult, String, Vec<u8>)> =
-            first.seeds.iter().filter_map(|s| g.seeds.get(s)).collect();
-        let results: Vec<WireResult> = ordered.iter().map(|(w, _, _)| w.clone()).collect();
-        let mut paths = vec![g.wasm.clone()];
-        paths.extend(ordered.iter().map(|(_, p, _)| p.clone()));
-        paths.extend(g.logs.iter().cloned());
-        records.extend(
-            workload_records(&budgets, *env, &session, &run, &results, &paths).with_context(
-                || format!("{env} {profile} {framework}/{workload}: cannot fold the merged seeds"),
-            )?,
-        );
-    }
+    let mut records = fold(&budgets, &run, &first.seeds, &groups)?;
     records.extend(sizes(&shards)?);
     let files = GateFiles::new(artifacts, args.history.as_deref(), None);
     let past = gating::read_history(&files.history)?;
@@ -122,6 +99,40 @@ pub fn run(artifacts: &Path, args: &MergeArgs) -> Result<Outcome> {
         reduced_protocol: run.reduced_protocol,
     };
     finish(&end, gate, records)
+}
+
+/// Each workload's gathered seeds folded once (per-seed p95 → median), in the plan's seed order.
+fn fold(
+    budgets: &BudgetPolicy,
+    run: &RunInfo,
+    seeds: &[u64],
+    groups: &BTreeMap<UnitKey, Group>,
+) -> Result<Vec<Record>> {
+    let mut records = Vec::new();
+    for ((env, profile, framework, workload), g) in groups {
+        let missing: Vec<u64> = seeds
+            .iter()
+            .filter(|s| !g.seeds.contains_key(s))
+            .copied()
+            .collect();
+        if !missing.is_empty() {
+            bail!("{env} {profile} {framework}/{workload}: seeds {missing:?} were measured by no shard given: pass every shard's file (a missing measurement is never a pass)");
+        }
+        let mut session = g.session.clone();
+        session.node = (!g.nodes.is_empty()).then(|| g.nodes.join(", "));
+        let ordered: Vec<&(WireResult, String, Vec<u8>)> =
+            seeds.iter().filter_map(|s| g.seeds.get(s)).collect();
+        let results: Vec<WireResult> = ordered.iter().map(|(w, _, _)| w.clone()).collect();
+        let mut paths = vec![g.wasm.clone()];
+        paths.extend(ordered.iter().map(|(_, p, _)| p.clone()));
+        paths.extend(g.logs.iter().cloned());
+        records.extend(
+            workload_records(budgets, *env, &session, run, &results, &paths).with_context(
+                || format!("{env} {profile} {framework}/{workload}: cannot fold the merged seeds"),
+            )?,
+        );
+    }
+    Ok(records)
 }
 
 /// The shards belong together: one schema, commit, seed set and protocol; `I/N` shards complete and distinct.
@@ -315,7 +326,46 @@ fn sizes(shards: &[(PathBuf, ShardFile)]) -> Result<Vec<Record>> {
 
 #[cfg(test)]
 mod tests {
-    use super::check_parts;
+    use super::*;
+
+    fn shard_with_size(value: f64) -> ShardFile {
+        let size: Record = serde_json::from_value(serde_json::json!({
+            "commit": "c", "profile": "core-min", "environment": "build", "metric_id": "M-PERF-01A",
+            "value": value, "unit": "bytes", "threshold_warn": null, "threshold_hard": 665600.0,
+            "status": "pass", "seed_set": [], "commands": [], "artifact_paths": ["dist/core-min/harness_bg.wasm"]
+        }))
+        .unwrap();
+        ShardFile {
+            schema_version: SHARD_SCHEMA_VERSION,
+            commit: "c".into(),
+            commands: vec![],
+            shard: None,
+            seeds: vec![11],
+            iterations: 100,
+            slowdown_pct: None,
+            reduced_protocol: true,
+            concurrency: 1,
+            required: vec![],
+            units: vec![],
+            sizes: vec![size],
+            sessions: vec![],
+        }
+    }
+
+    #[test]
+    fn equal_size_records_are_kept_once_and_different_ones_refused() {
+        let same = [
+            (PathBuf::from("a/s.json"), shard_with_size(1000.0)),
+            (PathBuf::from("b/s.json"), shard_with_size(1000.0)),
+        ];
+        assert_eq!(sizes(&same).unwrap().len(), 1);
+        let differ = [
+            (PathBuf::from("a/s.json"), shard_with_size(1000.0)),
+            (PathBuf::from("b/s.json"), shard_with_size(1001.0)),
+        ];
+        let err = sizes(&differ).unwrap_err().to_string();
+        assert!(err.contains("different builds"), "{err}");
+    }
 
     #[test]
     fn shard_parts_are_complete_distinct_and_of_one_plan() {

@@ -143,51 +143,10 @@ pub async fn measure(
     unit: &SessionUnit,
     progress: &Progress,
 ) -> Result<SessionResults> {
-    let (args, raw_dir) = (ctx.settings, ctx.raw_dir);
+    let raw_dir = ctx.raw_dir;
     let (env, profile, framework) = (unit.env, unit.profile, unit.framework);
     let began = Instant::now();
-    let mut config = SessionConfig::new(target(env, args)?)
-        .startup_timeout(args.startup_timeout)
-        .script_timeout(args.scenario_timeout)
-        .command_timeout(Duration::from_secs(60));
-    config.extra_capabilities = args.capabilities.clone();
-    let binary = match env {
-        Environment::DesktopFirefox => args.firefox_binary.clone(),
-        _ => args.chromium_binary.clone(),
-    };
-    if let Some(b) = binary {
-        config = config.browser_binary(b);
-    }
-    if let Some(url) = &args.webdriver_url {
-        config = config.remote_url(url.clone());
-    }
-    let driver_env = DriverEnv::from_process_env();
-    let kind = config.target.driver_kind();
-    let remote = webdriver::discover(kind, args.webdriver_url.as_deref(), &driver_env)
-        .is_ok_and(|l| l.is_remote());
-    let asked = webdriver::build_capabilities(
-        &config.target,
-        webdriver::CapabilityInputs {
-            browser_binary: None,
-            profile_dir: None,
-            extra: Some(&config.extra_capabilities),
-        },
-    );
-    let session = match Session::start(config, &driver_env).await {
-        Ok(s) => s,
-        Err(e) => {
-            let grid = match (&e, remote) {
-                (webdriver::Error::SessionStartTimeout { .. }, true) => {
-                    grid_hint(args, kind, &asked).await
-                }
-                _ => None,
-            };
-            return Err(anyhow::Error::from(e).context(format!(
-                "{env} {profile} {framework}: the browser session did not start; {}",
-                grid.as_deref().unwrap_or(fix_for(env, remote))
-            )));
-        }
-    };
+    let session = open_session(ctx.settings, unit).await?;
     let start_time = began.elapsed();
     let out = run_in(&session, ctx, unit, progress).await;
     let log = session.driver_log();
@@ -223,6 +182,54 @@ pub async fn measure(
         start_time,
         unit_time: began.elapsed(),
     })
+}
+
+/// Starts the unit's browser session; a failure says where to look (a local package, or the grid's own
+/// `/status`: no slot, all slots busy, or a node that failed to start the browser).
+async fn open_session(args: &SessionSettings, unit: &SessionUnit) -> Result<Session> {
+    let (env, profile, framework) = (unit.env, unit.profile, unit.framework);
+    let mut config = SessionConfig::new(target(env, args)?)
+        .startup_timeout(args.startup_timeout)
+        .script_timeout(args.scenario_timeout)
+        .command_timeout(Duration::from_secs(60));
+    config.extra_capabilities = args.capabilities.clone();
+    let binary = match env {
+        Environment::DesktopFirefox => args.firefox_binary.clone(),
+        _ => args.chromium_binary.clone(),
+    };
+    if let Some(b) = binary {
+        config = config.browser_binary(b);
+    }
+    if let Some(url) = &args.webdriver_url {
+        config = config.remote_url(url.clone());
+    }
+    let driver_env = DriverEnv::from_process_env();
+    let kind = config.target.driver_kind();
+    let remote = webdriver::discover(kind, args.webdriver_url.as_deref(), &driver_env)
+        .is_ok_and(|l| l.is_remote());
+    let asked = webdriver::build_capabilities(
+        &config.target,
+        webdriver::CapabilityInputs {
+            browser_binary: None,
+            profile_dir: None,
+            extra: Some(&config.extra_capabilities),
+        },
+    );
+    match Session::start(config, &driver_env).await {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let grid = match (&e, remote) {
+                (webdriver::Error::SessionStartTimeout { .. }, true) => {
+                    grid_hint(args, kind, &asked).await
+                }
+                _ => None,
+            };
+            Err(anyhow::Error::from(e).context(format!(
+                "{env} {profile} {framework}: the browser session did not start; {}",
+                grid.as_deref().unwrap_or(fix_for(env, remote))
+            )))
+        }
+    }
 }
 
 async fn run_in(
