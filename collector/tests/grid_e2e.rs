@@ -111,9 +111,17 @@ fn grid_jobs_shards_merge_and_one_gate() {
     let mut files = Vec::new();
     for i in 1..=3 {
         let dir = top.path().join(format!("shard{i}"));
-        let out = collector(&dir, &mark)
+        let mut cmd = collector(&dir, &mark);
+        if i == 2 {
+            // Shard 2 (chromium and firefox steps) finds the grid through the discovery variables.
+            cmd.env("CHROMEDRIVER_REMOTE", &grid.url)
+                .env("GECKODRIVER_REMOTE", &hub);
+        } else {
+            cmd.args(["--webdriver-url", &grid.url]);
+        }
+        let out = cmd
             .args(PLAN)
-            .args(["--webdriver-url", &grid.url, "--shard", &format!("{i}/3")])
+            .args(["--shard", &format!("{i}/3")])
             .args(["--scenario-timeout", if i == 3 { "1500" } else { "900" }])
             .timeout(Duration::from_secs(900))
             .output()
@@ -163,6 +171,17 @@ fn grid_jobs_shards_merge_and_one_gate() {
             paths.iter().any(|p| p.contains("shard2")),
             "one median from two shards: {paths:?}"
         );
+    }
+    for r in recs.iter().filter(|r| r["environment"] != "build") {
+        let d = &r["detail"];
+        assert!(
+            d["webdriver_endpoint"]
+                .as_str()
+                .unwrap()
+                .starts_with(&grid.url),
+            "{r}"
+        );
+        assert_eq!(d["concurrent_sessions"], 2, "{r}");
     }
     let sizes = recs.iter().filter(|r| r["environment"] == "build").count();
     assert_eq!(sizes, 2, "size records de-duplicated across shards");
