@@ -116,41 +116,17 @@ fn unsafe_free_kill(pgid: u32, signal: &str) {
         .status();
 }
 
-fn node_toml(port: u16, bus: (u16, u16), session_timeout: u64) -> String {
-    let chrome = r#"{"browserName": "chrome", "platformName": "linux", "goog:chromeOptions": {"binary": "/usr/bin/chromium"}}"#;
-    let firefox_bin = which("firefox-esr");
-    let firefox = format!(
-        r#"{{"browserName": "firefox", "platformName": "linux", "moz:firefoxOptions": {{"binary": "{firefox_bin}"}}}}"#
-    );
-    format!(
-        r#"[server]
-host = "127.0.0.1"
-port = {port}
-[events]
-publish = "tcp://127.0.0.1:{p}"
-subscribe = "tcp://127.0.0.1:{s}"
-[node]
-detect-drivers = false
-selenium-manager = false
-session-timeout = {session_timeout}
-max-sessions = 2
-override-max-sessions = true
-[[node.driver-configuration]]
-display-name = "chromium"
-webdriver-executable = "{chromedriver}"
-max-sessions = 1
-stereotype = '{chrome}'
-[[node.driver-configuration]]
-display-name = "firefox"
-webdriver-executable = "{geckodriver}"
-max-sessions = 1
-stereotype = '{firefox}'
-"#,
-        p = bus.0,
-        s = bus.1,
-        chromedriver = which("chromedriver"),
-        geckodriver = which("geckodriver"),
-    )
+/// `ci/grid/<name>.toml` with its `@…@` values filled in (the same files `ci/grid.sh` uses).
+fn grid_toml(name: &str, port: u16, bus: (u16, u16)) -> String {
+    let template = std::fs::read_to_string(root().join(format!("ci/grid/{name}.toml"))).unwrap();
+    template
+        .replace("@PORT@", &port.to_string())
+        .replace("@PUBLISH@", &bus.0.to_string())
+        .replace("@SUBSCRIBE@", &bus.1.to_string())
+        .replace("@CHROMEDRIVER@", &which("chromedriver"))
+        .replace("@CHROMIUM@", &which("chromium"))
+        .replace("@GECKODRIVER@", &which("geckodriver"))
+        .replace("@FIREFOX@", &which("firefox-esr"))
 }
 
 /// A Selenium Grid 4.48 hub with two nodes on loopback, each node offering one Chromium and one Firefox slot.
@@ -162,12 +138,8 @@ pub fn grid(mark: &str) -> Servers {
         dir: tempfile::tempdir().unwrap(),
         url: format!("http://127.0.0.1:{port}"),
     };
-    let hub = format!(
-        "[server]\nhost = \"127.0.0.1\"\nport = {port}\n[events]\npublish = \"tcp://127.0.0.1:{}\"\nsubscribe = \"tcp://127.0.0.1:{}\"\nbind = true\n[sessionqueue]\nsession-request-timeout = 300\n",
-        bus.0, bus.1
-    );
     let hub_toml = s.dir.path().join("hub.toml");
-    std::fs::write(&hub_toml, hub).unwrap();
+    std::fs::write(&hub_toml, grid_toml("hub", port, bus)).unwrap();
     let mut cmd = Command::new("java");
     cmd.arg("-jar")
         .arg(&jar)
@@ -176,7 +148,7 @@ pub fn grid(mark: &str) -> Servers {
     s.spawn("hub", cmd, mark);
     for n in 1..=2 {
         let toml = s.dir.path().join(format!("node{n}.toml"));
-        std::fs::write(&toml, node_toml(free_port(), bus, 1200)).unwrap();
+        std::fs::write(&toml, grid_toml("node", free_port(), bus)).unwrap();
         let mut cmd = Command::new("java");
         cmd.arg("-jar")
             .arg(&jar)
