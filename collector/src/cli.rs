@@ -176,6 +176,7 @@ pub enum SchemaKind {
     Report,
     Event,
     Noise,
+    Shard,
 }
 
 #[derive(Debug, Args)]

@@ -14,7 +14,9 @@ use crate::wire::{ProbeResult, SampleUnit, WireResult};
 pub const STATISTIC: &str = "median of per-seed p95 (nearest rank: a measured value); a latency probe's seed p95 is the larger of the p95 of batch means and the p95 of single-operation readings (±1 tick) once that spans two ticks (per_op_view_seeds, tail_resolution_ns)";
 
 /// How the browser session was set up; copied into every record's detail.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct SessionInfo {
     pub browser: String,
     pub browser_version: String,

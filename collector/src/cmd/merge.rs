@@ -16,18 +16,15 @@ use scenarios::summary::{Record, RecordKey};
 use scenarios::wire::WireResult;
 use scenarios::{Environment, Framework, MetricId, Profile, Workload};
 
-use super::run::shard::{ShardFile, ShardUnit, SHARD_SCHEMA_VERSION};
 use super::run::{finish, Ending};
 use crate::cli::{MergeArgs, SchemaKind};
 use crate::files::{parse_json, read_bounded, read_json, MAX_JSON_BYTES};
 use crate::gating::{self, GateFiles, GateInputs};
 use crate::outcome::Outcome;
 use crate::schemas::schema_path;
+use crate::shards::{ShardFile, ShardUnit, SHARD_SCHEMA_VERSION};
 use crate::summaries::read_summary;
 use crate::{policies, provenance};
-
-const SHARD_DOC: &str =
-    "a shard file written by `collector run --shard I/N` or `--no-gate` (README: shards and merge)";
 
 type UnitKey = (Environment, Profile, Framework, Workload);
 
@@ -45,7 +42,12 @@ pub fn run(artifacts: &Path, args: &MergeArgs) -> Result<Outcome> {
     let shards: Vec<(PathBuf, ShardFile)> = args
         .shards
         .iter()
-        .map(|p| Ok((p.clone(), read_json::<ShardFile>(p, SHARD_DOC)?)))
+        .map(|p| {
+            Ok((
+                p.clone(),
+                read_json::<ShardFile>(p, schema_path(SchemaKind::Shard))?,
+            ))
+        })
         .collect::<Result<_>>()?;
     let first = check_shards(&shards)?;
     let groups = gather(&shards)?;

@@ -1,79 +1,17 @@
-//! The shard file (`wasm_budget_shard.json`): what a `run --shard I/N` / `--no-gate` measured, as raw per-seed
-//! results (paths relative to the file) with each session's provenance, for `collector merge` to fold and gate once.
+//! Writing the shard file (`crate::shards`) from a run's measured sessions, for `collector merge`.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use serde::{Deserialize, Serialize};
-
-use scenarios::fold::SessionInfo;
 use scenarios::summary::Record;
-use scenarios::{Environment, Framework, MetricId, Profile, Workload};
+use scenarios::{MetricId, Profile};
 
 use super::browser::SessionResults;
 use super::plan::Plan;
 use crate::files::{to_json_bytes, write_atomic};
-
-pub const SHARD_FILE: &str = "wasm_budget_shard.json";
-pub const SHARD_SCHEMA_VERSION: u32 = 1;
-
-/// One shard's measurements.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ShardFile {
-    pub schema_version: u32,
-    pub commit: String,
-    pub commands: Vec<String>,
-    /// `I/N` for `--shard I/N`; absent for a whole plan measured with `--no-gate`.
-    pub shard: Option<String>,
-    /// The plan's seed set (protocol order) and protocol, which every shard of one merge must share.
-    pub seeds: Vec<u64>,
-    pub iterations: u32,
-    pub slowdown_pct: Option<f64>,
-    pub reduced_protocol: bool,
-    /// `--jobs` of this shard.
-    pub concurrency: u32,
-    /// The metrics the whole plan must produce (fail-closed when the merge lacks one).
-    pub required: Vec<MetricId>,
-    pub units: Vec<ShardUnit>,
-    /// The deterministic size records of the planned profiles (every shard has them; merge de-duplicates).
-    pub sizes: Vec<Record>,
-    /// Per session: how long it took to start and to run, in ms (the figures of a parallel plan).
-    pub sessions: Vec<SessionTime>,
-}
-
-/// The seeds of one workload measured in one session.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ShardUnit {
-    pub environment: Environment,
-    pub profile: Profile,
-    pub framework: Framework,
-    pub workload: Workload,
-    pub warmup: u32,
-    pub session: SessionInfo,
-    /// The measured module, as the run recorded it.
-    pub wasm: String,
-    /// Raw wire results, relative to the shard file's directory.
-    pub seeds: Vec<ShardSeed>,
-    pub driver_log: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ShardSeed {
-    pub seed: u64,
-    pub path: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SessionTime {
-    pub unit: String,
-    pub steps: u64,
-    pub start_ms: u64,
-    pub total_ms: u64,
-}
+use crate::shards::{
+    SessionTime, ShardFile, ShardSeed, ShardUnit, SHARD_FILE, SHARD_SCHEMA_VERSION,
+};
 
 /// What a shard file is made of besides the sessions.
 pub struct ShardMeta<'a> {
