@@ -306,6 +306,11 @@ pub struct RunArgs {
     pub port: u16,
     #[command(flatten)]
     pub listen: ListenArgs,
+    /// Route the device's localhost to the harness server with `adb reverse tcp:PORT tcp:PORT` (removed at
+    /// the end): for a real device attached to this machine (`--android-serial` picks one); its page
+    /// opens `http://localhost:PORT`, a secure context, so it stays cross-origin isolated.
+    #[arg(long, requires = "android_real")]
+    pub adb_reverse: bool,
     /// Measure even when the page is not cross-origin isolated (coarse timer): the records say
     /// `cross_origin_isolated: false`. Without it such a run fails closed.
     #[arg(long)]

@@ -54,6 +54,8 @@ pub struct Listen {
 
 /// A running server; dropping it stops the server.
 pub struct Server {
+    /// The bound port.
+    pub port: u16,
     origin: String,
     handle: Handle,
     task: Option<tokio::task::JoinHandle<()>>,
@@ -164,6 +166,7 @@ pub async fn start(roots: &Roots, listen: &Listen) -> Result<Server> {
         }),
     };
     Ok(Server {
+        port: addr.port(),
         origin,
         handle,
         task: Some(task),

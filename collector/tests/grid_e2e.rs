@@ -327,5 +327,34 @@ fn parallel_local_sessions_and_a_dead_grid_are_refused_clearly() {
     );
     assert!(!err.contains("chromium-driver"), "{err}");
     assert!(!d.path().join("wasm_budget_summary.json").exists());
+
+    // The device-side localhost route needs adb and one attached device: without them, a clear error.
+    let out = collector(d.path(), &mark)
+        .env_remove("ANDROID_SERIAL")
+        .args(["--env", "mobile-android", "--android-real", "--adb-reverse"])
+        .args([
+            "--android-serial",
+            "no-such-device",
+            "--webdriver-url",
+            &dead,
+        ])
+        .args([
+            "--seeds",
+            "11",
+            "--iterations",
+            "20",
+            "--workload",
+            "steady-throughput",
+        ])
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--adb-reverse: ") && err.contains("adb"),
+        "{err}"
+    );
+    assert!(!d.path().join("wasm_budget_summary.json").exists());
     assert_nothing_left(&mark);
 }

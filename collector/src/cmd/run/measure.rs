@@ -14,7 +14,7 @@ use scenarios::summary::Record;
 use super::browser::{self, SessionResults};
 use super::plan::Plan;
 use super::progress::Progress;
-use super::{confirm, Inputs};
+use super::{adb, confirm, Inputs};
 use crate::gating::{self, GateInputs};
 use crate::profiles::module_path;
 use crate::serve::{start, Roots};
@@ -40,14 +40,37 @@ pub(super) async fn measure_all(
         ci: "ci".into(),
     };
     let server = start(&roots, &inputs.listen).await?;
-    let origin = server.origin();
-    eprintln!("serving {} at {origin}", roots.www.display());
+    let mut origin = server.origin();
+    if let Some(serial) = &inputs.adb_reverse {
+        adb::adb(&adb::reverse_args(serial.as_deref(), server.port, false)).await?;
+        if inputs.listen.public_origin.is_none() {
+            origin = format!("http://localhost:{}", server.port);
+        }
+    }
+    let measured = measure_served(inputs, dist, raw_dir, gate, confirmations, &origin).await;
+    if let Some(serial) = &inputs.adb_reverse {
+        let _ = adb::adb(&adb::reverse_args(serial.as_deref(), server.port, true)).await;
+    }
+    server.stop().await;
+    measured
+}
+
+/// Measures (and confirms) the plan against the server at `origin`.
+async fn measure_served(
+    inputs: &Inputs,
+    dist: &Path,
+    raw_dir: &Path,
+    gate: Option<&GateInputs>,
+    confirmations: u32,
+    origin: &str,
+) -> Result<Measured> {
+    eprintln!("serving {} at {origin}", inputs.www.display());
     super::remote::warn_grid_timeouts(&inputs.plan, &inputs.settings).await;
     let progress = Progress::new(inputs.plan.jobs());
     let m = Measure {
         inputs,
         dist,
-        origin: &origin,
+        origin,
     };
     let sessions = m.sessions(&inputs.plan, raw_dir, &progress).await?;
     let mut records = m.fold(&sessions)?;
@@ -57,7 +80,6 @@ pub(super) async fn measure_all(
             .await?;
     }
     progress.finish();
-    server.stop().await;
     Ok(Measured {
         sessions,
         records,

@@ -2,6 +2,7 @@
 //! browser (up to `--jobs` sessions at once on a remote endpoint), fold the samples into records, judge them,
 //! and only then write `wasm_budget_summary.json` — or, with `--shard`/`--no-gate`, write the shard file.
 
+mod adb;
 mod browser;
 mod confirm;
 mod finish;
@@ -50,6 +51,8 @@ struct Inputs {
     www: PathBuf,
     listen: crate::serve::Listen,
     jobs: u32,
+    /// `--adb-reverse`: the device serial (if any) whose localhost is routed to the server.
+    adb_reverse: Option<Option<String>>,
 }
 
 impl Inputs {
@@ -73,6 +76,7 @@ impl Inputs {
             www: args.www.clone(),
             listen: args.listen.resolve(args.port)?,
             jobs: args.jobs,
+            adb_reverse: args.adb_reverse.then(|| args.android_serial.clone()),
             plan,
             files,
         })
