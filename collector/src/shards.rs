@@ -28,6 +28,9 @@ pub struct ShardFile {
     pub concurrency: u32,
     /// The metrics the whole plan must produce (fail-closed when the merge lacks one).
     pub required: Vec<MetricId>,
+    /// Every (environment, profile, framework, workload, seed) step of the whole plan, not only this
+    /// shard's: the merge refuses to gate while any of them is unmeasured.
+    pub planned: Vec<(Environment, Profile, Framework, Workload, u64)>,
     pub units: Vec<ShardUnit>,
     /// The deterministic size records of the planned profiles (every shard has them; merge de-duplicates).
     pub sizes: Vec<Record>,

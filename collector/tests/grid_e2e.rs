@@ -214,6 +214,10 @@ fn grid_jobs_shards_merge_and_one_gate() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("given twice"));
     let conflicting = conflicting_copies(top.path(), &files);
+    let out = merge(&merged, &conflicting[..2]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("planned steps no shard measured"), "{err}");
     let out = merge(&merged, &conflicting);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);

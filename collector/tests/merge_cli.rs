@@ -46,7 +46,7 @@ fn bad_shard_files_are_named_and_nothing_is_written() {
         &json!({
             "schema_version": 1, "commit": "c", "commands": [], "shard": null, "seeds": [11],
             "iterations": 100, "slowdown_pct": null, "reduced_protocol": true, "concurrency": 1,
-            "required": [], "units": [unit], "sizes": [], "sessions": []
+            "required": [], "planned": [], "units": [unit], "sizes": [], "sessions": []
         }),
     );
     let out = collector(d.path())

@@ -51,6 +51,7 @@ pub fn run(artifacts: &Path, args: &MergeArgs) -> Result<Outcome> {
         .collect::<Result<_>>()?;
     let first = check_shards(&shards)?;
     let groups = gather(&shards)?;
+    check_planned(&shards, &groups)?;
     let mut commands: Vec<String> = shards
         .iter()
         .flat_map(|(_, s)| s.commands.clone())
@@ -169,6 +170,11 @@ fn check_shards(shards: &[(PathBuf, ShardFile)]) -> Result<&ShardFile> {
             format!("{:?}", s.slowdown_pct),
         )?;
     }
+    for (p, s) in shards {
+        if s.shard.is_some() && first.shard.is_some() && s.planned != first.planned {
+            bail!("{} and {} are shards of different plans ($.planned differs): run every shard with the same flags", path0.display(), p.display());
+        }
+    }
     let parts: Vec<Option<&str>> = shards.iter().map(|(_, s)| s.shard.as_deref()).collect();
     check_parts(&parts).with_context(|| {
         format!(
@@ -180,6 +186,31 @@ fn check_shards(shards: &[(PathBuf, ShardFile)]) -> Result<&ShardFile> {
         )
     })?;
     Ok(first)
+}
+
+/// Every step any shard planned was measured by some shard (a missing measurement is never a pass).
+fn check_planned(shards: &[(PathBuf, ShardFile)], groups: &BTreeMap<UnitKey, Group>) -> Result<()> {
+    let mut missing = Vec::new();
+    for (p, s) in shards {
+        for (e, pr, f, w, seed) in &s.planned {
+            let measured = groups
+                .get(&(*e, *pr, *f, *w))
+                .is_some_and(|g| g.seeds.contains_key(seed));
+            if !measured && missing.len() < 10 {
+                missing.push(format!(
+                    "{e} {pr} {f}/{w} seed {seed} (planned in {})",
+                    p.display()
+                ));
+            }
+        }
+    }
+    if !missing.is_empty() {
+        bail!(
+            "planned steps no shard measured: {}; pass every shard's file",
+            missing.join("; ")
+        );
+    }
+    Ok(())
 }
 
 /// `I/N` labels: all or none; with them, one N and every I in 1..=N exactly once.
@@ -348,6 +379,7 @@ mod tests {
             reduced_protocol: true,
             concurrency: 1,
             required: vec![],
+            planned: vec![],
             units: vec![],
             sizes: vec![size],
             sessions: vec![],

@@ -85,6 +85,13 @@ pub fn write(
         reduced_protocol: meta.plan.is_reduced(),
         concurrency: meta.concurrency,
         required: meta.required.clone(),
+        planned: {
+            let whole = super::plan::Plan {
+                part: None,
+                ..meta.plan.clone()
+            };
+            whole.all_steps()
+        },
         units,
         sizes,
         sessions,
