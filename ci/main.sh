@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ci/setup.sh
-collector() { cargo run -q -p collector -- "$@"; }
+# An optimised build: the collector is also the server that hands the pages their bytes.
+collector() { cargo run -q --release -p collector -- "$@"; }
 collector validate budgets ci/wasm_perf_budgets.json
 collector validate corpus ci/wasm_benchmark_corpus.json
 collector validate optimization ci/wasm_optimization_policy.json

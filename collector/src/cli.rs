@@ -258,6 +258,10 @@ pub struct RunArgs {
     /// `detail.injected_slowdown_pct`; never use it for a real measurement.
     #[arg(long = "inject-slowdown", value_name = "PCT", value_parser = parse_slowdown)]
     pub inject_slowdown: Option<f64>,
+    /// TEST ONLY: the local server holds every response back MS milliseconds (a slow server), to show
+    /// that transfer never reaches the cold-init gate value. Records say so in `detail.server_delay_ms`.
+    #[arg(long = "test-server-delay-ms", value_name = "MS", hide = true)]
+    pub test_server_delay_ms: Option<u64>,
     /// Confirm-by-rerun: a runtime record that would warn or fail (threshold or baseline) is measured
     /// N more times, each in a fresh browser session, and the verdict rests on the confirmations (a
     /// breach stands only if every one repeats it). 0 turns it off; sizes are deterministic and never re-measured.
@@ -377,6 +381,7 @@ impl ListenArgs {
             addr: std::net::SocketAddr::new(self.bind, port),
             public_origin: self.public_origin.clone(),
             tls: self.tls_cert.clone().zip(self.tls_key.clone()),
+            delay: None,
         })
     }
 }

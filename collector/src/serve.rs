@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 
@@ -50,6 +51,8 @@ pub struct Listen {
     /// PEM certificate chain and private key: serve HTTPS (rustls), so a page opened from another
     /// machine is a secure context and stays cross-origin isolated.
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// TEST ONLY (`--test-server-delay-ms`): hold every response back this long (see [`delayed`]).
+    pub delay: Option<Duration>,
 }
 
 /// A running server; dropping it stops the server.
@@ -111,6 +114,20 @@ pub fn router(roots: &Roots, hosts: Vec<String>) -> Router {
         ))
 }
 
+/// TEST ONLY: holds every response back `delay` (a slower server), for the check that transfer never
+/// reaches the cold-init gate value.
+fn delayed(router: Router, delay: Option<Duration>) -> Router {
+    match delay {
+        None => router,
+        Some(d) => router.layer(middleware::from_fn(
+            move |req: Request, next: Next| async move {
+                tokio::time::sleep(d).await;
+                next.run(req).await
+            },
+        )),
+    }
+}
+
 /// Binds `listen.addr` and serves until stopped (HTTPS when `listen.tls` names a certificate and key).
 pub async fn start(roots: &Roots, listen: &Listen) -> Result<Server> {
     for (name, dir) in [("www", &roots.www), ("ci", &roots.ci)] {
@@ -149,7 +166,7 @@ pub async fn start(roots: &Roots, listen: &Listen) -> Result<Server> {
             SocketAddr::V6(a) => format!("[{}]", a.ip()),
         });
     }
-    let app = router(roots, hosts).into_make_service();
+    let app = delayed(router(roots, hosts), listen.delay).into_make_service();
     let handle = Handle::new();
     // Without TCP_NODELAY, Nagle's algorithm meets delayed ACKs and stalls responses by ~40 ms,
     // which would land in the cold-init fetch phase.

@@ -26,6 +26,9 @@ pub struct ShardFile {
     pub reduced_protocol: bool,
     /// `--jobs` of this shard.
     pub concurrency: u32,
+    /// TEST ONLY (`--test-server-delay-ms`): the server's response delay, kept in the merged records.
+    #[serde(default)]
+    pub server_delay_ms: Option<u64>,
     /// The metrics the whole plan must produce (fail-closed when the merge lacks one).
     pub required: Vec<MetricId>,
     /// Every (environment, profile, framework, workload, seed) step of the whole plan, not only this

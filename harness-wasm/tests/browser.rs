@@ -347,6 +347,10 @@ fn cold_start_probe_and_assembly() {
         cold::Phases::from([
             ("compile_ms".to_owned(), compile),
             ("instantiate_ms".to_owned(), instantiate),
+            ("runtime_start_ms".to_owned(), 0.25),
+            ("first_task_ms".to_owned(), 0.75),
+            // Transfer: kept as a component, never in the gate value.
+            ("fetch_ms".to_owned(), 500.0),
         ])
     };
     let mut measured = vec![phases(99.0, 99.0); cold::MAX_WARMUP as usize];
@@ -359,10 +363,21 @@ fn cold_start_probe_and_assembly() {
     );
     assert_eq!(
         p.samples,
-        vec![3e6, 4e6],
-        "warm-up dropped, ms -> ns, negative phase clamped"
+        vec![4e6, 5e6],
+        "warm-up dropped, ms -> ns, negative phase clamped, transfer not counted"
     );
     assert_eq!(p.components["compile_ns"], vec![1e6, 0.0]);
+    assert_eq!(p.components["fetch_ns"], vec![5e8, 5e8]);
+    let no_first_task: Vec<cold::Phases> = measured
+        .iter()
+        .map(|m| {
+            let mut m = m.clone();
+            m.remove("first_task_ms");
+            m
+        })
+        .collect();
+    let err = cold::assemble_cold(&c, "ref", &no_first_task).unwrap_err();
+    assert!(err.to_string().contains("first_task_ms"), "{err}");
     assert!(
         cold::assemble_cold(&c, "ref", &measured[1..]).is_err(),
         "a sample short"

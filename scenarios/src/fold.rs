@@ -44,6 +44,8 @@ pub struct RunInfo {
     pub reduced_protocol: bool,
     /// Browser sessions open at once (`--jobs`), said in every measured record.
     pub concurrency: Option<u32>,
+    /// TEST ONLY: the local server delayed every response this many ms.
+    pub server_delay_ms: Option<u64>,
 }
 
 /// Why results could not be folded.
@@ -80,7 +82,18 @@ struct Folded {
     components_p95: BTreeMap<String, f64>,
     rejected_batches: u32,
     /// Seeds whose p95 the per-op view set, and seeds whose tail was below the clock's resolution.
-    views: Option<(u32, u32)>,
+    views: Option<Views>,
+}
+
+/// How the two views of a latency probe combined over the seeds.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Views {
+    /// Seeds whose value the per-op view set, and seeds whose tail was below the resolution.
+    per_op_seeds: u32,
+    hidden_seeds: u32,
+    /// Each seed's batch-view p95 and per-op-view p95 reading, in the metric's unit.
+    batch_p95: Vec<f64>,
+    per_op_p95: Vec<f64>,
 }
 
 /// Folds the wire results of one (profile, framework, workload) — one per seed — into one record per probe.
@@ -137,7 +150,7 @@ fn fold_probe(
     let mut unsteady_warmup_seeds = 0u32;
     let mut components: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     let mut rejected_batches = 0u32;
-    let mut views: Option<(u32, u32)> = None;
+    let mut views: Option<Views> = None;
     for r in results {
         let p = r
             .probes
@@ -150,9 +163,11 @@ fn fold_probe(
         let (p95, two) = seed_value(p, metric, r.seed, r.clock.tick_ns)?;
         per_seed.push(SeedValue { seed: r.seed, p95 });
         if let Some(t) = two {
-            let (per_op, hidden) = views.get_or_insert((0, 0));
-            *per_op += u32::from(t.view == View::PerOp);
-            *hidden += u32::from(t.tail_below_resolution);
+            let v = views.get_or_insert_with(Views::default);
+            v.per_op_seeds += u32::from(t.view == View::PerOp);
+            v.hidden_seeds += u32::from(t.tail_below_resolution);
+            v.batch_p95.push(to_unit(t.batch_p95, p.unit, unit));
+            v.per_op_p95.push(to_unit(t.per_op_p95, p.unit, unit));
         }
         batch_size_per_seed.insert(r.seed.to_string(), p.batch_size);
         if p.warmup_batches > 0 {
@@ -273,11 +288,17 @@ fn record(
             components_p95: f.components_p95,
             reduced_protocol: run.reduced_protocol.then_some(true),
             injected_slowdown_pct: first.injected_slowdown_pct,
+            server_delay_ms: run.server_delay_ms,
             rejected_batches: (pr.unit == SampleUnit::Ns && pr.batch_size > 1)
                 .then_some(f.rejected_batches),
-            per_op_view_seeds: f.views.map(|v| v.0),
-            tail_below_resolution_seeds: f.views.map(|v| v.1),
-            tail_resolution_ns: f.views.map(|_| tail_resolution_ns(first.clock.tick_ns)),
+            per_op_view_seeds: f.views.as_ref().map(|v| v.per_op_seeds),
+            tail_below_resolution_seeds: f.views.as_ref().map(|v| v.hidden_seeds),
+            tail_resolution_ns: f
+                .views
+                .as_ref()
+                .map(|_| tail_resolution_ns(first.clock.tick_ns)),
+            batch_view_p95: f.views.as_ref().and_then(|v| median(&v.batch_p95)),
+            per_op_view_p95: f.views.as_ref().and_then(|v| median(&v.per_op_p95)),
             ..Detail::default()
         }),
     }

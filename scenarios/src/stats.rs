@@ -70,6 +70,8 @@ pub enum View {
 pub struct TwoViews {
     pub value: f64,
     pub view: View,
+    /// The batch view's p95 (batch means, nearest rank), ns.
+    pub batch_p95: f64,
     /// The per-op readings' p95 (nearest rank), ns; a reading of k ticks is within ±1 tick of the truth.
     pub per_op_p95: f64,
     /// True when the per-op p95 reading spans fewer than two ticks: a tail, if any, is below what this
@@ -104,6 +106,7 @@ pub fn two_views(
     Ok(TwoViews {
         value,
         view,
+        batch_p95: batch,
         per_op_p95,
         tail_below_resolution,
     })

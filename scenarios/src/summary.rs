@@ -147,6 +147,13 @@ pub struct Detail {
     /// shorter than this clock can see, and the value is the batch view's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tail_below_resolution_seeds: Option<u32>,
+    /// Two views of a latency probe, each folded like the value (median of per-seed p95s), in the
+    /// record's unit: the batch view (batch means; resolves sub-tick costs, averages a tail away) …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_view_p95: Option<f64>,
+    /// … and the per-operation view's reading (each operation timed alone; within ±1 tick).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_op_view_p95: Option<f64>,
     /// The shortest single operation the per-operation view resolves: two clock ticks, ns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tail_resolution_ns: Option<f64>,
@@ -163,6 +170,9 @@ pub struct Detail {
     /// in a real measurement (detection-power benchmarks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub injected_slowdown_pct: Option<f64>,
+    /// TEST ONLY: the local server held every response back this many ms (a slowed server check).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_delay_ms: Option<u64>,
     /// Confirm-by-rerun: the first measurement's value, when it would have warned or failed and the
     /// record was measured again in fresh browser sessions (`value` is then the lowest confirmation).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -55,6 +55,7 @@ fn run() -> RunInfo {
         commands: vec!["collector run".into()],
         reduced_protocol: false,
         concurrency: None,
+        server_delay_ms: None,
     }
 }
 

@@ -180,6 +180,12 @@ impl FromStr for BrowserTarget {
     }
 }
 
+/// V8 flags of emulated mobile: wasm compilation runs on the page's main thread (no background
+/// compilation tasks), the only thread `Emulation.setCPUThrottlingRate` slows, so a throttled cold
+/// init is throttled in every phase. A phone compiles on slow background cores too; this makes the
+/// emulated compile phase a single slowed thread's — an overestimate, never an underestimate.
+pub const EMULATED_MOBILE_JS_FLAGS: &str = "--js-flags=--wasm-num-compilation-tasks=0";
+
 /// Inputs to [`build_capabilities`] that are not part of the target.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CapabilityInputs<'a> {
@@ -204,6 +210,9 @@ pub fn build_capabilities(target: &BrowserTarget, inputs: CapabilityInputs<'_>) 
         BrowserTarget::AndroidEmulated(profile) => {
             caps.insert("browserName".into(), json!("chrome"));
             let mut options = chromium_options(&inputs);
+            if let Some(args) = options["args"].as_array_mut() {
+                args.push(json!(EMULATED_MOBILE_JS_FLAGS));
+            }
             let mut emulation = json!({
                 "deviceMetrics": {
                     "width": profile.width,
@@ -390,6 +399,12 @@ mod tests {
             "Custom UA"
         );
         assert!(args(&caps, "goog:chromeOptions").contains(&"--headless".to_owned()));
+        // Wasm compiles on the throttled main thread in emulated mobile only.
+        assert!(args(&caps, "goog:chromeOptions").contains(&EMULATED_MOBILE_JS_FLAGS.to_owned()));
+        let desktop = build_capabilities(&BrowserTarget::Chromium, CapabilityInputs::default());
+        assert!(!args(&desktop, "goog:chromeOptions")
+            .iter()
+            .any(|a| a.starts_with("--js-flags")));
     }
 
     #[test]

@@ -62,6 +62,7 @@ pub fn run(artifacts: &Path, args: &MergeArgs) -> Result<Outcome> {
         commands,
         reduced_protocol: first.reduced_protocol,
         concurrency: shards.iter().map(|(_, s)| s.concurrency).max(),
+        server_delay_ms: shards.iter().find_map(|(_, s)| s.server_delay_ms),
     };
     let mut records = fold(&budgets, &run, &first.seeds, &groups)?;
     records.extend(sizes(&shards)?);
@@ -378,6 +379,7 @@ mod tests {
             slowdown_pct: None,
             reduced_protocol: true,
             concurrency: 1,
+            server_delay_ms: None,
             required: vec![],
             planned: vec![],
             units: vec![],

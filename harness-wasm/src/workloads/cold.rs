@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use scenarios::protocol::COLD_INIT_GATE_PHASES;
 use scenarios::wire::{ProbeResult, SampleUnit, WireResult};
 use scenarios::{Probe, Workload};
 
@@ -70,8 +71,9 @@ pub struct ColdSamples {
     pub components: BTreeMap<String, Vec<f64>>,
 }
 
-/// Drops the warm-up samples; each phase is clamped at 0 (clock jitter) and converted to ns; a
-/// sample's total is the sum of its phases.
+/// Drops the warm-up samples; each phase is clamped at 0 (clock jitter) and converted to ns. A
+/// sample's total is the sum of its gate phases ([`COLD_INIT_GATE_PHASES`], each of which it must
+/// report); every phase, transfer included, is kept as a component.
 pub fn timed_samples(plan: ColdPlan, measured: &[Phases]) -> Result<ColdSamples, HarnessError> {
     let bad = |m: String| Err(HarnessError::Input(format!("cold-start samples: {m}")));
     if measured.len() != plan.samples as usize {
@@ -84,6 +86,15 @@ pub fn timed_samples(plan: ColdPlan, measured: &[Phases]) -> Result<ColdSamples,
     }
     let timed = &measured[plan.warmup as usize..];
     let names: Vec<&String> = timed[0].keys().collect();
+    if let Some(missing) = COLD_INIT_GATE_PHASES
+        .iter()
+        .find(|g| !names.iter().any(|n| n.strip_suffix("_ms") == Some(**g)))
+    {
+        return bad(format!(
+            "no `{missing}_ms` phase: the gate value is {} (ms each)",
+            COLD_INIT_GATE_PHASES.join(" + ")
+        ));
+    }
     let mut out = ColdSamples {
         samples: Vec::with_capacity(timed.len()),
         components: BTreeMap::new(),
@@ -101,7 +112,9 @@ pub fn timed_samples(plan: ColdPlan, measured: &[Phases]) -> Result<ColdSamples,
                 return bad(format!("phase `{name}` of sample {i} is {ms}"));
             }
             let ns = ms.max(0.0) * 1e6;
-            total += ns;
+            if COLD_INIT_GATE_PHASES.contains(&stem) {
+                total += ns;
+            }
             out.components
                 .entry(format!("{stem}_ns"))
                 .or_default()

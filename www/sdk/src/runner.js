@@ -8,14 +8,15 @@
 import { FRAMEWORKS, PROFILES } from './ids.js';
 import { pacer } from './pause.js';
 
-/** Cold-start samples per worker (each sample imports a fresh glue copy; workers are recycled). */
-const COLD_SAMPLES_PER_WORKER = 25;
+/** Cold-start samples per frame: the frame is removed after them, so their modules can be collected. */
+const COLD_SAMPLES_PER_FRAME = 25;
 
 /**
  * @typedef {object} HarnessOptions
  * @property {Profile} [profile] The profile build to load (default `core-min`).
  * @property {string | URL} [distBase] Where the profile builds are served (default `/dist/` on this origin).
  * @property {string | URL} [freshWorkerUrl] The fresh-instance worker (default `/fresh-worker.js` on this origin).
+ * @property {string | URL} [coldFrameUrl] The cold-start frame (default `/cold-frame.html` on this origin).
  * @property {Framework} [framework] The framework recorded in wire results (default `vanilla-js`).
  */
 
@@ -84,7 +85,7 @@ export class Harness {
 
   /**
    * @param {HarnessGlue} glue
-   * @param {{ glueUrl: string, wasmUrl: string, workerUrl: string, framework: Framework }} at
+   * @param {{ glueUrl: string, wasmUrl: string, workerUrl: string, coldFrameUrl: string, framework: Framework }} at
    */
   constructor(glue, at) {
     /** The glue of this build (the live table calls it too). */
@@ -92,6 +93,7 @@ export class Harness {
     this.glueUrl = at.glueUrl;
     this.wasmUrl = at.wasmUrl;
     this.workerUrl = at.workerUrl;
+    this.coldFrameUrl = at.coldFrameUrl;
     /** @type {Framework} */
     this.defaultFramework = at.framework;
     const clock = /** @type {{ tick_ns: number, cross_origin_isolated: boolean }} */ (JSON.parse(glue.clock_info()));
@@ -131,6 +133,7 @@ export class Harness {
     const glueUrl = new URL('harness.js', base).href;
     const wasmUrl = new URL('harness_bg.wasm', base).href;
     const workerUrl = new URL(opts.freshWorkerUrl ?? '/fresh-worker.js', location.href).href;
+    const coldFrameUrl = new URL(opts.coldFrameUrl ?? '/cold-frame.html', location.href).href;
     /** @type {HarnessGlue} */
     let glue;
     try {
@@ -141,7 +144,7 @@ export class Harness {
     }
     const built = glue.harness_profile();
     if (built !== profile) throw new Error(`${base.pathname} holds a ${built} build, not ${profile}`);
-    return new Harness(glue, { glueUrl, wasmUrl, workerUrl, framework });
+    return new Harness(glue, { glueUrl, wasmUrl, workerUrl, coldFrameUrl, framework });
   }
 
   /**
@@ -270,8 +273,10 @@ export class Harness {
   }
 
   /**
-   * Cold start: every sample instantiates a never-compiled module in a fresh glue state (in workers);
-   * the glue says how many samples to take and turns their phases into the wire result.
+   * Cold start where an app pays it: on this page's main thread (same-origin frames share it, and its
+   * CPU throttle), after the host's own start-up; every sample fetches the bytes, imports a fresh glue
+   * copy and compiles bytes no earlier sample compiled. The glue says how many samples to take and
+   * turns their phases into the wire result.
    * @param {ScenarioRequest} req
    * @returns {Promise<string>}
    */
@@ -282,19 +287,52 @@ export class Harness {
     const nonce = uniqueTag();
     /** @type {Record<string, number>[]} */
     const phases = [];
-    for (let first = 0; first < plan.samples; first += COLD_SAMPLES_PER_WORKER) {
-      const count = Math.min(COLD_SAMPLES_PER_WORKER, plan.samples - first);
-      /** @type {{ samples: Record<string, number>[] }} */
-      const reply = await this.#inFreshWorker(
-        { glueUrl: this.glueUrl, wasmUrl: this.wasmUrl, seed: req.seed, first, count, nonce },
-        'cold-start sample',
-      );
-      phases.push(...reply.samples);
+    for (let first = 0; first < plan.samples; first += COLD_SAMPLES_PER_FRAME) {
+      const count = Math.min(COLD_SAMPLES_PER_FRAME, plan.samples - first);
+      const frame = await this.#coldFrame();
+      try {
+        const sample = /** @type {ColdSample} */ (/** @type {any} */ (frame.contentWindow).coldSample);
+        for (let i = 0; i < count; i++) {
+          const at = { glueUrl: this.glueUrl, wasmUrl: this.wasmUrl, seed: req.seed, tag: `${nonce}-${req.seed}-${first + i}` };
+          // Copied into this realm, so nothing here keeps the frame's realm alive.
+          phases.push({ ...(await sample(at)) });
+        }
+      } finally {
+        frame.remove();
+      }
       this.#emit({ type: 'progress', workload: 'cold-start', seed: req.seed, done: phases.length, total: plan.samples });
     }
     return this.glue.cold_start_wire(request, JSON.stringify(phases));
   }
+
+  /**
+   * A new cold-start frame, loaded (its `coldSample` defined).
+   * @returns {Promise<HTMLIFrameElement>}
+   */
+  #coldFrame() {
+    return new Promise((resolve, reject) => {
+      const frame = document.createElement('iframe');
+      frame.hidden = true;
+      frame.title = 'wasm-budgets cold start';
+      frame.onload = () => {
+        const w = /** @type {any} */ (frame.contentWindow);
+        if (w && typeof w.coldSample === 'function') resolve(frame);
+        else {
+          frame.remove();
+          reject(new Error(`${this.coldFrameUrl} loaded without coldSample: is it served beside the page core (sdk/src/cold.js)?`));
+        }
+      };
+      frame.onerror = () => {
+        frame.remove();
+        reject(new Error(`cannot load the cold-start frame ${this.coldFrameUrl}`));
+      };
+      frame.src = this.coldFrameUrl;
+      document.body.append(frame);
+    });
+  }
 }
+
+/** @typedef {(at: { glueUrl: string, wasmUrl: string, seed: number, tag: string }) => Promise<Record<string, number>>} ColdSample */
 
 /**
  * Loads a profile build (see `Harness.load`).

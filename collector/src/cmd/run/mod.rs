@@ -71,10 +71,14 @@ impl Inputs {
                 commands: vec![provenance::command_line()],
                 reduced_protocol: plan.is_reduced(),
                 concurrency: Some(args.jobs),
+                server_delay_ms: args.test_server_delay_ms,
             },
             settings,
             www: args.www.clone(),
-            listen: args.listen.resolve(args.port)?,
+            listen: crate::serve::Listen {
+                delay: args.test_server_delay_ms.map(Duration::from_millis),
+                ..args.listen.resolve(args.port)?
+            },
             jobs: args.jobs,
             adb_reverse: args.adb_reverse.then(|| args.android_serial.clone()),
             plan,
@@ -125,6 +129,7 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
             commit: &inputs.run.commit,
             commands: &inputs.run.commands,
             concurrency: inputs.jobs,
+            server_delay_ms: inputs.run.server_delay_ms,
             required: gate_inputs.required.clone(),
             wasm: &wasm,
         };

@@ -20,6 +20,7 @@ pub struct ShardMeta<'a> {
     pub commit: &'a str,
     pub commands: &'a [String],
     pub concurrency: u32,
+    pub server_delay_ms: Option<u64>,
     pub required: Vec<MetricId>,
     pub wasm: &'a dyn Fn(Profile) -> String,
 }
@@ -84,6 +85,7 @@ pub fn write(
         slowdown_pct: meta.plan.slowdown_pct,
         reduced_protocol: meta.plan.is_reduced(),
         concurrency: meta.concurrency,
+        server_delay_ms: meta.server_delay_ms,
         required: meta.required.clone(),
         planned: {
             let whole = super::plan::Plan {
