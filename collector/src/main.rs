@@ -11,6 +11,7 @@ mod provenance;
 mod report;
 mod schemas;
 mod serve;
+mod shards;
 mod signals;
 mod sizes;
 mod summaries;

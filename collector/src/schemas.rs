@@ -15,6 +15,7 @@ pub fn schema_path(kind: SchemaKind) -> &'static str {
         SchemaKind::Report => "ci/schemas/wasm_perf_regression_report.schema.json",
         SchemaKind::Event => "ci/schemas/wasm_perf_gate_event.schema.json",
         SchemaKind::Noise => "ci/schemas/wasm_noise_report.schema.json",
+        SchemaKind::Shard => "ci/schemas/wasm_budget_shard.schema.json",
     }
 }
 
@@ -30,5 +31,6 @@ pub fn schema(kind: SchemaKind) -> Schema {
         SchemaKind::Report => schema_for!(gate::GateReport),
         SchemaKind::Event => schema_for!(gate::GateEvent),
         SchemaKind::Noise => schema_for!(noise::NoiseReport),
+        SchemaKind::Shard => schema_for!(crate::shards::ShardFile),
     }
 }

@@ -312,6 +312,7 @@ fn committed_schemas_match_the_types() {
         ("report", "wasm_perf_regression_report"),
         ("event", "wasm_perf_gate_event"),
         ("noise", "wasm_noise_report"),
+        ("shard", "wasm_budget_shard"),
     ] {
         let out = collector(d.path()).args(["schema", kind]).output().unwrap();
         let committed =

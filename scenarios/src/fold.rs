@@ -14,7 +14,9 @@ use crate::wire::{ProbeResult, SampleUnit, WireResult};
 pub const STATISTIC: &str = "median of per-seed p95 (nearest rank: a measured value); a latency probe's seed p95 is the larger of the p95 of batch means and the p95 of single-operation readings (±1 tick) once that spans two ticks (per_op_view_seeds, tail_resolution_ns)";
 
 /// How the browser session was set up; copied into every record's detail.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(
+    Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct SessionInfo {
     pub browser: String,
     pub browser_version: String,
@@ -22,6 +24,15 @@ pub struct SessionInfo {
     /// `desktop`, `emulated` or `real`.
     pub device: String,
     pub cpu_throttle_rate: Option<f64>,
+    /// The remote WebDriver endpoint (credentials redacted); `None` for a local driver.
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    /// `platformName` the endpoint returned.
+    #[serde(default)]
+    pub platform: Option<String>,
+    /// The grid node that ran the session, when the grid says.
+    #[serde(default)]
+    pub node: Option<String>,
 }
 
 /// What every record of one run shares.
@@ -31,6 +42,8 @@ pub struct RunInfo {
     pub commands: Vec<String>,
     /// Fewer seeds or iterations than the protocol: said in every record.
     pub reduced_protocol: bool,
+    /// Browser sessions open at once (`--jobs`), said in every measured record.
+    pub concurrency: Option<u32>,
     /// TEST ONLY: the local server delayed every response this many ms.
     pub server_delay_ms: Option<u64>,
 }
@@ -258,6 +271,10 @@ fn record(
             user_agent: Some(first.user_agent.clone()),
             device: Some(session.device.clone()),
             cpu_throttle_rate: session.cpu_throttle_rate,
+            webdriver_endpoint: session.endpoint.clone(),
+            platform_name: session.platform.clone(),
+            grid_node: session.node.clone(),
+            concurrent_sessions: run.concurrency,
             probe: Some(pr.probe),
             warmup: Some(first.warmup),
             harness_version: Some(first.harness_version.clone()),

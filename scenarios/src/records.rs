@@ -76,6 +76,7 @@ pub fn skipped(
             framework: Some(framework),
             skip_reason: Some(reason.to_owned()),
             reduced_protocol: run.reduced_protocol.then_some(true),
+            concurrent_sessions: run.concurrency,
             ..Detail::default()
         }),
     }

@@ -180,6 +180,19 @@ pub struct Detail {
     /// Confirm-by-rerun: the value of each re-measurement, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub confirmation_values: Vec<f64>,
+    /// Browser sessions the run kept open at once (`collector run --jobs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrent_sessions: Option<u32>,
+    /// The remote WebDriver endpoint (Selenium Grid, Appium, a device farm), credentials redacted;
+    /// absent for a local driver.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webdriver_endpoint: Option<String>,
+    /// `platformName` the WebDriver endpoint returned for the session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform_name: Option<String>,
+    /// The grid node that ran the session, when the grid says (Selenium Grid's GraphQL `nodeUri`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grid_node: Option<String>,
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }

@@ -54,6 +54,7 @@ fn run() -> RunInfo {
         commit: "c".into(),
         commands: vec!["collector run".into()],
         reduced_protocol: false,
+        concurrency: None,
         server_delay_ms: None,
     }
 }

@@ -287,7 +287,15 @@ fn merge_extra(caps: &mut Capabilities, extra: &Capabilities) {
         match (caps.get_mut(key), value) {
             (Some(Value::Object(existing)), Value::Object(add)) => {
                 for (k, v) in add {
-                    existing.insert(k.clone(), v.clone());
+                    // Lists (`args`, `extensions`) are extended, so an extra argument keeps the target's own.
+                    match (existing.get_mut(k), v) {
+                        (Some(Value::Array(have)), Value::Array(more)) => {
+                            have.extend(more.iter().cloned())
+                        }
+                        _ => {
+                            existing.insert(k.clone(), v.clone());
+                        }
+                    }
                 }
             }
             _ => {

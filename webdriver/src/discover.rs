@@ -243,8 +243,14 @@ pub fn discover(
 /// Validate a WebDriver base URL and make sure it ends with `/` so endpoint
 /// paths join below it (`/wd/hub` + `session` = `/wd/hub/session`).
 pub fn normalize_remote_url(url: &str, origin: &Origin) -> Result<String> {
+    // Credentials never reach an error message: a `user:secret@` part is cut even from a malformed URL.
+    let shown = match (url.find("://"), url.rfind('@')) {
+        (Some(i), Some(j)) if j > i => format!("{}REDACTED{}", &url[..i + 3], &url[j..]),
+        (None, Some(j)) => format!("REDACTED{}", &url[j..]),
+        _ => url.to_owned(),
+    };
     let bad = |reason: String| Error::BadRemoteUrl {
-        url: url.to_owned(),
+        url: shown.clone(),
         origin: origin.to_string(),
         reason,
     };
@@ -456,5 +462,10 @@ mod tests {
             normalize_remote_url("not a url", &o),
             Err(Error::BadRemoteUrl { .. })
         ));
+        let err = normalize_remote_url("ftp://alice:s3cr3t@grid:4444/", &o).unwrap_err();
+        assert!(
+            err.to_string().contains("ftp://REDACTED@grid:4444/"),
+            "{err}"
+        );
     }
 }

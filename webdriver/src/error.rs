@@ -146,14 +146,16 @@ pub enum Error {
     },
 
     /// Creating the session took longer than the startup timeout.
-    #[error("starting a {target} session at {url} did not finish within {timeout:?}; the browser may be failing to launch (raise the startup timeout on slow machines){log}")]
+    #[error("starting a {target} session at {url} did not finish within {timeout:?}; {fix}{log}")]
     SessionStartTimeout {
         /// The target label.
         target: &'static str,
-        /// The WebDriver URL.
+        /// The WebDriver URL (credentials redacted).
         url: String,
         /// How long we waited.
         timeout: Duration,
+        /// Likely fix (local launch vs a remote queue).
+        fix: &'static str,
         /// Driver output tail.
         log: String,
     },

@@ -27,6 +27,12 @@ pub struct BrowserInfo {
     pub platform_name: Option<String>,
     /// True when the session talks to a remote WebDriver endpoint.
     pub remote: bool,
+    /// The remote endpoint, credentials redacted (`None` for a local driver).
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    /// The grid node running the session, when the grid says.
+    #[serde(default)]
+    pub node: Option<String>,
     /// True when any part of the environment is simulated (device
     /// emulation or CPU throttling).
     pub emulated: bool,

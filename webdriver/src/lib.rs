@@ -25,6 +25,7 @@ mod discover;
 mod error;
 mod info;
 mod process;
+mod remote;
 mod session;
 mod tail;
 mod watchdog;
@@ -43,5 +44,9 @@ pub use error::{Error, Result};
 pub use fantoccini::wd::Capabilities;
 pub use info::BrowserInfo;
 pub use process::{driver_version, free_loopback_port, DriverProcess, KillHandle};
+pub use remote::{
+    graphql_url, grid_node_timeouts, grid_status, node_from_graphql, node_timeouts_from_status,
+    redact_url, slot_hint,
+};
 pub use session::Session;
 pub use tail::LogTail;

@@ -18,6 +18,7 @@ use crate::discover::{discover, DriverEnv, DriverLocation};
 use crate::error::{Error, Result};
 use crate::info::{self, BrowserInfo};
 use crate::process::{driver_version, DriverProcess, KillHandle};
+use crate::remote::{self, redact_url};
 
 /// A live browser session.
 ///
@@ -36,6 +37,8 @@ pub struct Session {
     capabilities: Capabilities,
     driver_version: Option<String>,
     cpu_throttle_rate: Option<f64>,
+    /// The grid node running this session, when the endpoint is a Selenium Grid that says.
+    node: Option<String>,
     driver: Option<DriverProcess>,
     profile: Option<TempDir>,
 }
@@ -84,6 +87,7 @@ impl Session {
             capabilities,
             driver_version: None,
             cpu_throttle_rate: None,
+            node: None,
             driver,
             profile,
         };
@@ -111,7 +115,22 @@ impl Session {
         }
 
         self.driver_version = self.discover_driver_version().await;
+        if self.location.is_remote() {
+            self.node = self.discover_node().await;
+        }
         Ok(())
+    }
+
+    /// The grid node of a remote session (Selenium Grid GraphQL), if the endpoint says.
+    async fn discover_node(&self) -> Option<String> {
+        let client = self.client().ok()?.clone();
+        let id = self
+            .call("session id", self.config.command_timeout, async move {
+                client.session_id().await
+            })
+            .await
+            .ok()??;
+        remote::grid_node(&self.url, &id).await
     }
 
     async fn discover_driver_version(&self) -> Option<String> {
@@ -281,6 +300,8 @@ impl Session {
             user_agent,
             platform_name: info::platform_name(&self.capabilities),
             remote: self.location.is_remote(),
+            endpoint: self.location.is_remote().then(|| redact_url(&self.url)),
+            node: self.node.clone(),
             emulated: emulation.is_some() || self.cpu_throttle_rate.is_some(),
             emulation,
             cpu_throttle_rate: self.cpu_throttle_rate,
@@ -392,14 +413,15 @@ async fn open_client(
             driver.shutdown(config.shutdown_grace).await;
         }
     };
-    let (target, url) = (config.target.label(), url.to_owned());
+    let (target, remote) = (config.target.label(), driver.is_none());
+    let url = redact_url(url);
     Err(match opened {
         Ok(Ok(client)) => return Ok(client),
         Ok(Err(source)) => {
             stop().await;
             Error::SessionNotCreated {
                 target,
-                fix: session_fix(&source, &config.target),
+                fix: session_fix(&source, &config.target, remote),
                 url,
                 source: Box::new(source),
                 log: log(),
@@ -412,13 +434,29 @@ async fn open_client(
                 target,
                 url,
                 timeout: config.startup_timeout,
+                fix: if remote {
+                    "a remote endpoint queues the request until a matching slot is free: every slot may be busy (lower --jobs, add nodes, raise the grid's `session-request-timeout` and the startup timeout) or the node cannot launch the browser (read the node's log)"
+                } else {
+                    "the browser may be failing to launch (raise the startup timeout on slow machines)"
+                },
                 log,
             }
         }
     })
 }
 
-fn session_fix(source: &NewSessionError, target: &BrowserTarget) -> String {
+fn session_fix(source: &NewSessionError, target: &BrowserTarget, remote: bool) -> String {
+    if remote {
+        return match source {
+            NewSessionError::BadWebdriverUrl(_) => {
+                "check the WebDriver URL (scheme, host, port, path: a Selenium Grid answers at http://HOST:4444/ and /wd/hub/, Appium at http://HOST:4723/)".to_owned()
+            }
+            NewSessionError::Failed(_) | NewSessionError::FailedC(_) | NewSessionError::Lost(_) => {
+                "the grid or remote endpoint is unreachable: check that it is running and reachable from here (`curl URL/status`), and the host, port and path".to_owned()
+            }
+            other => remote::refused_fix(&other.to_string(), target.label()),
+        };
+    }
     match source {
         NewSessionError::BadWebdriverUrl(_) => {
             "check the WebDriver URL (scheme, host, port, path)".to_owned()

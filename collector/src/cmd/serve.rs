@@ -1,6 +1,5 @@
-//! `collector serve`: serves the host pages and the profile builds on loopback for a developer's browser.
+//! `collector serve`: serves the host pages and the profile builds (loopback by default) for a developer's browser.
 
-use std::net::SocketAddr;
 use std::path::Path;
 
 use anyhow::Result;
@@ -21,12 +20,21 @@ pub fn run(args: &ServeArgs) -> Result<Outcome> {
                 roots.dist.display()
             );
         }
-        let server = start(&roots, SocketAddr::from(([127, 0, 0, 1], args.port)), None).await?;
+        let server = start(&roots, &args.listen.resolve(args.port)?).await?;
         println!(
             "serving www/ at {0}/  (profiles: {0}/?profile=core-min | core-trace | full-dev)",
             server.origin()
         );
-        println!("cross-origin isolated (COOP same-origin, COEP require-corp); Ctrl-C stops");
+        let origin = server.origin();
+        let secure = origin.starts_with("https://")
+            || ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+                .iter()
+                .any(|o| origin.starts_with(o));
+        if secure {
+            println!("cross-origin isolated (COOP same-origin, COEP require-corp); Ctrl-C stops");
+        } else {
+            println!("COOP/COEP are sent, but {origin} is not a secure context: pages opened there are NOT cross-origin isolated (serve HTTPS with --tls-cert/--tls-key); Ctrl-C stops");
+        }
         let why = stop.wait().await;
         eprintln!("{why}: stopping the server");
         server.stop().await;

@@ -1,18 +1,18 @@
 //! One browser session per (environment, profile): open the host page, run each (workload, seed), keep the wire JSON.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context, Result};
 use serde_json::{json, Value};
-use webdriver::{BrowserTarget, DriverEnv, EmulationProfile, Session, SessionConfig};
+use webdriver::{BrowserTarget, Capabilities, DriverEnv, EmulationProfile, Session, SessionConfig};
 
 use scenarios::answer::{check_answer, Asked};
 use scenarios::fold::SessionInfo;
 use scenarios::wire::WireResult;
 use scenarios::{Environment, Framework, Profile, Workload};
 
-use super::plan::Plan;
+use super::plan::SessionUnit;
 use super::progress::Progress;
 use crate::cli::SchemaKind;
 use crate::files::{parse_json, write_atomic};
@@ -24,15 +24,23 @@ const RUN_SCENARIO_JS: &str = include_str!("../../../../www/webdriver/run-scenar
 /// The wire results of one workload, one per seed, with where each was saved.
 pub struct WorkloadResults {
     pub workload: Workload,
+    /// The warm-up asked of the page.
+    pub warmup: u32,
     pub results: Vec<WireResult>,
     pub paths: Vec<String>,
 }
 
 /// Everything measured in one session.
 pub struct SessionResults {
+    pub env: Environment,
+    pub profile: Profile,
+    pub framework: Framework,
     pub session: SessionInfo,
     pub workloads: Vec<WorkloadResults>,
     pub driver_log: Option<PathBuf>,
+    /// How long the session took to start (a grid's queue and node included), and the whole unit.
+    pub start_time: Duration,
+    pub unit_time: Duration,
 }
 
 /// How every browser session of a run is opened, resolved from the command line.
@@ -45,8 +53,13 @@ pub struct SessionSettings {
     pub scenario_timeout: Duration,
     pub chromium_binary: Option<PathBuf>,
     pub firefox_binary: Option<PathBuf>,
-    /// A remote WebDriver endpoint (a Selenium Grid) instead of a local driver.
+    /// A remote WebDriver endpoint (a Selenium Grid) instead of a local driver; may carry the
+    /// credentials from the environment, so it is never printed or recorded as is.
     pub webdriver_url: Option<String>,
+    /// Extra capabilities merged into `alwaysMatch` (`--capabilities`, `--capability`).
+    pub capabilities: Capabilities,
+    /// Measure a page that is not cross-origin isolated instead of failing closed.
+    pub allow_not_isolated: bool,
 }
 
 /// The WebDriver target of an environment.
@@ -73,11 +86,29 @@ pub fn host_path(framework: Framework) -> String {
     }
 }
 
-fn fix_for(env: Environment) -> &'static str {
+fn fix_for(env: Environment, remote: bool) -> &'static str {
+    if remote {
+        return "the remote endpoint is named above: check the grid or farm (its /status, its nodes' browsers and logs), not local packages";
+    }
     match env {
         Environment::DesktopFirefox => "check that firefox-esr and geckodriver are installed (ci/setup.sh) or set GECKODRIVER=/path",
         _ => "check that chromium and chromium-driver are installed (ci/setup.sh) or set CHROMEDRIVER=/path",
     }
+}
+
+/// What the grid's `/status` says about a session that did not start in time (no slot, or all busy).
+async fn grid_hint(
+    args: &SessionSettings,
+    kind: webdriver::DriverKind,
+    asked: &Capabilities,
+) -> Option<String> {
+    let env = DriverEnv::from_process_env();
+    let webdriver::DriverLocation::Remote { url, .. } =
+        webdriver::discover(kind, args.webdriver_url.as_deref(), &env).ok()?
+    else {
+        return None;
+    };
+    webdriver::slot_hint(&webdriver::grid_status(&url).await?, asked)
 }
 
 /// Unwraps `{ok: …}` / `{err: …}` from the page scripts.
@@ -96,46 +127,28 @@ fn page_result(v: Value) -> Result<Value> {
 
 /// What every session of a run shares.
 pub struct Ctx<'a> {
-    pub plan: &'a Plan,
+    pub iterations: u32,
+    pub slowdown_pct: Option<f64>,
+    pub seeds: &'a [u64],
     pub settings: &'a SessionSettings,
-    /// `http://127.0.0.1:PORT` of the harness server.
+    /// The harness server's origin as browsers open it (`--public-origin` or `http(s)://ADDR:PORT`).
     pub origin: &'a str,
     /// Where wire results and driver logs of this run go.
     pub raw_dir: &'a Path,
 }
 
-/// Opens a session, runs the plan's workloads and seeds for one profile, and closes the session.
+/// Opens a session, runs one unit's workloads and seeds, and closes the session.
 pub async fn measure(
     ctx: &Ctx<'_>,
-    env: Environment,
-    profile: Profile,
-    framework: Framework,
-    progress: &mut Progress,
+    unit: &SessionUnit,
+    progress: &Progress,
 ) -> Result<SessionResults> {
-    let (args, raw_dir) = (ctx.settings, ctx.raw_dir);
-    let mut config = SessionConfig::new(target(env, args)?)
-        .startup_timeout(args.startup_timeout)
-        .script_timeout(args.scenario_timeout)
-        .command_timeout(Duration::from_secs(60));
-    let binary = match env {
-        Environment::DesktopFirefox => args.firefox_binary.clone(),
-        _ => args.chromium_binary.clone(),
-    };
-    if let Some(b) = binary {
-        config = config.browser_binary(b);
-    }
-    if let Some(url) = &args.webdriver_url {
-        config = config.remote_url(url.clone());
-    }
-    let session = Session::start(config, &DriverEnv::from_process_env())
-        .await
-        .with_context(|| {
-            format!(
-                "{env} {profile} {framework}: the browser session did not start; {}",
-                fix_for(env)
-            )
-        })?;
-    let out = run_in(&session, ctx, env, profile, framework, progress).await;
+    let raw_dir = ctx.raw_dir;
+    let (env, profile, framework) = (unit.env, unit.profile, unit.framework);
+    let began = Instant::now();
+    let session = open_session(ctx.settings, unit).await?;
+    let start_time = began.elapsed();
+    let out = run_in(&session, ctx, unit, progress).await;
     let log = session.driver_log();
     let closed = session.close().await;
     let driver_log = match log {
@@ -160,25 +173,77 @@ pub async fn measure(
         format!("{env} {profile} {framework}: closing the browser session failed")
     })?;
     Ok(SessionResults {
+        env,
+        profile,
+        framework,
         session: session_info,
         workloads,
         driver_log,
+        start_time,
+        unit_time: began.elapsed(),
     })
+}
+
+/// Starts the unit's browser session; a failure says where to look (a local package, or the grid's own
+/// `/status`: no slot, all slots busy, or a node that failed to start the browser).
+async fn open_session(args: &SessionSettings, unit: &SessionUnit) -> Result<Session> {
+    let (env, profile, framework) = (unit.env, unit.profile, unit.framework);
+    let mut config = SessionConfig::new(target(env, args)?)
+        .startup_timeout(args.startup_timeout)
+        .script_timeout(args.scenario_timeout)
+        .command_timeout(Duration::from_secs(60));
+    config.extra_capabilities = args.capabilities.clone();
+    let binary = match env {
+        Environment::DesktopFirefox => args.firefox_binary.clone(),
+        _ => args.chromium_binary.clone(),
+    };
+    if let Some(b) = binary {
+        config = config.browser_binary(b);
+    }
+    if let Some(url) = &args.webdriver_url {
+        config = config.remote_url(url.clone());
+    }
+    let driver_env = DriverEnv::from_process_env();
+    let kind = config.target.driver_kind();
+    let remote = webdriver::discover(kind, args.webdriver_url.as_deref(), &driver_env)
+        .is_ok_and(|l| l.is_remote());
+    let asked = webdriver::build_capabilities(
+        &config.target,
+        webdriver::CapabilityInputs {
+            browser_binary: None,
+            profile_dir: None,
+            extra: Some(&config.extra_capabilities),
+        },
+    );
+    match Session::start(config, &driver_env).await {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let grid = match (&e, remote) {
+                (webdriver::Error::SessionStartTimeout { .. }, true) => {
+                    grid_hint(args, kind, &asked).await
+                }
+                _ => None,
+            };
+            Err(anyhow::Error::from(e).context(format!(
+                "{env} {profile} {framework}: the browser session did not start; {}",
+                grid.as_deref().unwrap_or(fix_for(env, remote))
+            )))
+        }
+    }
 }
 
 async fn run_in(
     session: &Session,
     ctx: &Ctx<'_>,
-    env: Environment,
-    profile: Profile,
-    framework: Framework,
-    progress: &mut Progress,
+    unit: &SessionUnit,
+    progress: &Progress,
 ) -> Result<(SessionInfo, Vec<WorkloadResults>)> {
-    let session_info = open_page(session, ctx.origin, env, profile, framework).await?;
+    let (env, profile, framework) = (unit.env, unit.profile, unit.framework);
+    let session_info = open_page(session, ctx, env, profile, framework).await?;
     let mut out = Vec::new();
-    for (k, w) in ctx.plan.host_workloads(env, framework).enumerate() {
+    for (w, seeds) in &unit.work {
         let mut done = Vec::new();
-        for seed in ctx.plan.seed_order(k) {
+        for &seed in seeds {
             let job = Job {
                 env,
                 profile,
@@ -186,19 +251,20 @@ async fn run_in(
                 workload: w.workload,
                 warmup: w.warmup,
                 seed,
-                iterations: ctx.plan.iterations,
-                slowdown_pct: ctx.plan.slowdown_pct,
+                iterations: ctx.iterations,
+                slowdown_pct: ctx.slowdown_pct,
             };
             let label = job.label();
-            progress.start(&label);
+            let started = progress.start(&label);
             let (wire, path) = run_seed(session, &job, ctx.raw_dir).await?;
             done.push((wire, path.display().to_string()));
-            progress.finish_step(&label);
+            progress.finish_step(&label, started);
         }
-        done.sort_by_key(|(wire, _)| ctx.plan.seeds.iter().position(|s| *s == wire.seed));
+        done.sort_by_key(|(wire, _)| ctx.seeds.iter().position(|s| *s == wire.seed));
         let (results, paths) = done.into_iter().unzip();
         out.push(WorkloadResults {
             workload: w.workload,
+            warmup: w.warmup,
             results,
             paths,
         });
@@ -209,12 +275,12 @@ async fn run_in(
 /// Opens the host page, waits until the harness is ready, and reads who the browser is.
 async fn open_page(
     session: &Session,
-    origin: &str,
+    ctx: &Ctx<'_>,
     env: Environment,
     profile: Profile,
     framework: Framework,
 ) -> Result<SessionInfo> {
-    let page = format!("{origin}{}?profile={profile}", host_path(framework));
+    let page = format!("{}{}?profile={profile}", ctx.origin, host_path(framework));
     session
         .goto(&page)
         .await
@@ -239,7 +305,10 @@ async fn open_page(
         .and_then(Value::as_bool)
         .unwrap_or(false);
     if !isolated {
-        eprintln!("warning: {env} {profile}: the page is not cross-origin isolated; the timer tick is coarse");
+        if !ctx.settings.allow_not_isolated {
+            bail!("{env} {profile}: {page} is not cross-origin isolated (the timer tick is coarse, figures would not be comparable): a page opened by another machine needs a secure context — serve HTTPS (--tls-cert/--tls-key with --public-origin https://HOST:PORT) or route the device's localhost to this server (adb reverse); --allow-not-isolated measures anyway and labels the records");
+        }
+        eprintln!("warning: {env} {profile}: the page is not cross-origin isolated; measuring anyway (--allow-not-isolated), the records say cross_origin_isolated: false");
     }
     Ok(SessionInfo {
         browser: info.browser_name,
@@ -247,6 +316,9 @@ async fn open_page(
         driver_version: info.driver_version.unwrap_or_else(|| "unknown".into()),
         device: device.to_owned(),
         cpu_throttle_rate: info.cpu_throttle_rate,
+        endpoint: info.endpoint,
+        platform: info.platform_name,
+        node: info.node,
     })
 }
 
@@ -289,6 +361,7 @@ impl Job {
 
 /// Runs one scenario in the page and keeps its answer under `raw_dir` (kept even when it is refused, as evidence).
 async fn run_seed(session: &Session, job: &Job, raw_dir: &Path) -> Result<(WireResult, PathBuf)> {
+    let remote = session.location().is_remote();
     let label = job.label();
     let mut config = json!({
         "workload": job.workload, "seed": job.seed, "iterations": job.iterations,
@@ -302,10 +375,11 @@ async fn run_seed(session: &Session, job: &Job, raw_dir: &Path) -> Result<(WireR
         .await
         .map_err(|e| {
             let lost = e.is_session_lost();
-            anyhow::Error::from(e).context(if lost {
-                "the browser crashed or was closed (session lost)"
-            } else {
-                "the WebDriver call failed or timed out (raise --scenario-timeout if the page is merely slow)"
+            anyhow::Error::from(e).context(match (lost, remote) {
+                (true, false) => "the browser crashed or was closed (session lost)",
+                (true, true) => "the remote session was lost: the node's browser crashed, or the grid ended the session — a grid cuts any call longer than its node `session-timeout` (default 300 s): raise that above --scenario-timeout rather than --scenario-timeout",
+                (false, false) => "the WebDriver call failed or timed out (raise --scenario-timeout if the page is merely slow)",
+                (false, true) => "the remote WebDriver call failed or timed out: a grid cuts any call longer than its node `session-timeout` (default 300 s), so raise the grid's session-timeout above --scenario-timeout; raise --scenario-timeout only if the page itself is slow",
             })
         })
         .and_then(page_result)

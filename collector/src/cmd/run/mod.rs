@@ -1,23 +1,27 @@
 //! `collector run`: build (or take prebuilt) profiles, serve them, measure each environment × profile in a real
-//! browser, fold the samples into records, judge them, and only then write `wasm_budget_summary.json`.
+//! browser (up to `--jobs` sessions at once on a remote endpoint), fold the samples into records, judge them,
+//! and only then write `wasm_budget_summary.json` — or, with `--shard`/`--no-gate`, write the shard file.
 
+mod adb;
 mod browser;
 mod confirm;
+mod finish;
+mod measure;
 mod plan;
 mod progress;
+mod remote;
+pub(super) mod shard;
 
 use std::collections::BTreeSet;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 
 use scenarios::fold::RunInfo;
 use scenarios::gate::GateEvent;
 use scenarios::policy::budgets::BudgetPolicy;
 use scenarios::protocol::{metrics_in, unmeasurable};
-use scenarios::records::workload_records;
 use scenarios::summary::Record;
 use scenarios::{Framework, MetricId};
 
@@ -25,15 +29,15 @@ use crate::cli::{GatingArgs, RunArgs};
 use crate::gating::{self, GateFiles, GateInputs};
 use crate::outcome::Outcome;
 use crate::profiles::{build, module_path, Toolchain};
-use crate::serve::{start, Roots};
 use crate::signals::StopSignals;
 use crate::sizes::module_records;
-use crate::summaries::{read_summary, write_summary};
-use crate::{policies, provenance, table};
+use crate::summaries::read_summary;
+use crate::{policies, provenance};
 
 use browser::SessionSettings;
+pub(super) use finish::{finish, Ending};
+use measure::measure_all;
 use plan::Plan;
-use progress::Progress;
 
 /// Every input of a run, read and checked before anything is measured (bad input fails in seconds).
 struct Inputs {
@@ -45,6 +49,10 @@ struct Inputs {
     run: RunInfo,
     settings: SessionSettings,
     www: PathBuf,
+    listen: crate::serve::Listen,
+    jobs: u32,
+    /// `--adb-reverse`: the device serial (if any) whose localhost is routed to the server.
+    adb_reverse: Option<Option<String>>,
 }
 
 impl Inputs {
@@ -52,6 +60,8 @@ impl Inputs {
         let corpus = policies::corpus(&args.corpus)?;
         let plan = Plan::new(args, &corpus)?;
         let files = GateFiles::new(artifacts, args.history.as_deref(), None);
+        let settings = remote::settings(args)?;
+        remote::check_jobs(args.jobs, &plan, &settings)?;
         Ok(Inputs {
             budgets: policies::budgets(&args.budgets)?,
             past: gating::read_history(&files.history)?,
@@ -60,19 +70,17 @@ impl Inputs {
                 commit: provenance::commit(args.commit.as_deref()),
                 commands: vec![provenance::command_line()],
                 reduced_protocol: plan.is_reduced(),
+                concurrency: Some(args.jobs),
                 server_delay_ms: args.test_server_delay_ms,
             },
-            settings: SessionSettings {
-                android_real: args.android_real,
-                android_serial: args.android_serial.clone(),
-                cpu_throttle: args.cpu_throttle,
-                startup_timeout: Duration::from_secs(args.startup_timeout),
-                scenario_timeout: Duration::from_secs(args.scenario_timeout),
-                chromium_binary: args.chromium_binary.clone(),
-                firefox_binary: args.firefox_binary.clone(),
-                webdriver_url: args.webdriver_url.clone(),
-            },
+            settings,
             www: args.www.clone(),
+            listen: crate::serve::Listen {
+                delay: args.test_server_delay_ms.map(Duration::from_millis),
+                ..args.listen.resolve(args.port)?
+            },
+            jobs: args.jobs,
+            adb_reverse: args.adb_reverse.then(|| args.android_serial.clone()),
             plan,
             files,
         })
@@ -84,7 +92,7 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
     let dist = prepare_dist(args, &inputs.plan)?;
     let run_id = provenance::now().replace(':', "");
     let raw_dir = artifacts.join("raw").join(&run_id);
-    let mut gate_inputs = GateInputs {
+    let gate_inputs = GateInputs {
         required: required_metrics(&inputs.plan),
         baseline: inputs.baseline.clone(),
         ..GateInputs::new(
@@ -93,62 +101,58 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
             &args.gating,
         )?
     };
+    let deferred = args.no_gate || args.shard.is_some();
+    let gate = (!deferred).then_some(&gate_inputs);
     let runtime = tokio::runtime::Runtime::new()?;
-    let (mut all, elapsed) = runtime.block_on(async {
+    let measured = runtime.block_on(async {
         let mut stop = StopSignals::listen()?;
         tokio::select! {
-            r = measure_all(&inputs, &dist, &raw_dir, &gate_inputs, args.confirm) => r,
+            r = measure_all(&inputs, &dist, &raw_dir, gate, args.confirm) => r,
             why = stop.wait() => bail!("interrupted ({why}): browsers and drivers were stopped; the previous summary is left as it was"),
         }
     })?;
+    measure::print_times(&measured.sessions, inputs.jobs);
+    let mut sizes = Vec::new();
     for p in &inputs.plan.profiles {
-        all.extend(module_records(
+        sizes.extend(module_records(
             &inputs.budgets,
             &module_path(&dist, *p),
             *p,
             &inputs.run,
         )?);
     }
-    gate_inputs.measurements = Some(all);
-    let report = gating::judge(&gate_inputs, &inputs.past);
-    let all = gate_inputs.measurements.as_deref().unwrap_or_default();
-    let summary_path = artifacts.join("wasm_budget_summary.json");
-    if let Err(e) = gating::refuse_unjudged(&report) {
-        let kept = raw_dir.join("refused_summary.json");
-        write_summary(&kept, all)?;
-        return Err(e.context(format!(
-            "{} was not written; the refused records are kept in {}",
-            summary_path.display(),
-            kept.display()
-        )));
+    if deferred {
+        let wasm = |p| module_path(&dist, p).display().to_string();
+        let meta = shard::ShardMeta {
+            plan: &inputs.plan,
+            shard: args.shard.map(|s| s.to_string()),
+            commit: &inputs.run.commit,
+            commands: &inputs.run.commands,
+            concurrency: inputs.jobs,
+            server_delay_ms: inputs.run.server_delay_ms,
+            required: gate_inputs.required.clone(),
+            wasm: &wasm,
+        };
+        let path = shard::write(artifacts, &meta, &measured.sessions, sizes)?;
+        println!(
+            "measured {} session(s) in {}; no gate (--no-gate/--shard): wrote {} for `collector merge`",
+            measured.sessions.len(),
+            humantime::format_duration(Duration::from_secs(measured.elapsed.as_secs())),
+            path.display()
+        );
+        return Ok(Outcome::Pass);
     }
-    write_summary(&summary_path, all)?;
-    print!("{}", table::records(all));
-    println!(
-        "measured in {} ({}); wrote {}",
-        humantime::format_duration(Duration::from_secs(elapsed.as_secs())),
-        if inputs.run.reduced_protocol {
-            "REDUCED protocol"
-        } else {
-            "full protocol"
-        },
-        summary_path.display()
-    );
-    let mut files = inputs.files;
-    files.report = artifacts.join("wasm_perf_regression_report.json");
-    gating::record(&report, &files, &gate_inputs, &inputs.past)?;
-    print!("{}", table::verdict(&report));
-    println!(
-        "wrote {} and {}",
-        files.report.display(),
-        files.history.display()
-    );
-    // The reports people read (HTML, Markdown, JUnit, BMF), on a pass and on a budget failure alike.
-    println!(
-        "{}",
-        crate::report::write_all(&crate::report::Sources::new(artifacts, &files.history))?
-    );
-    gating::outcome(&report)
+    let mut all = measured.records;
+    all.extend(sizes);
+    let end = Ending {
+        artifacts,
+        refused: &raw_dir.join("refused_summary.json"),
+        history: &inputs.files.history,
+        past: &inputs.past,
+        elapsed: measured.elapsed,
+        reduced_protocol: inputs.run.reduced_protocol,
+    };
+    finish(&end, gate_inputs, all)
 }
 
 /// Measures the plan `runs` times, each in fresh sessions, without confirmation, summary or gate
@@ -171,14 +175,14 @@ pub fn measure_runs(
     for i in 1..=runs {
         eprintln!("noise run {i} of {runs}");
         let raw_dir = artifacts.join("raw").join(format!("{stamp}-noise-{i}"));
-        let (records, _) = runtime.block_on(async {
+        let measured = runtime.block_on(async {
             let mut stop = StopSignals::listen()?;
             tokio::select! {
-                r = measure_all(&inputs, &dist, &raw_dir, &gate, 0) => r,
+                r = measure_all(&inputs, &dist, &raw_dir, Some(&gate), 0) => r,
                 why = stop.wait() => bail!("interrupted ({why}): browsers and drivers were stopped; nothing was written"),
             }
         })?;
-        out.push(records);
+        out.push(measured.records);
     }
     Ok((out, inputs.budgets.max_regression_pct))
 }
@@ -229,132 +233,4 @@ fn required_metrics(plan: &Plan) -> Vec<MetricId> {
         .filter(|m| plan.profiles.iter().any(|p| unmeasurable(*p, *m).is_none()))
         .collect();
     required.into_iter().collect()
-}
-
-/// Serves the pages, measures the plan, then confirms every unit that would warn or fail.
-async fn measure_all(
-    inputs: &Inputs,
-    dist: &Path,
-    raw_dir: &Path,
-    gate: &GateInputs,
-    confirmations: u32,
-) -> Result<(Vec<Record>, Duration)> {
-    let roots = Roots {
-        www: inputs.www.clone(),
-        dist: dist.to_path_buf(),
-        ci: PathBuf::from("ci"),
-    };
-    let delay = inputs.run.server_delay_ms.map(Duration::from_millis);
-    let server = start(&roots, SocketAddr::from(([127, 0, 0, 1], 0)), delay).await?;
-    let origin = server.origin();
-    eprintln!("serving {} at {origin}", roots.www.display());
-    let mut progress = Progress::new(inputs.plan.jobs());
-    let measured = Measure {
-        inputs,
-        dist,
-        origin: &origin,
-    };
-    let first = measured.plan(&inputs.plan, raw_dir, &mut progress).await?;
-    let out = measured
-        .confirm(first, gate, confirmations, raw_dir, &mut progress)
-        .await?;
-    progress.finish();
-    server.stop().await;
-    Ok((out, progress.elapsed()))
-}
-
-/// What every measurement of a run shares: its inputs, builds and the server's origin.
-struct Measure<'a> {
-    inputs: &'a Inputs,
-    dist: &'a Path,
-    origin: &'a str,
-}
-
-impl Measure<'_> {
-    /// Re-measures, `n` times in fresh sessions, each unit the gate would warn or fail on; the verdict
-    /// then rests on the confirmations (raw results under `<raw>/confirm-<i>/`).
-    async fn confirm(
-        &self,
-        first: Vec<Record>,
-        gate: &GateInputs,
-        n: u32,
-        raw_dir: &Path,
-        progress: &mut Progress,
-    ) -> Result<Vec<Record>> {
-        let probe = GateInputs {
-            measurements: Some(first),
-            required: Vec::new(),
-            ..gate.clone()
-        };
-        let units = confirm::breaching_units(&gating::judge(&probe, &self.inputs.past));
-        let first = probe.measurements.unwrap_or_default();
-        if n == 0 || units.is_empty() {
-            return Ok(first);
-        }
-        let plan = &self.inputs.plan;
-        let mut again = Vec::new();
-        for i in 1..=n {
-            for u in &units {
-                let sub = plan.only(u.env, u.profile, u.framework, u.workload);
-                eprintln!("confirming {u} ({i} of {n}): it would warn or fail");
-                progress.grow(sub.jobs());
-                let dir = raw_dir.join(format!("confirm-{i}"));
-                again.extend(self.plan(&sub, &dir, progress).await?);
-            }
-        }
-        Ok(confirm::merge(first, &units, &again))
-    }
-
-    /// One fresh browser session per environment × profile × host of `plan`, folded into records.
-    async fn plan(
-        &self,
-        plan: &Plan,
-        raw_dir: &Path,
-        progress: &mut Progress,
-    ) -> Result<Vec<Record>> {
-        let inputs = self.inputs;
-        let ctx = browser::Ctx {
-            plan,
-            settings: &inputs.settings,
-            origin: self.origin,
-            raw_dir,
-        };
-        let mut out = Vec::new();
-        for env in &plan.environments {
-            for (profile, framework) in plan
-                .profiles
-                .iter()
-                .flat_map(|p| plan.frameworks.iter().map(move |f| (p, f)))
-            {
-                if plan.host_workloads(*env, *framework).next().is_none() {
-                    continue;
-                }
-                let got = browser::measure(&ctx, *env, *profile, *framework, progress).await?;
-                let wasm = module_path(self.dist, *profile).display().to_string();
-                for w in &got.workloads {
-                    let mut paths = vec![wasm.clone()];
-                    paths.extend(w.paths.iter().cloned());
-                    if let Some(log) = &got.driver_log {
-                        paths.push(log.display().to_string());
-                    }
-                    let recs = workload_records(
-                        &inputs.budgets,
-                        *env,
-                        &got.session,
-                        &inputs.run,
-                        &w.results,
-                        &paths,
-                    )
-                    .with_context(|| {
-                        format!(
-                            "{env} {profile} {framework}/{}: cannot fold the samples",
-                            w.workload
-                        )
-                    })?;
-                    out.extend(recs);
-                }
-            }
-        }
-        Ok(out)
-    }
 }

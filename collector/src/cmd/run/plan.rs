@@ -1,12 +1,33 @@
 //! What a `collector run` will measure: environments × profiles × framework hosts × corpus workloads × seeds.
 
+use std::collections::BTreeSet;
+
 use anyhow::{bail, Result};
 
 use scenarios::policy::corpus::Corpus;
 use scenarios::protocol::{MIN_ITERATIONS, SEED_SET};
 use scenarios::{Environment, Framework, Profile, Workload};
 
-use crate::cli::RunArgs;
+use crate::cli::{RunArgs, Shard};
+
+/// One (workload, seed) step: the smallest unit a shard takes.
+pub type Step = (Environment, Profile, Framework, Workload, u64);
+
+/// One browser session's work: its workloads in plan order, each with its seeds in run order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionUnit {
+    pub env: Environment,
+    pub profile: Profile,
+    pub framework: Framework,
+    pub work: Vec<(PlannedWorkload, Vec<u64>)>,
+}
+
+impl SessionUnit {
+    /// (workload, seed) steps in this session.
+    pub fn steps(&self) -> u64 {
+        self.work.iter().map(|(_, s)| s.len() as u64).sum()
+    }
+}
 
 /// One workload as the corpus defines it for a framework.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +49,8 @@ pub struct Plan {
     pub iterations: u32,
     /// TEST ONLY (`--inject-slowdown`): a calibrated slowdown of every batched operation, percent.
     pub slowdown_pct: Option<f64>,
+    /// `--shard I/N`: the steps this part measures (`None`: every step).
+    pub part: Option<BTreeSet<Step>>,
 }
 
 impl Plan {
@@ -81,7 +104,7 @@ impl Plan {
         if args.iterations == 0 {
             bail!("--iterations must be at least 1 (the protocol uses {MIN_ITERATIONS})");
         }
-        Ok(Plan {
+        let mut plan = Plan {
             environments,
             profiles,
             frameworks,
@@ -89,7 +112,75 @@ impl Plan {
             seeds,
             iterations: args.iterations,
             slowdown_pct: args.inject_slowdown,
-        })
+            part: None,
+        };
+        if let Some(shard) = args.shard {
+            plan.part = Some(plan.shard_steps(shard));
+        }
+        Ok(plan)
+    }
+
+    /// Every step in canonical order: environment, profile, framework, workload, seed (plan order).
+    pub fn all_steps(&self) -> Vec<Step> {
+        let mut out = Vec::new();
+        for e in &self.environments {
+            for p in &self.profiles {
+                for f in &self.frameworks {
+                    for w in self.host_workloads(*e, *f) {
+                        out.extend(self.seeds.iter().map(|s| (*e, *p, *f, w.workload, *s)));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The steps of shard I of N: the I-th of N contiguous, near-equal runs of [`Plan::all_steps`]
+    /// (deterministic; contiguous keeps a shard's steps in few sessions; seeds of one workload may
+    /// fall in two shards, and `collector merge` folds them together).
+    pub fn shard_steps(&self, shard: Shard) -> BTreeSet<Step> {
+        let all = self.all_steps();
+        let (i, n, len) = (shard.index as usize, shard.count as usize, all.len());
+        all[(i - 1) * len / n..i * len / n]
+            .iter()
+            .copied()
+            .collect()
+    }
+
+    fn selected(&self, step: &Step) -> bool {
+        self.part.as_ref().is_none_or(|p| p.contains(step))
+    }
+
+    /// The browser sessions of the plan, in canonical order: one per environment × profile × host
+    /// with any step to run; each workload keeps its seed rotation (see [`Plan::seed_order`]).
+    pub fn sessions(&self) -> Vec<SessionUnit> {
+        let mut out = Vec::new();
+        for env in &self.environments {
+            for profile in &self.profiles {
+                for framework in &self.frameworks {
+                    let work: Vec<(PlannedWorkload, Vec<u64>)> = self
+                        .host_workloads(*env, *framework)
+                        .enumerate()
+                        .map(|(k, w)| {
+                            let seeds = self.seed_order(k).into_iter().filter(|s| {
+                                self.selected(&(*env, *profile, *framework, w.workload, *s))
+                            });
+                            (w.clone(), seeds.collect::<Vec<u64>>())
+                        })
+                        .filter(|(_, seeds)| !seeds.is_empty())
+                        .collect();
+                    if !work.is_empty() {
+                        out.push(SessionUnit {
+                            env: *env,
+                            profile: *profile,
+                            framework: *framework,
+                            work,
+                        });
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Workloads to run in one environment.
@@ -109,14 +200,9 @@ impl Plan {
             .filter(move |w| w.framework == framework)
     }
 
-    /// (workload, seed) calls in the whole run.
+    /// (workload, seed) calls in the whole run (or this shard of it).
     pub fn jobs(&self) -> u64 {
-        let per_seed: usize = self
-            .environments
-            .iter()
-            .map(|e| self.workloads_in(*e).count() * self.profiles.len())
-            .sum();
-        (per_seed * self.seeds.len()) as u64
+        self.sessions().iter().map(SessionUnit::steps).sum()
     }
 
     /// The same run narrowed to one workload in one host, profile and environment (a confirmation).
@@ -137,6 +223,7 @@ impl Plan {
                 .filter(|w| w.framework == framework && w.workload == workload)
                 .cloned()
                 .collect(),
+            part: None,
             ..self.clone()
         }
     }
@@ -176,7 +263,71 @@ fn rotated<T: Clone>(values: &[T], k: usize) -> Vec<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::{distinct, rotated};
+    use super::*;
+
+    fn plan() -> Plan {
+        let w = |workload| PlannedWorkload {
+            framework: Framework::VanillaJs,
+            workload,
+            warmup: 10,
+            environments: vec![Environment::DesktopChromium, Environment::DesktopFirefox],
+        };
+        Plan {
+            environments: vec![Environment::DesktopChromium, Environment::DesktopFirefox],
+            profiles: vec![Profile::CoreMin],
+            frameworks: vec![Framework::VanillaJs],
+            workloads: vec![w(Workload::SteadyThroughput), w(Workload::StreamingIo)],
+            seeds: vec![11, 29, 42],
+            iterations: 100,
+            slowdown_pct: None,
+            part: None,
+        }
+    }
+
+    #[test]
+    fn shards_partition_the_steps_deterministically_and_split_seeds() {
+        let whole = plan();
+        let all: BTreeSet<Step> = whole.all_steps().into_iter().collect();
+        assert_eq!(all.len(), 12);
+        for n in 1..=5 {
+            let parts: Vec<BTreeSet<Step>> = (1..=n)
+                .map(|index| whole.shard_steps(Shard { index, count: n }))
+                .collect();
+            let total: usize = parts.iter().map(BTreeSet::len).sum();
+            let union: BTreeSet<Step> = parts.iter().flatten().copied().collect();
+            assert_eq!(
+                (total, &union),
+                (12, &all),
+                "{n} shards: every step exactly once"
+            );
+            assert!(
+                parts.iter().all(|p| p.len() >= 12 / n as usize),
+                "near-equal parts"
+            );
+            assert_eq!(parts[0], whole.shard_steps(Shard { index: 1, count: n }));
+        }
+        let mut second = whole.clone();
+        second.part = Some(whole.shard_steps(Shard { index: 2, count: 5 }));
+        let sessions = second.sessions();
+        let seeds: Vec<u64> = sessions
+            .iter()
+            .flat_map(|s| s.work.iter().flat_map(|(_, s)| s.clone()))
+            .collect();
+        assert!(
+            seeds.len() < 3,
+            "a part of 2–3 steps takes a workload's seeds partly: {sessions:?}"
+        );
+        assert_eq!(second.jobs() as usize, second.part.as_ref().unwrap().len());
+    }
+
+    #[test]
+    fn sessions_keep_the_seed_rotation() {
+        let s = plan().sessions();
+        assert_eq!(s.len(), 2, "one session per environment");
+        assert_eq!(s[0].work[0].1, vec![11, 29, 42]);
+        assert_eq!(s[0].work[1].1, vec![29, 42, 11]);
+        assert_eq!(plan().jobs(), 12);
+    }
 
     #[test]
     fn each_workload_starts_from_another_seed() {

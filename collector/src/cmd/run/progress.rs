@@ -1,17 +1,21 @@
 //! Progress of a run: a bar with the time left on a terminal, one line per finished step otherwise.
 
 use std::io::IsTerminal;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-/// Counts (workload, seed) steps.
+/// Counts (workload, seed) steps; shared by the sessions of a run (`--jobs`), so it counts through `&self`.
 pub struct Progress {
     bar: Option<ProgressBar>,
+    counts: Mutex<Counts>,
+    started: Instant,
+}
+
+struct Counts {
     total: u64,
     done: u64,
-    started: Instant,
-    step_started: Instant,
 }
 
 impl Progress {
@@ -27,37 +31,41 @@ impl Progress {
             );
             b
         });
-        let now = Instant::now();
         Progress {
             bar,
-            total,
-            done: 0,
-            started: now,
-            step_started: now,
+            counts: Mutex::new(Counts { total, done: 0 }),
+            started: Instant::now(),
         }
+    }
+
+    fn counts(&self) -> std::sync::MutexGuard<'_, Counts> {
+        self.counts.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// A step begins; `label` says which environment, profile, workload and seed.
-    pub fn start(&mut self, label: &str) {
-        self.step_started = Instant::now();
+    /// Returns when it started, for [`Progress::finish_step`].
+    pub fn start(&self, label: &str) -> Instant {
         if let Some(b) = &self.bar {
             b.set_message(label.to_owned());
         }
+        Instant::now()
     }
 
-    /// A step finished.
-    pub fn finish_step(&mut self, label: &str) {
-        self.done += 1;
+    /// A step that began at `step_started` finished.
+    pub fn finish_step(&self, label: &str, step_started: Instant) {
+        let (done, total) = {
+            let mut c = self.counts();
+            c.done += 1;
+            (c.done, c.total)
+        };
         match &self.bar {
             Some(b) => b.inc(1),
             None => {
                 let elapsed = self.started.elapsed();
-                let left = elapsed.mul_f64((self.total - self.done) as f64 / self.done as f64);
+                let left = elapsed.mul_f64(total.saturating_sub(done) as f64 / done as f64);
                 eprintln!(
-                    "[{}/{}] {label} in {:.1}s; about {} left",
-                    self.done,
-                    self.total,
-                    self.step_started.elapsed().as_secs_f64(),
+                    "[{done}/{total}] {label} in {:.1}s; about {} left",
+                    step_started.elapsed().as_secs_f64(),
                     humantime::format_duration(Duration::from_secs(left.as_secs()))
                 );
             }
@@ -65,10 +73,14 @@ impl Progress {
     }
 
     /// More steps were planned (confirmation re-measurements).
-    pub fn grow(&mut self, more: u64) {
-        self.total += more;
+    pub fn grow(&self, more: u64) {
+        let total = {
+            let mut c = self.counts();
+            c.total += more;
+            c.total
+        };
         if let Some(b) = &self.bar {
-            b.set_length(self.total);
+            b.set_length(total);
         }
     }
 

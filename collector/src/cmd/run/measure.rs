@@ -1,0 +1,236 @@
+//! Measuring a plan: serve the pages, run its browser sessions (up to `--jobs` at once), fold each session's
+//! wire results into records, and confirm the units that would warn or fail in fresh sessions.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use futures_util::StreamExt;
+
+use scenarios::records::workload_records;
+use scenarios::summary::Record;
+
+use super::browser::{self, SessionResults};
+use super::plan::Plan;
+use super::progress::Progress;
+use super::{adb, confirm, Inputs};
+use crate::gating::{self, GateInputs};
+use crate::profiles::module_path;
+use crate::serve::{start, Roots};
+
+/// What measuring a plan gave: every session's raw results, their records (confirmed when gated), the time.
+pub struct Measured {
+    pub sessions: Vec<SessionResults>,
+    pub records: Vec<Record>,
+    pub elapsed: Duration,
+}
+
+/// Serves the pages, measures the plan, then (when `gate` is given) confirms every unit that would warn or fail.
+pub(super) async fn measure_all(
+    inputs: &Inputs,
+    dist: &Path,
+    raw_dir: &Path,
+    gate: Option<&GateInputs>,
+    confirmations: u32,
+) -> Result<Measured> {
+    let roots = Roots {
+        www: inputs.www.clone(),
+        dist: dist.to_path_buf(),
+        ci: "ci".into(),
+    };
+    let server = start(&roots, &inputs.listen).await?;
+    let mut origin = server.origin();
+    if let Some(serial) = &inputs.adb_reverse {
+        adb::adb(&adb::reverse_args(serial.as_deref(), server.port, false)).await?;
+        if inputs.listen.public_origin.is_none() {
+            origin = format!("http://localhost:{}", server.port);
+        }
+    }
+    let measured = measure_served(inputs, dist, raw_dir, gate, confirmations, &origin).await;
+    if let Some(serial) = &inputs.adb_reverse {
+        let _ = adb::adb(&adb::reverse_args(serial.as_deref(), server.port, true)).await;
+    }
+    server.stop().await;
+    measured
+}
+
+/// Measures (and confirms) the plan against the server at `origin`.
+async fn measure_served(
+    inputs: &Inputs,
+    dist: &Path,
+    raw_dir: &Path,
+    gate: Option<&GateInputs>,
+    confirmations: u32,
+    origin: &str,
+) -> Result<Measured> {
+    eprintln!("serving {} at {origin}", inputs.www.display());
+    super::remote::warn_grid_timeouts(&inputs.plan, &inputs.settings).await;
+    let progress = Progress::new(inputs.plan.jobs());
+    let m = Measure {
+        inputs,
+        dist,
+        origin,
+    };
+    let sessions = m.sessions(&inputs.plan, raw_dir, &progress).await?;
+    let mut records = m.fold(&sessions)?;
+    if let Some(gate) = gate {
+        records = m
+            .confirm(records, gate, confirmations, raw_dir, &progress)
+            .await?;
+    }
+    progress.finish();
+    Ok(Measured {
+        sessions,
+        records,
+        elapsed: progress.elapsed(),
+    })
+}
+
+/// Each session's start and total time, and what they mean for a parallel plan (stderr).
+pub(super) fn print_times(sessions: &[SessionResults], jobs: u32) {
+    if sessions.is_empty() {
+        return;
+    }
+    let secs = |d: Duration| d.as_secs_f64();
+    for s in sessions {
+        eprintln!(
+            "session {} {} {}: started in {:.1}s, done in {:.1}s",
+            s.env,
+            s.profile,
+            s.framework,
+            secs(s.start_time),
+            secs(s.unit_time)
+        );
+    }
+    let sum: Duration = sessions.iter().map(|s| s.unit_time).sum();
+    let longest = sessions
+        .iter()
+        .map(|s| s.unit_time)
+        .max()
+        .unwrap_or_default();
+    eprintln!(
+        "{} session(s), {jobs} at once: {:.1}s of sessions in all; the longest, {:.1}s, is the wall time with one node per session",
+        sessions.len(),
+        secs(sum),
+        secs(longest)
+    );
+}
+
+/// What every measurement of a run shares: its inputs, builds and the server's origin.
+struct Measure<'a> {
+    inputs: &'a Inputs,
+    dist: &'a Path,
+    origin: &'a str,
+}
+
+impl Measure<'_> {
+    /// The plan's browser sessions, up to `--jobs` open at once, results in plan order; the first
+    /// failure is the run's error.
+    async fn sessions(
+        &self,
+        plan: &Plan,
+        raw_dir: &Path,
+        progress: &Progress,
+    ) -> Result<Vec<SessionResults>> {
+        let ctx = browser::Ctx {
+            iterations: plan.iterations,
+            slowdown_pct: plan.slowdown_pct,
+            seeds: &plan.seeds,
+            settings: &self.inputs.settings,
+            origin: self.origin,
+            raw_dir,
+        };
+        let units = plan.sessions();
+        // After a failure no new session starts, but those already open finish and close cleanly (a
+        // dropped remote session would hold its grid slot until the grid's own timeout).
+        let failed = AtomicBool::new(false);
+        let results: Vec<Result<Option<SessionResults>>> = futures_util::stream::iter(units.iter())
+            .map(|u| async {
+                if failed.load(Ordering::SeqCst) {
+                    return Ok(None);
+                }
+                let got = browser::measure(&ctx, u, progress).await;
+                if got.is_err() {
+                    failed.store(true, Ordering::SeqCst);
+                }
+                got.map(Some)
+            })
+            .buffered(self.inputs.jobs.max(1) as usize)
+            .collect()
+            .await;
+        let mut out = Vec::new();
+        for r in results {
+            out.extend(r?);
+        }
+        Ok(out)
+    }
+
+    /// The records of measured sessions (`scenarios::records`), in plan order.
+    fn fold(&self, sessions: &[SessionResults]) -> Result<Vec<Record>> {
+        let inputs = self.inputs;
+        let mut out = Vec::new();
+        for got in sessions {
+            let (env, profile, framework) = (got.env, got.profile, got.framework);
+            let wasm = module_path(self.dist, profile).display().to_string();
+            for w in &got.workloads {
+                let mut paths = vec![wasm.clone()];
+                paths.extend(w.paths.iter().cloned());
+                if let Some(log) = &got.driver_log {
+                    paths.push(log.display().to_string());
+                }
+                let recs = workload_records(
+                    &inputs.budgets,
+                    env,
+                    &got.session,
+                    &inputs.run,
+                    &w.results,
+                    &paths,
+                )
+                .with_context(|| {
+                    format!(
+                        "{env} {profile} {framework}/{}: cannot fold the samples",
+                        w.workload
+                    )
+                })?;
+                out.extend(recs);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Re-measures, `n` times in fresh sessions, each unit the gate would warn or fail on; the verdict
+    /// then rests on the confirmations (raw results under `<raw>/confirm-<i>/`).
+    async fn confirm(
+        &self,
+        first: Vec<Record>,
+        gate: &GateInputs,
+        n: u32,
+        raw_dir: &Path,
+        progress: &Progress,
+    ) -> Result<Vec<Record>> {
+        let probe = GateInputs {
+            measurements: Some(first),
+            required: Vec::new(),
+            ..gate.clone()
+        };
+        let units = confirm::breaching_units(&gating::judge(&probe, &self.inputs.past));
+        let first = probe.measurements.unwrap_or_default();
+        if n == 0 || units.is_empty() {
+            return Ok(first);
+        }
+        let plan = &self.inputs.plan;
+        let mut again = Vec::new();
+        for i in 1..=n {
+            for u in &units {
+                let sub = plan.only(u.env, u.profile, u.framework, u.workload);
+                eprintln!("confirming {u} ({i} of {n}): it would warn or fail");
+                progress.grow(sub.jobs());
+                let dir = raw_dir.join(format!("confirm-{i}"));
+                let sessions = self.sessions(&sub, &dir, progress).await?;
+                again.extend(self.fold(&sessions)?);
+            }
+        }
+        Ok(confirm::merge(first, &units, &again))
+    }
+}
