@@ -9,10 +9,12 @@
 #   ci/bench-figures.sh                 # everything (≈ 40 min)
 #   ONLY="aa" ci/bench-figures.sh       # a subset: aa (3 A/A runs, Chromium core-min), firefox,
 #                                       # trace, mobile, frameworks
+#   EXTRA="--iterations 300" ci/bench-figures.sh   # a reduced protocol (every record says so)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-artifacts/figures}"
 ONLY="${ONLY:-aa firefox trace mobile frameworks}"
+EXTRA="${EXTRA:-}"
 MARK="figures-$$"
 export WASM_BUDGET_TEST_MARK="$MARK"
 ci/setup.sh >/dev/null
@@ -48,7 +50,8 @@ measure() {
     local watcher=$! t0 t1 code
     t0=$(date +%s.%N)
     set +e
-    $collector --artifacts-dir "$OUT/$name" run --prebuilt dist --commit figures --confirm 0 "$@" \
+    # shellcheck disable=SC2086
+    $collector --artifacts-dir "$OUT/$name" run --prebuilt dist --commit figures --confirm 0 "$@" $EXTRA \
       >"$OUT/$name.log" 2>&1
     code=$?
     set -e
