@@ -53,7 +53,7 @@ async fn run_scenario_yields_between_batches_and_reports_progress() {
         assert_eq!(r["seed"], 11);
         let phase = r["phase"].as_str().unwrap();
         assert!(
-            ["calibration", "timed-batches", "per-operation"].contains(&phase),
+            ["warm-up", "calibration", "timed-batches", "per-operation"].contains(&phase),
             "{r}"
         );
         let fresh = r["values_ns"].as_array().unwrap();
