@@ -29,13 +29,22 @@ mkdir -p "$OUT"
 foreign() {
   local pid
   for pid in $(top -b -n 2 -d 1 -w 512 | awk '/^top -/ {block++} block == 2 && $1 ~ /^[0-9]+$/ && $9 + 0 > 15 {print $1}'); do
-    local env
-    env=$(tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null) || continue
-    [ -n "$env" ] || continue # a kernel thread
-    [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = top ] && continue
-    grep -qx "WASM_BUDGET_TEST_MARK=$MARK" <<<"$env" ||
-      echo "$pid $(tr ' ' '_' <"/proc/$pid/comm" 2>/dev/null)"
+    ours "$pid" || echo "$pid $(tr ' ' '_' <"/proc/$pid/comm" 2>/dev/null)"
   done
+}
+
+# True when `pid` or one of its ancestors carries this script's marker (browsers may clear their
+# children's environment), or it is a kernel thread, `top`, or already gone.
+ours() {
+  local pid=$1 env
+  while [ "${pid:-0}" -gt 1 ]; do
+    env=$(tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null) || return 0
+    [ -n "$env" ] || return 0
+    [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = top ] && return 0
+    grep -qx "WASM_BUDGET_TEST_MARK=$MARK" <<<"$env" && return 0
+    pid=$(awk '/^PPid:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+  done
+  return 1
 }
 
 # measure NAME [collector run flags…]: one quiet run into $OUT/NAME (wall time in $OUT/NAME.wall).

@@ -25,7 +25,7 @@ done
 echo
 echo "## A/A: the same build measured in back-to-back runs (aa1, aa2, aa3): gate values and max/min"
 if ls "$OUT"/aa*/wasm_budget_summary.json >/dev/null 2>&1; then
-  jq -rs '[.[].records[] | select(.environment != "build")]
+  jq -rs '[.[].records[] | select(.environment != "build" and .value != null)]
     | group_by([.environment, .profile, .framework // .detail.framework, .metric_id])
     | .[] | [.[0].environment, .[0].profile, .[0].metric_id, (map(.value) | map(tostring) | join(" ")),
              (map(.value) | (max / min) | . * 1000 | round / 1000 | tostring), .[0].unit]
@@ -36,7 +36,7 @@ echo
 echo "## Cold init: gate value and phases (p95 of each phase, ms), per run × environment × framework"
 printf 'run\tenv\tprofile\tframework\tmetric\tvalue\tcompile\tinstantiate\truntime start\tfirst task\tfetch\tglue import\tseed p95 max/min\tthrottle\n'
 for r in $(runs); do
-  jq -r --arg run "$r" '.records[] | select(.metric_id == "M-PERF-02A" or .metric_id == "M-PERF-02B")
+  jq -r --arg run "$r" '.records[] | select((.metric_id == "M-PERF-02A" or .metric_id == "M-PERF-02B") and .status != "skip")
     | .detail as $d | [$run, .environment, .profile, $d.framework, .metric_id, (.value | tostring)]
       + ([ "compile_ms", "instantiate_ms", "runtime_start_ms", "first_task_ms", "fetch_ms", "glue_import_ms"]
          | map($d.components_p95[.] * 100 | round / 100 | tostring))
