@@ -19,6 +19,8 @@ pub mod cancel;
 #[cfg(feature = "reference-adapter")]
 pub mod executor;
 #[cfg(feature = "reference-adapter")]
+pub mod obligation;
+#[cfg(feature = "reference-adapter")]
 pub mod reference;
 #[cfg(feature = "reference-adapter")]
 pub mod storm_tasks;

@@ -11,6 +11,7 @@ use crate::adapter::{Chunk, RuntimeAdapter};
 use crate::error::AdapterError;
 use crate::executor::{yield_now, Executor, Scope};
 use crate::invariants::{InvariantReport, Invariants};
+use crate::obligation::Obligation;
 use crate::rng::SeedRng;
 use crate::schedule::{mix, ScheduleSpec, StormSpec};
 use crate::storm_tasks::{self, Storm, StormRuntime};
@@ -18,37 +19,6 @@ use crate::timer_driver::Timers;
 
 /// Capacity of the storm channel: every storm task in flight holds one permit of it.
 const STORM_CAPACITY: usize = 1 << 24;
-
-/// A reserved permit that counts itself sent or dropped (commit-or-abort).
-pub struct Obligation<P> {
-    permit: Option<P>,
-    inv: Rc<Invariants>,
-}
-
-impl<P> Obligation<P> {
-    pub fn new(permit: P, inv: Rc<Invariants>) -> Self {
-        inv.permit_reserved();
-        Self {
-            permit: Some(permit),
-            inv,
-        }
-    }
-
-    /// Commits: hands the permit to `send` and counts it sent.
-    pub fn commit<R>(mut self, send: impl FnOnce(P) -> R) -> Option<R> {
-        let p = self.permit.take()?;
-        self.inv.permit_sent();
-        Some(send(p))
-    }
-}
-
-impl<P> Drop for Obligation<P> {
-    fn drop(&mut self) {
-        if self.permit.take().is_some() {
-            self.inv.permit_aborted();
-        }
-    }
-}
 
 /// The reference runtime.
 pub struct ReferenceAdapter {

@@ -18,7 +18,7 @@ use crate::cancel::{CancelToken, Phase};
 use crate::error::AdapterError;
 use crate::executor::{yield_now, Executor, JoinHandle, Scope};
 use crate::invariants::Invariants;
-use crate::reference::Obligation;
+use crate::obligation::Obligation;
 use crate::schedule::{StormSpec, StormTask};
 use crate::timer::TimerKey;
 use crate::timer_driver::Timers;
