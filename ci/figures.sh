@@ -26,8 +26,8 @@ echo
 echo "## A/A: the same build measured in back-to-back runs (aa1, aa2, aa3): gate values and max/min"
 if ls "$OUT"/aa*/wasm_budget_summary.json >/dev/null 2>&1; then
   jq -rs '[.[].records[] | select(.environment != "build" and .value != null)]
-    | group_by([.environment, .profile, .framework // .detail.framework, .metric_id])
-    | .[] | [.[0].environment, .[0].profile, .[0].metric_id, (map(.value) | map(tostring) | join(" ")),
+    | group_by([.environment, .profile, .detail.framework, .detail.workload, .metric_id])
+    | .[] | [.[0].environment, .[0].profile, .[0].detail.workload, .[0].metric_id, (map(.value) | map(tostring) | join(" ")),
              (map(.value) | (max / min) | . * 1000 | round / 1000 | tostring), .[0].unit]
     | @tsv' "$OUT"/aa*/wasm_budget_summary.json
 fi
