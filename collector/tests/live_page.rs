@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use serde_json::{json, Value};
-use webdriver::{BrowserTarget, DriverEnv, Session, SessionConfig};
+use webdriver::Session;
 
 /// Stops the server however the test ends (its stdout is kept open: it prints more than one line).
 struct Serve(
@@ -170,19 +170,7 @@ fn check(fw: &str, w: &Watched) {
 
 /// Opens each page in one headless Chromium session and watches it run its matrix.
 async fn watch_all(addr: &str) -> Vec<(&'static str, Watched)> {
-    let session = Session::start(
-        SessionConfig::new(BrowserTarget::Chromium).page_load_timeout(Duration::from_secs(60)),
-        &DriverEnv::from_process_env(),
-    )
-    .await
-    .expect("start headless Chromium (ci/setup.sh installs it)");
-    session
-        .cdp(
-            "Page.addScriptToEvaluateOnNewDocument",
-            json!({ "source": HOOK }),
-        )
-        .await
-        .unwrap();
+    let session = common::chromium_with_hook(HOOK).await;
     let mut seen = Vec::new();
     for (fw, path) in PAGES {
         session

@@ -3,13 +3,14 @@
 //! by a real XML parser, the BMF JSON against Bencher's documented shape, failing, skipping, size-only
 //! and broken inputs. The fixture is a reduced real run (2 seeds, 3 workloads, core-min, Chromium).
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use assert_cmd::Command;
 use base64::Engine;
 use serde_json::{json, Value};
-use webdriver::{BrowserTarget, DriverEnv, Session, SessionConfig};
+use webdriver::Session;
 
 const FILES: [&str; 4] = [
     "wasm_budget_report.html",
@@ -412,19 +413,7 @@ async fn the_html_report_opens_in_headless_chromium_with_its_charts() {
     let broken = passing.path().join("broken.html");
     std::fs::write(&broken, "<!doctype html><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\"><img src=\"https://example.invalid/x.png\"><script>console.error('boom')</script>").unwrap();
 
-    let session = Session::start(
-        SessionConfig::new(BrowserTarget::Chromium).page_load_timeout(Duration::from_secs(60)),
-        &DriverEnv::from_process_env(),
-    )
-    .await
-    .expect("start headless Chromium (ci/setup.sh installs it)");
-    session
-        .cdp(
-            "Page.addScriptToEvaluateOnNewDocument",
-            json!({ "source": HOOK }),
-        )
-        .await
-        .unwrap();
+    let session = common::chromium_with_hook(HOOK).await;
     let (bad, _, _) = open(&session, &broken).await;
     let (errors, requests, charts) = open(&session, &passing.path().join(FILES[0])).await;
     let shot = session

@@ -130,3 +130,23 @@ pub fn kill(signal: &str, pid: u32) {
         .arg(pid.to_string())
         .status();
 }
+
+/// A headless Chromium session (through the local chromedriver) that runs `hook` in every new document
+/// before the page's own scripts, so a test can watch what the page does.
+pub async fn chromium_with_hook(hook: &str) -> webdriver::Session {
+    use webdriver::{BrowserTarget, DriverEnv, Session, SessionConfig};
+    let session = Session::start(
+        SessionConfig::new(BrowserTarget::Chromium).page_load_timeout(Duration::from_secs(60)),
+        &DriverEnv::from_process_env(),
+    )
+    .await
+    .expect("start headless Chromium (ci/setup.sh installs it)");
+    session
+        .cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": hook }),
+        )
+        .await
+        .unwrap();
+    session
+}
