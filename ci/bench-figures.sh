@@ -8,7 +8,10 @@
 #
 #   ci/bench-figures.sh                 # everything (≈ 40 min)
 #   ONLY="aa" ci/bench-figures.sh       # a subset: aa (3 A/A runs, Chromium core-min), firefox,
-#                                       # trace, mobile, frameworks
+#                                       # trace, mobile, frameworks, matrix (every environment × profile,
+#                                       # one session at a time), grid (the same matrix on a local
+#                                       # Selenium Grid, hub + 3 nodes, --jobs 3: on one machine its
+#                                       # figure is a wall time, not a set of timings to trust)
 #   EXTRA="--iterations 300" ci/bench-figures.sh   # a reduced protocol (every record says so)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +23,7 @@ export WASM_BUDGET_TEST_MARK="$MARK"
 ci/setup.sh >/dev/null
 cargo build -q --release -p collector
 collector=target/release/collector
-$collector build --profile core-min --profile core-trace >/dev/null
+$collector build --profile core-min --profile core-trace --profile full-dev >/dev/null
 ci/build-hosts.sh >/dev/null 2>&1
 mkdir -p "$OUT"
 
@@ -88,7 +91,16 @@ for part in $ONLY; do
     trace) measure trace --profile core-trace --env desktop-chromium --env desktop-firefox ;;
     mobile) measure mobile --workload cold-start --env desktop-chromium --env mobile-android ;;
     frameworks) measure frameworks --workload cold-start --all-frameworks --iterations 500 ;;
-    *) echo "unknown part $part (aa firefox trace mobile frameworks)" >&2; exit 2 ;;
+    matrix) measure matrix --matrix ;;
+    grid)
+      # The grid's JVMs and the browsers its nodes start carry this script's marker, so the watcher
+      # counts them as part of the run (three sessions on two cores disturb each other by design).
+      ci/grid.sh start 3 "$OUT/grid-servers" >/dev/null
+      trap 'ci/grid.sh stop "$OUT/grid-servers"' EXIT
+      measure grid --matrix --webdriver-url http://127.0.0.1:4444 --jobs 3
+      ci/grid.sh stop "$OUT/grid-servers"
+      trap - EXIT ;;
+    *) echo "unknown part $part (aa firefox trace mobile frameworks matrix grid)" >&2; exit 2 ;;
   esac
 done
 ci/figures.sh "$OUT"

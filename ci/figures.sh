@@ -70,3 +70,10 @@ done
 echo
 echo "## Wall time of each run (s)"
 for w in "$OUT"/*.wall; do printf '%s\t%s\n' "$(basename "$w" .wall)" "$(cat "$w")"; done
+
+echo
+echo "## Sessions: start and run time of each (environment × profile × host) session, and the wall time with one node per session"
+for r in $(runs); do
+  [ -f "$OUT/$r.log" ] || continue
+  grep -E '^session .*: started in|session\(s\), ' "$OUT/$r.log" | sed "s/^/$r\t/"
+done

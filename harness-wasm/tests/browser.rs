@@ -355,11 +355,16 @@ fn cold_start_probe_and_assembly() {
     };
     let mut measured = vec![phases(99.0, 99.0); cold::MAX_WARMUP as usize];
     measured.extend([phases(1.0, 2.0), phases(-0.5, 4.0)]);
-    let w = cold::assemble_cold(&c, "ref", &measured).unwrap();
+    let w = cold::assemble_cold(&c, "ref", &measured, true).unwrap();
     let p = &w.probes[0];
     assert_eq!(
         (p.probe, p.batch_size, w.warmup),
         (Probe::ColdInit, 1, cold::MAX_WARMUP)
+    );
+    assert_eq!(
+        w.cold_frame_gc,
+        Some(true),
+        "the page's frame collection is recorded"
     );
     assert_eq!(
         p.samples,
@@ -376,10 +381,10 @@ fn cold_start_probe_and_assembly() {
             m
         })
         .collect();
-    let err = cold::assemble_cold(&c, "ref", &no_first_task).unwrap_err();
+    let err = cold::assemble_cold(&c, "ref", &no_first_task, true).unwrap_err();
     assert!(err.to_string().contains("first_task_ms"), "{err}");
     assert!(
-        cold::assemble_cold(&c, "ref", &measured[1..]).is_err(),
+        cold::assemble_cold(&c, "ref", &measured[1..], true).is_err(),
         "a sample short"
     );
     assert!(

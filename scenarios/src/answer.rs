@@ -103,6 +103,13 @@ pub fn check_answer(wire: &WireResult, asked: &Asked) -> Vec<String> {
         ));
     }
     check_yield(wire, &mut out);
+    if (wire.workload == Workload::ColdStart) != wire.cold_frame_gc.is_some() {
+        out.push(format!(
+            "cold_frame_gc is {:?}: a cold-start result says whether the page collected garbage \
+             between frames, no other result does (rebuild the harness from this commit)",
+            wire.cold_frame_gc
+        ));
+    }
     check_probe_list(wire, asked, &mut out);
     for (i, p) in wire.probes.iter().enumerate() {
         let here = format!("probes[{i}] ({})", p.probe);
@@ -273,6 +280,7 @@ mod tests {
             },
             injected_slowdown_pct: None,
             yield_every_ms: Some(100.0),
+            cold_frame_gc: None,
             user_agent: "ua".into(),
             probes: vec![probe(Probe::ReserveSend, 200), probe(Probe::SpawnJoin, 200)],
         }

@@ -193,6 +193,7 @@ mod tests {
             },
             injected_slowdown_pct: None,
             yield_every_ms: None,
+            cold_frame_gc: None,
             user_agent: "ua".into(),
             probes: vec![ProbeResult {
                 probe: Probe::ColdInit,

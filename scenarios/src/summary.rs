@@ -193,6 +193,10 @@ pub struct Detail {
     /// The grid node that ran the session, when the grid says (Selenium Grid's GraphQL `nodeUri`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grid_node: Option<String>,
+    /// Cold init: whether the page forced a full garbage collection between frames of samples
+    /// (`false`: the browser exposes no `gc()`, so a sample may pay for collecting earlier ones).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cold_frame_gc: Option<bool>,
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }

@@ -38,6 +38,11 @@ pub struct WireResult {
     /// did not time in batches (cold start, memory readings).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yield_every_ms: Option<f64>,
+    /// Cold start only: whether the page forced a full garbage collection after each frame of
+    /// samples (Chromium started with `--js-flags=--expose-gc`), so no sample paid for collecting
+    /// the instances earlier samples left behind. `false` where the browser exposes no `gc()`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cold_frame_gc: Option<bool>,
 }
 
 /// How the page's clock behaved when the run started.
@@ -225,6 +230,7 @@ mod tests {
             },
             injected_slowdown_pct: None,
             yield_every_ms: None,
+            cold_frame_gc: None,
             user_agent: "ua".into(),
             probes: vec![probe(vec![])],
         };

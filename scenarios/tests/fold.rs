@@ -39,6 +39,7 @@ fn wire(seed: u64, workload: Workload, probes: Vec<ProbeResult>) -> WireResult {
         },
         injected_slowdown_pct: None,
         yield_every_ms: None,
+        cold_frame_gc: None,
         user_agent: "ua".into(),
         probes,
     }

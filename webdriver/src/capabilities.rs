@@ -180,11 +180,16 @@ impl FromStr for BrowserTarget {
     }
 }
 
-/// V8 flags of emulated mobile: wasm compilation runs on the page's main thread (no background
+/// V8 flags of every local Chromium: `gc()` is exposed, so the cold-start probe collects the
+/// garbage of its own earlier samples between frames instead of letting a later sample pay for it.
+pub const CHROMIUM_JS_FLAGS: &str = "--js-flags=--expose-gc";
+
+/// V8 flags of emulated mobile (Chromium keeps only the last `--js-flags`, so these repeat
+/// [`CHROMIUM_JS_FLAGS`]): wasm compilation runs on the page's main thread (no background
 /// compilation tasks), the only thread `Emulation.setCPUThrottlingRate` slows, so a throttled cold
 /// init is throttled in every phase. A phone compiles on slow background cores too; this makes the
 /// emulated compile phase a single slowed thread's — an overestimate, never an underestimate.
-pub const EMULATED_MOBILE_JS_FLAGS: &str = "--js-flags=--wasm-num-compilation-tasks=0";
+pub const EMULATED_MOBILE_JS_FLAGS: &str = "--js-flags=--expose-gc --wasm-num-compilation-tasks=0";
 
 /// Inputs to [`build_capabilities`] that are not part of the target.
 #[derive(Debug, Clone, Copy, Default)]
@@ -205,14 +210,14 @@ pub fn build_capabilities(target: &BrowserTarget, inputs: CapabilityInputs<'_>) 
     match target {
         BrowserTarget::Chromium => {
             caps.insert("browserName".into(), json!("chrome"));
-            caps.insert("goog:chromeOptions".into(), chromium_options(&inputs));
+            caps.insert(
+                "goog:chromeOptions".into(),
+                chromium_options(&inputs, CHROMIUM_JS_FLAGS),
+            );
         }
         BrowserTarget::AndroidEmulated(profile) => {
             caps.insert("browserName".into(), json!("chrome"));
-            let mut options = chromium_options(&inputs);
-            if let Some(args) = options["args"].as_array_mut() {
-                args.push(json!(EMULATED_MOBILE_JS_FLAGS));
-            }
+            let mut options = chromium_options(&inputs, EMULATED_MOBILE_JS_FLAGS);
             let mut emulation = json!({
                 "deviceMetrics": {
                     "width": profile.width,
@@ -253,8 +258,9 @@ pub fn build_capabilities(target: &BrowserTarget, inputs: CapabilityInputs<'_>) 
     caps
 }
 
-fn chromium_options(inputs: &CapabilityInputs<'_>) -> Value {
+fn chromium_options(inputs: &CapabilityInputs<'_>, js_flags: &str) -> Value {
     let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|a| (*a).to_owned()).collect();
+    args.push(js_flags.to_owned());
     if let Some(dir) = inputs.profile_dir {
         args.push(format!("--user-data-dir={}", dir.display()));
     }
@@ -402,9 +408,16 @@ mod tests {
         // Wasm compiles on the throttled main thread in emulated mobile only.
         assert!(args(&caps, "goog:chromeOptions").contains(&EMULATED_MOBILE_JS_FLAGS.to_owned()));
         let desktop = build_capabilities(&BrowserTarget::Chromium, CapabilityInputs::default());
-        assert!(!args(&desktop, "goog:chromeOptions")
-            .iter()
-            .any(|a| a.starts_with("--js-flags")));
+        let js_flags = |caps: &Capabilities| -> Vec<String> {
+            let all = args(caps, "goog:chromeOptions");
+            all.into_iter()
+                .filter(|a| a.starts_with("--js-flags"))
+                .collect()
+        };
+        // One `--js-flags` each (Chromium keeps only the last), both exposing gc().
+        assert_eq!(js_flags(&desktop), [CHROMIUM_JS_FLAGS]);
+        assert_eq!(js_flags(&caps), [EMULATED_MOBILE_JS_FLAGS]);
+        assert!(EMULATED_MOBILE_JS_FLAGS.contains("--expose-gc"));
     }
 
     #[test]

@@ -126,11 +126,13 @@ pub fn timed_samples(plan: ColdPlan, measured: &[Phases]) -> Result<ColdSamples,
 }
 
 /// Builds the cold-start wire result from page-measured phases (batch size 1, no loop overhead).
-/// `cfg.warmup` is the requested warm-up; the wire records the capped one.
+/// `cfg.warmup` is the requested warm-up; the wire records the capped one, and whether the page
+/// collected garbage between frames (`frame_gc`).
 pub fn assemble_cold(
     cfg: &RunConfig,
     adapter: &str,
     measured: &[Phases],
+    frame_gc: bool,
 ) -> Result<WireResult, HarnessError> {
     if cfg.workload != Workload::ColdStart {
         return Err(HarnessError::Input(format!(
@@ -157,5 +159,7 @@ pub fn assemble_cold(
         warmup: plan.warmup,
         ..cfg.clone()
     };
-    assemble(&cfg, adapter, vec![probe])
+    let mut w = assemble(&cfg, adapter, vec![probe])?;
+    w.cold_frame_gc = Some(frame_gc);
+    Ok(w)
 }

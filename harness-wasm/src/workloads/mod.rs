@@ -138,6 +138,7 @@ pub fn assemble(
         probes,
         injected_slowdown_pct: cfg.slowdown_pct,
         yield_every_ms: None,
+        cold_frame_gc: None,
     };
     w.check()?;
     Ok(w)

@@ -12,6 +12,21 @@ import { pacer } from './pause.js';
 const COLD_SAMPLES_PER_FRAME = 25;
 
 /**
+ * After a cold-start frame is removed: one macrotask, so the frame's realm detaches, then a full
+ * collection where the page may force one (Chromium started with `--js-flags=--expose-gc`). Without
+ * it the next frame's samples pay, at random, for collecting the last frame's ~25 dead instances
+ * (each with its own linear memory) — garbage an app that starts its runtime once never has.
+ * @returns {Promise<boolean>} whether a collection was forced
+ */
+async function collectFrame() {
+  await new Promise((r) => setTimeout(r, 0));
+  const gc = /** @type {any} */ (globalThis).gc;
+  if (typeof gc !== 'function') return false;
+  gc();
+  return true;
+}
+
+/**
  * @typedef {object} HarnessOptions
  * @property {Profile} [profile] The profile build to load (default `core-min`).
  * @property {string | URL} [distBase] Where the profile builds are served (default `/dist/` on this origin).
@@ -299,6 +314,7 @@ export class Harness {
     const nonce = uniqueTag();
     /** @type {Record<string, number>[]} */
     const phases = [];
+    let collected = true;
     for (let first = 0; first < plan.samples; first += COLD_SAMPLES_PER_FRAME) {
       const count = Math.min(COLD_SAMPLES_PER_FRAME, plan.samples - first);
       const frame = await this.#coldFrame();
@@ -312,9 +328,10 @@ export class Harness {
       } finally {
         frame.remove();
       }
+      collected = (await collectFrame()) && collected;
       this.#emit({ type: 'progress', workload: 'cold-start', seed: req.seed, done: phases.length, total: plan.samples });
     }
-    return this.glue.cold_start_wire(request, JSON.stringify(phases));
+    return this.glue.cold_start_wire(request, JSON.stringify(phases), collected);
   }
 
   /**
