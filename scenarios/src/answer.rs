@@ -379,6 +379,13 @@ mod tests {
     }
 
     #[test]
+    fn only_a_cold_start_result_says_whether_frames_were_collected() {
+        let mut w = wire();
+        w.cold_frame_gc = Some(true);
+        assert!(refused(&w, "cold_frame_gc is Some(true)"));
+    }
+
+    #[test]
     fn an_unasked_or_missing_slowdown_is_refused() {
         let mut w = wire();
         w.injected_slowdown_pct = Some(10.0);
