@@ -97,7 +97,9 @@ for part in $ONLY; do
       # counts them as part of the run (three sessions on two cores disturb each other by design).
       ci/grid.sh start 3 "$OUT/grid-servers" >/dev/null
       trap 'ci/grid.sh stop "$OUT/grid-servers"' EXIT
-      measure grid --matrix --webdriver-url http://127.0.0.1:4444 --jobs 3
+      # Three sessions share two cores, so one call takes up to ~2× its sequential time: give each
+      # scenario up to 1150 s, below the nodes' session-timeout (1200 s, ci/grid/node.toml).
+      measure grid --matrix --webdriver-url http://127.0.0.1:4444 --jobs 3 --scenario-timeout 1150
       ci/grid.sh stop "$OUT/grid-servers"
       trap - EXIT ;;
     *) echo "unknown part $part (aa firefox trace mobile frameworks matrix grid)" >&2; exit 2 ;;
