@@ -62,7 +62,7 @@ for r in $(runs); do
     rest=${unit#*/}
     prof=${rest%%/*}
     fw=${rest#*/}
-    wall=$(grep -E "\] $env $prof $fw/cold-start seed [0-9]+ in " "$log" | sed -E 's/.* in ([0-9.]+)s.*/\1/' | paste -sd+ | bc)
+    wall=$(grep -E "\] $env $prof $fw/cold-start seeds? [0-9,]+ in " "$log" | sed -E 's/.* in ([0-9.]+)s.*/\1/' | paste -sd+ | bc)
     printf '%s\t%s\t%s\t%.1f\t%s\n' "$r" "$unit" "$wall" "$recorded" "$(echo "scale=2; $wall / $recorded" | bc)"
   done
 done

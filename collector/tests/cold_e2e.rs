@@ -1,5 +1,6 @@
 //! Cold init end to end in headless Chromium: the gate value does not count transfer (a slowed server
-//! moves the transfer components, not the value), and emulated mobile is throttled in every phase.
+//! moves the transfer components, not the value), emulated mobile is throttled in every phase, and
+//! seeds take turns in one page call.
 //! Both compare two measurements of the same test (ratios), never a measurement against a clock.
 
 mod common;
@@ -108,4 +109,39 @@ fn emulated_mobile_throttles_every_cold_init_phase() {
         phases(mobile),
         phases(desktop)
     );
+}
+
+#[test]
+fn cold_start_seeds_take_turns_in_one_call() {
+    let _g = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let d = tempfile::tempdir().unwrap();
+    let mark = marker();
+    let mut cmd = collector(d.path(), &mark);
+    cmd.args([
+        "--workload",
+        "cold-start",
+        "--seeds",
+        "11,29",
+        "--iterations",
+        "60",
+    ]);
+    let recs = measured_records(cmd, d.path(), "two-seed cold start");
+    assert_nothing_left(&mark);
+    let r = recs
+        .iter()
+        .find(|r| r["metric_id"] == "M-PERF-02A")
+        .unwrap();
+    assert_eq!(r["detail"]["cold_seeds_in_turn"], 2, "{r}");
+    let seeds: Vec<u64> = r["detail"]["per_seed_p95"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["seed"].as_u64().unwrap())
+        .collect();
+    assert_eq!(seeds, [11, 29], "both seeds folded, in plan order: {r}");
+    // Every other record (no cold start) says nothing of turns.
+    assert!(recs
+        .iter()
+        .filter(|r| r["metric_id"] != "M-PERF-02A")
+        .all(|r| r["detail"].get("cold_seeds_in_turn").is_none()));
 }

@@ -211,19 +211,23 @@ pub fn cold_start_plan(request_json: &str) -> Result<String, JsError> {
 
 /// The cold-start wire JSON from the page-measured samples (`[{"<phase>_ms": ms, …}, …]`, warm-up
 /// first, as `cold_start_plan` said): warm-up dropped, phases clamped at 0, converted and summed here.
-/// `frame_gc`: the page forced a full garbage collection after every frame of samples.
+/// `frame_gc`: the page forced a full garbage collection after every frame of samples;
+/// `seeds_in_turn`: how many seeds' frames the page took in turns in this call.
 #[wasm_bindgen]
 pub fn cold_start_wire(
     request_json: &str,
     phases_json: &str,
     frame_gc: bool,
+    seeds_in_turn: u32,
 ) -> Result<String, JsError> {
     let cfg = request(request_json)
         .map_err(js)?
         .config(clock().map_err(js)?);
     let phases: Vec<cold::Phases> = serde_json::from_str(phases_json).map_err(|e| js(e.into()))?;
     let adapter = ReferenceAdapter::start(cfg.seed).map_err(|e| js(e.into()))?;
-    to_json(&cold::assemble_cold(&cfg, adapter.name(), &phases, frame_gc).map_err(js)?)
+    to_json(
+        &cold::assemble_cold(&cfg, adapter.name(), &phases, frame_gc, seeds_in_turn).map_err(js)?,
+    )
 }
 
 /// The contract's workloads, in order.

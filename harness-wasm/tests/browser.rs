@@ -355,7 +355,7 @@ fn cold_start_probe_and_assembly() {
     };
     let mut measured = vec![phases(99.0, 99.0); cold::MAX_WARMUP as usize];
     measured.extend([phases(1.0, 2.0), phases(-0.5, 4.0)]);
-    let w = cold::assemble_cold(&c, "ref", &measured, true).unwrap();
+    let w = cold::assemble_cold(&c, "ref", &measured, true, 5).unwrap();
     let p = &w.probes[0];
     assert_eq!(
         (p.probe, p.batch_size, w.warmup),
@@ -365,6 +365,11 @@ fn cold_start_probe_and_assembly() {
         w.cold_frame_gc,
         Some(true),
         "the page's frame collection is recorded"
+    );
+    assert_eq!(
+        w.cold_seeds_in_turn,
+        Some(5),
+        "how many seeds took turns is recorded"
     );
     assert_eq!(
         p.samples,
@@ -381,10 +386,10 @@ fn cold_start_probe_and_assembly() {
             m
         })
         .collect();
-    let err = cold::assemble_cold(&c, "ref", &no_first_task, true).unwrap_err();
+    let err = cold::assemble_cold(&c, "ref", &no_first_task, true, 1).unwrap_err();
     assert!(err.to_string().contains("first_task_ms"), "{err}");
     assert!(
-        cold::assemble_cold(&c, "ref", &measured[1..], true).is_err(),
+        cold::assemble_cold(&c, "ref", &measured[1..], true, 1).is_err(),
         "a sample short"
     );
     assert!(

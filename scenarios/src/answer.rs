@@ -110,6 +110,15 @@ pub fn check_answer(wire: &WireResult, asked: &Asked) -> Vec<String> {
             wire.cold_frame_gc
         ));
     }
+    if (wire.workload == Workload::ColdStart)
+        != matches!(wire.cold_seeds_in_turn, Some(n) if n >= 1)
+    {
+        out.push(format!(
+            "cold_seeds_in_turn is {:?}: a cold-start result says how many seeds took turns in its \
+             call (at least 1), no other result does (rebuild the harness from this commit)",
+            wire.cold_seeds_in_turn
+        ));
+    }
     check_probe_list(wire, asked, &mut out);
     for (i, p) in wire.probes.iter().enumerate() {
         let here = format!("probes[{i}] ({})", p.probe);
@@ -281,6 +290,7 @@ mod tests {
             injected_slowdown_pct: None,
             yield_every_ms: Some(100.0),
             cold_frame_gc: None,
+            cold_seeds_in_turn: None,
             user_agent: "ua".into(),
             probes: vec![probe(Probe::ReserveSend, 200), probe(Probe::SpawnJoin, 200)],
         }
@@ -383,6 +393,13 @@ mod tests {
         let mut w = wire();
         w.cold_frame_gc = Some(true);
         assert!(refused(&w, "cold_frame_gc is Some(true)"));
+    }
+
+    #[test]
+    fn only_a_cold_start_result_says_how_many_seeds_took_turns() {
+        let mut w = wire();
+        w.cold_seeds_in_turn = Some(5);
+        assert!(refused(&w, "cold_seeds_in_turn is Some(5)"));
     }
 
     #[test]

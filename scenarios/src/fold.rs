@@ -118,20 +118,17 @@ pub fn records(
     if !same(|r| r.workload.to_string()) {
         return Err(FoldError::Mixed("workloads"));
     }
+    let in_turn = results.iter().filter_map(|r| r.cold_seeds_in_turn).min();
     first
         .probes
         .iter()
         .map(|pr| {
             let folded = fold_probe(pr.probe, environment, results)?;
-            Ok(record(
-                environment,
-                session,
-                run,
-                first,
-                pr,
-                folded,
-                artifact_paths,
-            ))
+            let mut rec = record(environment, session, run, first, pr, folded, artifact_paths);
+            if let Some(d) = rec.detail.as_mut() {
+                d.cold_seeds_in_turn = in_turn;
+            }
+            Ok(rec)
         })
         .collect()
 }

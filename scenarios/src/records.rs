@@ -194,6 +194,7 @@ mod tests {
             injected_slowdown_pct: None,
             yield_every_ms: None,
             cold_frame_gc: None,
+            cold_seeds_in_turn: None,
             user_agent: "ua".into(),
             probes: vec![ProbeResult {
                 probe: Probe::ColdInit,

@@ -197,6 +197,10 @@ pub struct Detail {
     /// (`false`: the browser exposes no `gc()`, so a sample may pay for collecting earlier ones).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cold_frame_gc: Option<bool>,
+    /// Cold init: the fewest seeds whose frames of samples one page call took in turns (1: each seed
+    /// alone, so a seed's position in the session could move its p95).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cold_seeds_in_turn: Option<u32>,
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }

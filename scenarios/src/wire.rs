@@ -43,6 +43,10 @@ pub struct WireResult {
     /// the instances earlier samples left behind. `false` where the browser exposes no `gc()`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cold_frame_gc: Option<bool>,
+    /// Cold start only: how many seeds' samples the page took in turns, one frame of samples each, in
+    /// the call that measured this one (1: alone), so every seed sampled the same stretch of the session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cold_seeds_in_turn: Option<u32>,
 }
 
 /// How the page's clock behaved when the run started.
@@ -231,6 +235,7 @@ mod tests {
             injected_slowdown_pct: None,
             yield_every_ms: None,
             cold_frame_gc: None,
+            cold_seeds_in_turn: None,
             user_agent: "ua".into(),
             probes: vec![probe(vec![])],
         };

@@ -40,6 +40,7 @@ fn wire(seed: u64, workload: Workload, probes: Vec<ProbeResult>) -> WireResult {
         injected_slowdown_pct: None,
         yield_every_ms: None,
         cold_frame_gc: None,
+        cold_seeds_in_turn: None,
         user_agent: "ua".into(),
         probes,
     }
@@ -121,6 +122,29 @@ fn cold_init_is_02b_on_mobile_and_replay_is_a_percentage() {
         (MetricId::Perf02B, Unit::Milliseconds)
     );
     assert!(approx(r[0].value, 20.0));
+
+    // Seeds measured in calls where 5 and 3 seeds took turns (two shards): the record keeps the fewest.
+    let cold_start = |seed, in_turn| WireResult {
+        cold_seeds_in_turn: Some(in_turn),
+        ..wire(
+            seed,
+            Workload::ColdStart,
+            vec![ProbeResult {
+                batch_size: 1,
+                ..probe(Probe::ColdInit, vec![20e6; 10], None)
+            }],
+        )
+    };
+    let r = records(
+        Environment::DesktopChromium,
+        &SessionInfo::default(),
+        &run(),
+        &[cold_start(11, 5), cold_start(29, 3)],
+        &[],
+    )
+    .unwrap();
+    let d = r[0].detail.as_ref().unwrap();
+    assert_eq!(d.cold_seeds_in_turn, Some(3));
 
     let replay = vec![wire(
         11,

@@ -127,12 +127,14 @@ pub fn timed_samples(plan: ColdPlan, measured: &[Phases]) -> Result<ColdSamples,
 
 /// Builds the cold-start wire result from page-measured phases (batch size 1, no loop overhead).
 /// `cfg.warmup` is the requested warm-up; the wire records the capped one, and whether the page
-/// collected garbage between frames (`frame_gc`).
+/// collected garbage between frames (`frame_gc`) and how many seeds took turns in its call
+/// (`seeds_in_turn`, at least 1).
 pub fn assemble_cold(
     cfg: &RunConfig,
     adapter: &str,
     measured: &[Phases],
     frame_gc: bool,
+    seeds_in_turn: u32,
 ) -> Result<WireResult, HarnessError> {
     if cfg.workload != Workload::ColdStart {
         return Err(HarnessError::Input(format!(
@@ -161,5 +163,6 @@ pub fn assemble_cold(
     };
     let mut w = assemble(&cfg, adapter, vec![probe])?;
     w.cold_frame_gc = Some(frame_gc);
+    w.cold_seeds_in_turn = Some(seeds_in_turn.max(1));
     Ok(w)
 }

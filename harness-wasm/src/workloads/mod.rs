@@ -139,6 +139,7 @@ pub fn assemble(
         injected_slowdown_pct: cfg.slowdown_pct,
         yield_every_ms: None,
         cold_frame_gc: None,
+        cold_seeds_in_turn: None,
     };
     w.check()?;
     Ok(w)

@@ -65,9 +65,9 @@ export function pageParams(search = location.search) {
  */
 
 /**
- * Installs `window.wasmBudget = { ready, runScenario }` for `framework` at once, so the collector finds
- * it as soon as the page loaded; `ready` resolves when the host attaches its harness. `runScenario`
- * records `framework` and refuses another one (the collector opened the wrong host page).
+ * Installs `window.wasmBudget = { ready, runScenario, runColdStart }` for `framework` at once, so the
+ * collector finds it as soon as the page loaded; `ready` resolves when the host attaches its harness.
+ * Both runs record `framework` and refuse another one (the collector opened the wrong host page).
  * @param {Framework} framework
  * @returns {HostApi}
  */
@@ -89,16 +89,27 @@ export function installHostApi(framework) {
     return { ...h.info };
   });
   ready.catch(() => undefined); // reported to whoever awaits it; not an unhandled rejection
+  /**
+   * @param {ScenarioOptions | undefined} opts
+   * @returns {ScenarioOptions}
+   */
+  const withFramework = (opts) => {
+    const asked = opts?.framework;
+    if (asked !== undefined && asked !== framework) {
+      throw new Error(`this is the ${framework} host page; it cannot record framework "${String(asked)}" (open /dist/hosts/${String(asked)}/)`);
+    }
+    return /** @type {ScenarioOptions} */ ({ ...opts, framework });
+  };
   /** @type {WasmBudgetApi} */
   const api = {
     ready,
     async runScenario(opts) {
       const h = await harness;
-      const asked = opts?.framework;
-      if (asked !== undefined && asked !== framework) {
-        throw new Error(`this is the ${framework} host page; it cannot record framework "${String(asked)}" (open /dist/hosts/${String(asked)}/)`);
-      }
-      return h.runScenario({ ...opts, framework });
+      return h.runScenario(withFramework(opts));
+    },
+    async runColdStart(optsList) {
+      const h = await harness;
+      return h.runColdStart(optsList.map(withFramework));
     },
   };
   window.wasmBudget = api;
@@ -128,13 +139,19 @@ export function planFrom(harness, params) {
  */
 export async function runMatrix(harness, plan, onError = () => undefined) {
   for (const workload of plan.workloads) {
-    for (const seed of plan.seeds) {
+    /** @type {ScenarioOptions[]} */
+    const asks = plan.seeds.map((seed) => {
+      /** @type {ScenarioOptions} */
+      const opts = { workload, seed };
+      if (plan.iterations !== undefined) opts.iterations = plan.iterations;
+      if (plan.warmup !== undefined) opts.warmup = plan.warmup;
+      return opts;
+    });
+    // Cold start takes its seeds in turns (see `Harness.runColdStart`), as the collector runs it.
+    const runs = workload === 'cold-start' ? [() => harness.runColdStart(asks)] : asks.map((opts) => () => harness.runScenario(opts));
+    for (const run of runs) {
       try {
-        /** @type {ScenarioOptions} */
-        const opts = { workload, seed };
-        if (plan.iterations !== undefined) opts.iterations = plan.iterations;
-        if (plan.warmup !== undefined) opts.warmup = plan.warmup;
-        await harness.runScenario(opts);
+        await run();
       } catch (e) {
         onError(e instanceof Error ? e : new Error(String(e)));
       }

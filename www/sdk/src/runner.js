@@ -203,7 +203,37 @@ export class Harness {
    * @returns {Promise<string>}
    */
   runScenario(opts) {
-    const run = this.#queue.then(() => this.#runNow(opts));
+    return this.#enqueue(() => this.#runNow(opts));
+  }
+
+  /**
+   * Cold start of several seeds in one go, after any earlier call finished: their frames of samples
+   * interleaved round-robin (the first frame of each seed, then the second of each, …), so every seed
+   * samples the same stretch of the session and a browser that runs slower in its first minutes moves
+   * every seed alike instead of the first one. Resolves to each seed's wire JSON, in `opts` order.
+   * @param {ScenarioOptions[]} optsList
+   * @returns {Promise<string[]>}
+   */
+  runColdStart(optsList) {
+    return this.#enqueue(async () => {
+      const reqs = optsList.map((opts) => this.#request(opts));
+      const notCold = reqs.find((r) => r.workload !== 'cold-start');
+      if (notCold) throw new Error(`runColdStart runs cold-start only, not ${notCold.workload}`);
+      const seeds = reqs.map((r) => r.seed);
+      if (new Set(seeds).size !== seeds.length) {
+        throw new Error(`runColdStart: seeds ${seeds.join(', ')} repeat one (each seed's samples must compile bytes no other sample compiled)`);
+      }
+      return this.#reported(reqs, () => this.#runCold(reqs));
+    });
+  }
+
+  /**
+   * @template T
+   * @param {() => Promise<T>} f
+   * @returns {Promise<T>}
+   */
+  #enqueue(f) {
+    const run = this.#queue.then(f);
     this.#queue = run.catch(() => undefined);
     return run;
   }
@@ -231,36 +261,51 @@ export class Harness {
   }
 
   /**
+   * The glue's checked and completed request for `opts` (framework defaulted and checked).
+   * @param {ScenarioOptions} opts
+   * @returns {ScenarioRequest}
+   */
+  #request(opts) {
+    const framework = opts?.framework ?? this.defaultFramework;
+    checkFramework(framework);
+    const options = { ...opts, framework, user_agent: navigator.userAgent };
+    return JSON.parse(this.glue.scenario_request(JSON.stringify(options)));
+  }
+
+  /**
+   * Runs `f` for `reqs`, emitting their start, then each result or each error.
+   * @param {ScenarioRequest[]} reqs
+   * @param {() => Promise<string[]>} f
+   * @returns {Promise<string[]>}
+   */
+  async #reported(reqs, f) {
+    for (const { workload, seed } of reqs) this.#emit({ type: 'start', workload, seed });
+    try {
+      const jsons = await f();
+      reqs.forEach(({ workload, seed }, i) => this.#emit({ type: 'result', workload, seed, json: jsons[i], wire: JSON.parse(jsons[i]) }));
+      return jsons;
+    } catch (e) {
+      const seeds = reqs.map((r) => r.seed).join(', ');
+      const error = new Error(`${reqs[0]?.workload} seed ${seeds} (${this.info.profile}): ${message(e)}`);
+      for (const { workload, seed } of reqs) this.#emit({ type: 'error', workload, seed, error });
+      throw error;
+    }
+  }
+
+  /**
    * @param {ScenarioOptions} opts
    * @returns {Promise<string>}
    */
   async #runNow(opts) {
-    const framework = opts?.framework ?? this.defaultFramework;
-    checkFramework(framework);
-    const options = { ...opts, framework, user_agent: navigator.userAgent };
-    /** @type {ScenarioRequest} */
-    const req = JSON.parse(this.glue.scenario_request(JSON.stringify(options)));
-    const { workload, seed } = req;
-    this.#emit({ type: 'start', workload, seed });
-    try {
-      /** @type {string} */
-      let json;
-      if (workload === 'cold-start') {
-        json = await this.#runCold(req);
-      } else if (workload === 'memory-pressure') {
-        json = await this.#runFresh(req);
-      } else {
-        // The engine yields between timed batches (every ~100 ms) through `pacer`, reporting progress.
-        const pause = pacer((progress) => this.#emit({ type: 'progress', ...JSON.parse(progress) }));
-        json = await this.glue.run_scenario(JSON.stringify(req), pause);
-      }
-      this.#emit({ type: 'result', workload, seed, json, wire: JSON.parse(json) });
-      return json;
-    } catch (e) {
-      const error = new Error(`${workload} seed ${seed} (${this.info.profile}): ${message(e)}`);
-      this.#emit({ type: 'error', workload, seed, error });
-      throw error;
-    }
+    const req = this.#request(opts);
+    const [json] = await this.#reported([req], async () => {
+      if (req.workload === 'cold-start') return this.#runCold([req]);
+      if (req.workload === 'memory-pressure') return [await this.#runFresh(req)];
+      // The engine yields between timed batches (every ~100 ms) through `pacer`, reporting progress.
+      const pause = pacer((progress) => this.#emit({ type: 'progress', ...JSON.parse(progress) }));
+      return [await this.glue.run_scenario(JSON.stringify(req), pause)];
+    });
+    return json;
   }
 
   /**
@@ -302,36 +347,40 @@ export class Harness {
   /**
    * Cold start where an app pays it: on this page's main thread (same-origin frames share it, and its
    * CPU throttle), after the host's own start-up; every sample fetches the bytes, imports a fresh glue
-   * copy and compiles bytes no earlier sample compiled. The glue says how many samples to take and
-   * turns their phases into the wire result.
-   * @param {ScenarioRequest} req
-   * @returns {Promise<string>}
+   * copy and compiles bytes no earlier sample compiled. The glue says how many samples each seed takes
+   * and turns their phases into its wire result. Seeds take turns, one frame of samples each.
+   * @param {ScenarioRequest[]} reqs distinct seeds
+   * @returns {Promise<string[]>}
    */
-  async #runCold(req) {
-    const request = JSON.stringify(req);
-    /** @type {{ warmup: number, samples: number }} */
-    const plan = JSON.parse(this.glue.cold_start_plan(request));
+  async #runCold(reqs) {
     const nonce = uniqueTag();
-    /** @type {Record<string, number>[]} */
-    const phases = [];
+    const runs = reqs.map((req) => {
+      const request = JSON.stringify(req);
+      /** @type {{ warmup: number, samples: number }} */
+      const plan = JSON.parse(this.glue.cold_start_plan(request));
+      return { req, request, plan, /** @type {Record<string, number>[]} */ phases: [] };
+    });
     let collected = true;
-    for (let first = 0; first < plan.samples; first += COLD_SAMPLES_PER_FRAME) {
-      const count = Math.min(COLD_SAMPLES_PER_FRAME, plan.samples - first);
-      const frame = await this.#coldFrame();
-      try {
-        const sample = /** @type {ColdSample} */ (/** @type {any} */ (frame.contentWindow).coldSample);
-        for (let i = 0; i < count; i++) {
-          const at = { glueUrl: this.glueUrl, wasmUrl: this.wasmUrl, seed: req.seed, tag: `${nonce}-${req.seed}-${first + i}` };
-          // Copied into this realm, so nothing here keeps the frame's realm alive.
-          phases.push({ ...(await sample(at)) });
+    for (let first = 0; runs.some((r) => first < r.plan.samples); first += COLD_SAMPLES_PER_FRAME) {
+      for (const { req, plan, phases } of runs) {
+        if (first >= plan.samples) continue;
+        const count = Math.min(COLD_SAMPLES_PER_FRAME, plan.samples - first);
+        const frame = await this.#coldFrame();
+        try {
+          const sample = /** @type {ColdSample} */ (/** @type {any} */ (frame.contentWindow).coldSample);
+          for (let i = 0; i < count; i++) {
+            const at = { glueUrl: this.glueUrl, wasmUrl: this.wasmUrl, seed: req.seed, tag: `${nonce}-${req.seed}-${first + i}` };
+            // Copied into this realm, so nothing here keeps the frame's realm alive.
+            phases.push({ ...(await sample(at)) });
+          }
+        } finally {
+          frame.remove();
         }
-      } finally {
-        frame.remove();
+        collected = (await collectFrame()) && collected;
+        this.#emit({ type: 'progress', workload: 'cold-start', seed: req.seed, done: phases.length, total: plan.samples });
       }
-      collected = (await collectFrame()) && collected;
-      this.#emit({ type: 'progress', workload: 'cold-start', seed: req.seed, done: phases.length, total: plan.samples });
     }
-    return this.glue.cold_start_wire(request, JSON.stringify(phases), collected);
+    return runs.map((r) => this.glue.cold_start_wire(r.request, JSON.stringify(r.phases), collected, runs.length));
   }
 
   /**

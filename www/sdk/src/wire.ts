@@ -138,6 +138,8 @@ export interface WasmBudgetApi {
   ready: Promise<ReadyInfo>;
   /** Resolves to the wire JSON string of one (workload, seed). */
   runScenario(opts: ScenarioOptions): Promise<string>;
+  /** Cold start of several seeds, their frames of samples interleaved; one wire JSON string per seed, in order. */
+  runColdStart(opts: ScenarioOptions[]): Promise<string[]>;
 }
 
 declare global {

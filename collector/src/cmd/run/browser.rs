@@ -1,25 +1,22 @@
-//! One browser session per (environment, profile): open the host page, run each (workload, seed), keep the wire JSON.
+//! One browser session per (environment, profile, host): open the host page, run its workloads and seeds (`ask`).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, bail, Context, Result};
-use serde_json::{json, Value};
+use anyhow::{bail, Context, Result};
+use serde_json::Value;
 use webdriver::{BrowserTarget, Capabilities, DriverEnv, EmulationProfile, Session, SessionConfig};
 
-use scenarios::answer::{check_answer, Asked};
 use scenarios::fold::SessionInfo;
 use scenarios::wire::WireResult;
 use scenarios::{Environment, Framework, Profile, Workload};
 
+use super::ask::{cold_label, page_result, run_cold_seeds, run_seed, Job};
 use super::plan::SessionUnit;
 use super::progress::Progress;
-use crate::cli::SchemaKind;
-use crate::files::{parse_json, write_atomic};
-use crate::schemas::schema_path;
+use crate::files::write_atomic;
 
 const READY_JS: &str = include_str!("../../../../www/webdriver/ready.js");
-const RUN_SCENARIO_JS: &str = include_str!("../../../../www/webdriver/run-scenario.js");
 
 /// The wire results of one workload, one per seed, with where each was saved.
 pub struct WorkloadResults {
@@ -109,20 +106,6 @@ async fn grid_hint(
         return None;
     };
     webdriver::slot_hint(&webdriver::grid_status(&url).await?, asked)
-}
-
-/// Unwraps `{ok: …}` / `{err: …}` from the page scripts.
-fn page_result(v: Value) -> Result<Value> {
-    match v {
-        Value::Object(mut m) if m.contains_key("ok") => Ok(m.remove("ok").unwrap_or(Value::Null)),
-        Value::Object(m) if m.contains_key("err") => Err(anyhow!(
-            "the page threw: {}",
-            m["err"].as_str().unwrap_or("(no message)")
-        )),
-        other => Err(anyhow!(
-            "the page returned {other} instead of {{ok}} or {{err}}"
-        )),
-    }
 }
 
 /// What every session of a run shares.
@@ -242,23 +225,34 @@ async fn run_in(
     let session_info = open_page(session, ctx, env, profile, framework).await?;
     let mut out = Vec::new();
     for (w, seeds) in &unit.work {
+        let jobs = seeds.iter().map(|&seed| Job {
+            env,
+            profile,
+            framework,
+            workload: w.workload,
+            warmup: w.warmup,
+            seed,
+            iterations: ctx.iterations,
+            slowdown_pct: ctx.slowdown_pct,
+        });
         let mut done = Vec::new();
-        for &seed in seeds {
-            let job = Job {
-                env,
-                profile,
-                framework,
-                workload: w.workload,
-                warmup: w.warmup,
-                seed,
-                iterations: ctx.iterations,
-                slowdown_pct: ctx.slowdown_pct,
-            };
-            let label = job.label();
+        if w.workload == Workload::ColdStart {
+            // One call: the page takes the seeds' frames of samples in turns (`runColdStart`).
+            let jobs: Vec<Job> = jobs.collect();
+            let label = cold_label(&jobs);
             let started = progress.start(&label);
-            let (wire, path) = run_seed(session, &job, ctx.raw_dir).await?;
-            done.push((wire, path.display().to_string()));
-            progress.finish_step(&label, started);
+            for (wire, path) in run_cold_seeds(session, &jobs, ctx.raw_dir).await? {
+                done.push((wire, path.display().to_string()));
+            }
+            progress.finish_steps(&label, started, jobs.len() as u64);
+        } else {
+            for job in jobs {
+                let label = job.label();
+                let started = progress.start(&label);
+                let (wire, path) = run_seed(session, &job, ctx.raw_dir).await?;
+                done.push((wire, path.display().to_string()));
+                progress.finish_step(&label, started);
+            }
         }
         done.sort_by_key(|(wire, _)| ctx.seeds.iter().position(|s| *s == wire.seed));
         let (results, paths) = done.into_iter().unzip();
@@ -320,99 +314,4 @@ async fn open_page(
         platform: info.platform_name,
         node: info.node,
     })
-}
-
-/// One (workload, seed) asked of the page.
-struct Job {
-    env: Environment,
-    profile: Profile,
-    framework: Framework,
-    workload: Workload,
-    warmup: u32,
-    seed: u64,
-    iterations: u32,
-    slowdown_pct: Option<f64>,
-}
-
-impl Job {
-    fn label(&self) -> String {
-        let (e, p, f, w, s) = (
-            self.env,
-            self.profile,
-            self.framework,
-            self.workload,
-            self.seed,
-        );
-        format!("{e} {p} {f}/{w} seed {s}")
-    }
-
-    /// Where its wire JSON is kept, under the run's raw directory.
-    fn raw_name(&self) -> String {
-        let (e, p, f, w, s) = (
-            self.env,
-            self.profile,
-            self.framework,
-            self.workload,
-            self.seed,
-        );
-        format!("{e}/{p}/{f}-{w}-seed{s}.json")
-    }
-}
-
-/// Runs one scenario in the page and keeps its answer under `raw_dir` (kept even when it is refused, as evidence).
-async fn run_seed(session: &Session, job: &Job, raw_dir: &Path) -> Result<(WireResult, PathBuf)> {
-    let remote = session.location().is_remote();
-    let label = job.label();
-    let mut config = json!({
-        "workload": job.workload, "seed": job.seed, "iterations": job.iterations,
-        "warmup": job.warmup, "framework": job.framework,
-    });
-    if let Some(p) = job.slowdown_pct {
-        config["slowdown_pct"] = json!(p);
-    }
-    let value = session
-        .execute_async(RUN_SCENARIO_JS, vec![config])
-        .await
-        .map_err(|e| {
-            let lost = e.is_session_lost();
-            anyhow::Error::from(e).context(match (lost, remote) {
-                (true, false) => "the browser crashed or was closed (session lost)",
-                (true, true) => "the remote session was lost: the node's browser crashed, or the grid ended the session — a grid cuts any call longer than its node `session-timeout` (default 300 s): raise that above --scenario-timeout rather than --scenario-timeout",
-                (false, false) => "the WebDriver call failed or timed out (raise --scenario-timeout if the page is merely slow)",
-                (false, true) => "the remote WebDriver call failed or timed out: a grid cuts any call longer than its node `session-timeout` (default 300 s), so raise the grid's session-timeout above --scenario-timeout; raise --scenario-timeout only if the page itself is slow",
-            })
-        })
-        .and_then(page_result)
-        .with_context(|| format!("{label}: the scenario did not complete"))?;
-    let text = value
-        .as_str()
-        .with_context(|| format!("{label}: the page returned {value}, not a wire JSON string"))?;
-    let path = raw_dir.join(job.raw_name());
-    write_atomic(&path, text.as_bytes())?;
-    let wire: WireResult = parse_json(text, &path, schema_path(SchemaKind::Wire))
-        .with_context(|| format!("{label}: malformed wire result (rebuild the harness and the collector from one commit)"))?;
-    wire.check().map_err(|e| {
-        anyhow!(
-            "{label}: malformed wire result (kept in {}): {e}",
-            path.display()
-        )
-    })?;
-    let asked = Asked {
-        workload: job.workload,
-        framework: job.framework,
-        profile: job.profile,
-        seed: job.seed,
-        iterations: job.iterations,
-        warmup: job.warmup,
-        slowdown_pct: job.slowdown_pct,
-    };
-    let wrong = check_answer(&wire, &asked);
-    if !wrong.is_empty() {
-        bail!(
-            "{label}: the page's answer does not fit the question (kept in {}): {}; rebuild the harness and the host pages from this commit",
-            path.display(),
-            wrong.join("; ")
-        );
-    }
-    Ok((wire, path))
 }

@@ -3,6 +3,7 @@
 //! and only then write `wasm_budget_summary.json` — or, with `--shard`/`--no-gate`, write the shard file.
 
 mod adb;
+mod ask;
 mod browser;
 mod confirm;
 mod finish;

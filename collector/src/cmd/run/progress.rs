@@ -53,13 +53,18 @@ impl Progress {
 
     /// A step that began at `step_started` finished.
     pub fn finish_step(&self, label: &str, step_started: Instant) {
+        self.finish_steps(label, step_started, 1);
+    }
+
+    /// `steps` steps run in one call (cold start's seeds) that began at `step_started` finished.
+    pub fn finish_steps(&self, label: &str, step_started: Instant, steps: u64) {
         let (done, total) = {
             let mut c = self.counts();
-            c.done += 1;
+            c.done += steps;
             (c.done, c.total)
         };
         match &self.bar {
-            Some(b) => b.inc(1),
+            Some(b) => b.inc(steps),
             None => {
                 let elapsed = self.started.elapsed();
                 let left = elapsed.mul_f64(total.saturating_sub(done) as f64 / done as f64);
