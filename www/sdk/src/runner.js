@@ -282,7 +282,11 @@ export class Harness {
     for (const { workload, seed } of reqs) this.#emit({ type: 'start', workload, seed });
     try {
       const jsons = await f();
-      reqs.forEach(({ workload, seed }, i) => this.#emit({ type: 'result', workload, seed, json: jsons[i], wire: JSON.parse(jsons[i]) }));
+      if (jsons.length !== reqs.length) throw new Error(`${jsons.length} results for ${reqs.length} seeds`);
+      reqs.forEach(({ workload, seed }, i) => {
+        const json = /** @type {string} */ (jsons[i]);
+        this.#emit({ type: 'result', workload, seed, json, wire: JSON.parse(json) });
+      });
       return jsons;
     } catch (e) {
       const seeds = reqs.map((r) => r.seed).join(', ');
@@ -298,7 +302,7 @@ export class Harness {
    */
   async #runNow(opts) {
     const req = this.#request(opts);
-    const [json] = await this.#reported([req], async () => {
+    const [json = ''] = await this.#reported([req], async () => {
       if (req.workload === 'cold-start') return this.#runCold([req]);
       if (req.workload === 'memory-pressure') return [await this.#runFresh(req)];
       // The engine yields between timed batches (every ~100 ms) through `pacer`, reporting progress.
@@ -358,7 +362,9 @@ export class Harness {
       const request = JSON.stringify(req);
       /** @type {{ warmup: number, samples: number }} */
       const plan = JSON.parse(this.glue.cold_start_plan(request));
-      return { req, request, plan, /** @type {Record<string, number>[]} */ phases: [] };
+      /** @type {Record<string, number>[]} */
+      const phases = [];
+      return { req, request, plan, phases };
     });
     let collected = true;
     for (let first = 0; runs.some((r) => first < r.plan.samples); first += COLD_SAMPLES_PER_FRAME) {
