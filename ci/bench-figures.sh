@@ -32,7 +32,7 @@ mkdir -p "$OUT"
 foreign() {
   local pid
   for pid in $(top -b -n 2 -d 1 -w 512 | awk '/^top -/ {block++} block == 2 && $1 ~ /^[0-9]+$/ && $9 + 0 > 15 {print $1}'); do
-    ours "$pid" || echo "$pid $(tr ' ' '_' <"/proc/$pid/comm" 2>/dev/null)"
+    ours "$pid" || echo "$pid $(tr ' ' '_' 2>/dev/null <"/proc/$pid/comm")"
   done
 }
 
@@ -41,7 +41,7 @@ foreign() {
 ours() {
   local pid=$1 env
   while [ "${pid:-0}" -gt 1 ]; do
-    env=$(tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null) || return 0
+    env=$(tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ") || return 0
     [ -n "$env" ] || return 0
     [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = top ] && return 0
     grep -qx "WASM_BUDGET_TEST_MARK=$MARK" <<<"$env" && return 0
