@@ -23,12 +23,19 @@ for r in $(runs); do
 done
 
 echo
-echo "## A/A: the same build measured in back-to-back runs (aa1, aa2, aa3): gate values and max/min"
+echo "## A/A: the same build measured in back-to-back runs (aa1, aa2, aa3): gate values and max/min,"
+echo "## raw and at the first run's machine speed (value × its speed reference / the run's; the baseline rule's comparison)"
+printf 'env\tprofile\tworkload\tmetric\tvalues\traw max/min\tspeed references (ns)\tat one speed max/min\tunit\n'
 if ls "$OUT"/aa*/wasm_budget_summary.json >/dev/null 2>&1; then
-  jq -rs '[.[].records[] | select(.environment != "build" and .value != null)]
+  jq -rs 'def r3: . * 1000 | round / 1000;
+    [.[].records[] | select(.environment != "build" and .value != null)]
     | group_by([.environment, .profile, .detail.framework, .detail.workload, .metric_id])
-    | .[] | [.[0].environment, .[0].profile, .[0].detail.workload, .[0].metric_id, (map(.value) | map(tostring) | join(" ")),
-             (map(.value) | (max / min) | . * 1000 | round / 1000 | tostring), .[0].unit]
+    | .[] | (map(.detail.speed_reference_ns)) as $s
+    | (if ($s | all(. != null)) and .[0].unit != "%" then [range(length) as $i | .[$i].value * $s[0] / $s[$i]] else null end) as $at
+    | [.[0].environment, .[0].profile, .[0].detail.workload, .[0].metric_id, (map(.value) | map(tostring) | join(" ")),
+       (map(.value) | (max / min) | r3 | tostring),
+       (if $at then ($s | map(r3 | tostring) | join(" ")) else "-" end),
+       (if $at then ($at | (max / min) | r3 | tostring) else "-" end), .[0].unit]
     | @tsv' "$OUT"/aa*/wasm_budget_summary.json
 fi
 

@@ -126,6 +126,12 @@ pub struct GatingArgs {
     /// A measured key with no baseline record is an error (exit 2) instead of a "no baseline" line.
     #[arg(long = "require-baseline", requires = "baseline")]
     pub require_baseline: bool,
+    /// Compare raw values with the baseline. By default, where the current and the baseline record
+    /// both carry a machine-speed reference (`detail.speed_reference_ns`), the current value is
+    /// compared at the baseline's machine speed, so a machine that ran slower or faster between the
+    /// two runs does not read as a regression or hide one; thresholds always judge raw values.
+    #[arg(long = "raw-baseline", requires = "baseline")]
+    pub raw_baseline: bool,
     /// A noise report (`collector noise`): each regression shows its key's run-to-run spread, and a
     /// warning names every comparison whose noise reaches the regression rule.
     #[arg(long, value_name = "FILE", requires = "baseline")]

@@ -109,6 +109,7 @@ pub fn verdict(report: &GateReport) -> String {
             "scenario",
             "baseline",
             "current",
+            "machine now/then",
             "change %",
             "max %",
             "noise %",
@@ -123,6 +124,8 @@ pub fn verdict(report: &GateReport) -> String {
                 scenario(&r.key),
                 human(r.baseline, r.key.metric_id.unit()),
                 human(r.current, r.key.metric_id.unit()),
+                r.machine_slowdown
+                    .map_or("raw".to_owned(), |m| format!("{m:.3}")),
                 format!("{:+.2}", r.regression_pct),
                 digits(r.max_regression_pct),
                 r.noise_pct.map_or("?".to_owned(), digits),

@@ -406,3 +406,30 @@ fn a_regression_shows_its_measured_noise_and_warns_when_noise_reaches_the_rule()
     assert_eq!(report["regressions"][0]["noise_pct"], 26.8);
     assert_eq!(report["warnings"].as_array().map(Vec::len), Some(1));
 }
+
+#[test]
+fn a_baseline_is_compared_at_its_machine_speed_unless_raw_is_asked() {
+    let d = tempfile::tempdir().unwrap();
+    let at = |value: f64, reference: f64| {
+        let mut r = record("M-PERF-02A", "ms", value, "desktop-chromium");
+        r["detail"]["speed_reference_ns"] = json!(reference);
+        r
+    };
+    // 20 % slower now, and so was the machine-speed reference: no regression at one speed.
+    let base = write(d.path(), "base.json", &summary(vec![at(30.0, 100.0)]));
+    let cur = write(d.path(), "cur.json", &summary(vec![at(36.0, 120.0)]));
+    compare(d.path(), &base, Some(&cur))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("1.200"));
+    let report: Value = serde_json::from_slice(
+        &std::fs::read(artifact(d.path(), "wasm_perf_regression_report.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report["regressions"][0]["machine_slowdown"], json!(1.2));
+    compare(d.path(), &base, Some(&cur))
+        .arg("--raw-baseline")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("raw"));
+}

@@ -47,6 +47,13 @@ pub trait Clock {
     fn now_ms(&self) -> f64;
 }
 
+impl<C: Clock + ?Sized> Clock for &C {
+    #[inline(always)]
+    fn now_ms(&self) -> f64 {
+        (**self).now_ms()
+    }
+}
+
 /// The real clock.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PageClock;

@@ -8,12 +8,13 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 
 use scenarios::protocol::MIN_TICKS_PER_BATCH;
-use scenarios::wire::{per_op, ProbeResult, SampleUnit};
+use scenarios::wire::{per_op, ProbeResult, SampleUnit, SpeedReference};
 use scenarios::Probe;
 
 use crate::clock::Clock;
 use crate::error::{AdapterError, HarnessError};
 use crate::pace::{NoPause, Pacer, Phase, Progress, YIELD_EVERY_MS};
+use crate::speed::SpeedSampler;
 
 /// Calibration aims this far above the minimum span, so noise does not push batches below it.
 pub const CALIBRATION_MARGIN: f64 = 1.5;
@@ -30,6 +31,8 @@ const STEADY_WINDOW: usize = 8;
 const STEADY_TOLERANCE: f64 = 0.02;
 /// Windows the steady warm-up may take before the probe is measured anyway (and marked unsteady).
 const MAX_WARMUP_WINDOWS: u32 = 40;
+/// Machine-speed reference samples every probe carries at least.
+const MIN_SPEED_SAMPLES: usize = 5;
 
 /// How the warm-up until steady ended: batches it ran, and whether the cost settled before the cap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +54,8 @@ pub struct EngineConfig {
     /// fraction of the batch (0.1 = a batch of n does n + n/10 operations and is still divided by n,
     /// a calibrated +10 % per-operation slowdown). 0 in every real measurement.
     pub extra_work: f64,
+    /// Whether the machine-speed reference (`crate::speed`) is timed beside every probe.
+    pub speed_reference: bool,
 }
 
 /// The clock, the protocol and the pacer that hands the event loop back between batches.
@@ -60,6 +65,7 @@ pub struct Engine<C: Clock, P: Pacer = NoPause> {
     pacer: P,
     /// Clock reading at the last yield (None before the first check).
     last_yield_ms: Cell<Option<f64>>,
+    speed: SpeedSampler,
 }
 
 type Res<T> = Result<T, AdapterError>;
@@ -77,6 +83,7 @@ impl<C: Clock, P: Pacer> Engine<C, P> {
             cfg,
             pacer,
             last_yield_ms: Cell::new(None),
+            speed: SpeedSampler::new(),
         }
     }
 
@@ -92,11 +99,27 @@ impl<C: Clock, P: Pacer> Engine<C, P> {
         }
     }
 
-    /// Yields to the event loop, reporting `progress`, and restarts the interval.
+    /// Yields to the event loop, reporting `progress`, takes a machine-speed reference sample if one
+    /// is due, and restarts the interval.
     async fn pause(&self, progress: Progress<'_>) -> Result<(), HarnessError> {
         self.pacer.pause(&progress).await?;
+        if self.cfg.speed_reference {
+            self.speed.sample_if_due(&self.clock, self.cfg.tick_ns);
+        }
         self.last_yield_ms.set(Some(self.clock.now_ms()));
         Ok(())
+    }
+
+    /// The reference samples taken since the last probe, topped up to [`MIN_SPEED_SAMPLES`] now (a
+    /// probe shorter than a few yields took fewer).
+    fn speed_reference(&self) -> Option<SpeedReference> {
+        if !self.cfg.speed_reference {
+            return None;
+        }
+        for _ in self.speed.len()..MIN_SPEED_SAMPLES {
+            self.speed.sample(&self.clock, self.cfg.tick_ns);
+        }
+        self.speed.take()
     }
 
     pub fn config(&self) -> &EngineConfig {
@@ -280,6 +303,7 @@ impl<C: Clock, P: Pacer> Engine<C, P> {
                 r.warmup_unsteady = !settled.steady;
                 let singles = self.single_operations(probe, &mut prepare, &mut run);
                 r.per_op_samples = Some(singles.await?);
+                r.speed_reference = self.speed_reference();
                 return Ok(r);
             }
             n = self.grow(n)?;
@@ -384,6 +408,7 @@ impl<C: Clock, P: Pacer> Engine<C, P> {
                 r.rejected_batches = rejected;
                 r.warmup_batches = settled.batches;
                 r.warmup_unsteady = !settled.steady;
+                r.speed_reference = self.speed_reference();
                 return Ok(r);
             }
             n = self.grow(n)?;
@@ -420,6 +445,7 @@ fn timed(
         per_op_samples: None,
         warmup_batches: 0,
         warmup_unsteady: false,
+        speed_reference: None,
     }
 }
 

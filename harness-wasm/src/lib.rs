@@ -12,6 +12,7 @@ pub mod invariants;
 pub mod pace;
 pub mod rng;
 pub mod schedule;
+pub mod speed;
 pub mod workloads;
 
 #[cfg(feature = "reference-adapter")]

@@ -243,6 +243,7 @@ fn batches_span_at_least_min_ticks_of_the_measured_clock() {
             warmup: 50,
             tick_ns: clock.tick_ns,
             extra_work: 0.0,
+            speed_reference: true,
         },
     );
     let mut a = ReferenceAdapter::start(11).unwrap();
@@ -263,6 +264,11 @@ fn batches_span_at_least_min_ticks_of_the_measured_clock() {
         r.batch_size
     );
     assert!(r.loop_overhead_ns >= 0.0);
+    // The machine-speed reference beside it: real batches, each spanning the minimum.
+    let speed = r.speed_reference.expect("a machine-speed reference");
+    assert!(speed.samples.len() >= 5, "{speed:?}");
+    assert!(speed.samples.iter().all(|t| *t >= min), "{speed:?}");
+    assert!(scenarios::speed::across_seeds(&[Some(&speed)]).is_some_and(|ns| ns > 0.0));
 }
 
 fn check_wire(w: &WireResult, workload: Workload) {

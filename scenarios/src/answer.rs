@@ -162,10 +162,21 @@ fn check_probe_list(wire: &WireResult, asked: &Asked, out: &mut Vec<String>) {
 
 /// Every timed batch (a batched time probe) spans at least the protocol's minimum of ticks.
 fn check_spans(here: &str, p: &crate::wire::ProbeResult, tick: f64, out: &mut Vec<String>) {
-    if p.unit != SampleUnit::Ns || p.batch_size <= 1 || !tick.is_finite() {
+    if !tick.is_finite() {
         return;
     }
     let min = MIN_TICKS_PER_BATCH * tick;
+    if let Some(r) = &p.speed_reference {
+        let short = r.samples.iter().filter(|s| **s < min).count();
+        if short > 0 {
+            out.push(format!(
+                "{here}: {short} speed-reference batches span fewer than {MIN_TICKS_PER_BATCH} ticks ({min} ns): the page must drop them"
+            ));
+        }
+    }
+    if p.unit != SampleUnit::Ns || p.batch_size <= 1 {
+        return;
+    }
     let short = p.samples.iter().filter(|s| **s < min).count();
     if short > 0 {
         out.push(format!(
@@ -257,6 +268,7 @@ mod tests {
             warmup_batches: 0,
             warmup_unsteady: false,
             per_op_samples: (sample_unit(p) == SampleUnit::Ns).then(|| vec![0.0; n]),
+            speed_reference: None,
         }
     }
 
@@ -377,6 +389,12 @@ mod tests {
         let mut w = wire();
         w.probes[0].samples[7] = 400_000.0; // 80 ticks of 5 µs
         assert!(refused(&w, "1 timed batches span fewer than 100 ticks"));
+        let mut w = wire();
+        w.probes[0].speed_reference = Some(crate::wire::SpeedReference {
+            batch_size: 8192,
+            samples: vec![1_000_000.0, 400_000.0],
+        });
+        assert!(refused(&w, "1 speed-reference batches span fewer"));
     }
 
     #[test]

@@ -81,6 +81,8 @@ struct Folded {
     unsteady_warmup_seeds: u32,
     components_p95: BTreeMap<String, f64>,
     rejected_batches: u32,
+    /// The machine-speed reference over the seeds' stretches (p95), ns per reference operation.
+    speed_reference_ns: Option<f64>,
     /// Seeds whose p95 the per-op view set, and seeds whose tail was below the clock's resolution.
     views: Option<Views>,
 }
@@ -148,6 +150,7 @@ fn fold_probe(
     let mut components: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     let mut rejected_batches = 0u32;
     let mut views: Option<Views> = None;
+    let mut speed = Vec::new();
     for r in results {
         let p = r
             .probes
@@ -172,6 +175,7 @@ fn fold_probe(
         }
         unsteady_warmup_seeds += u32::from(p.warmup_unsteady);
         rejected_batches += p.rejected_batches;
+        speed.push(p.speed_reference.as_ref());
         for (name, values) in &p.components {
             let f = fold([(r.seed, values.as_slice())])
                 .map_err(|source| FoldError::Stats { probe, source })?;
@@ -194,6 +198,7 @@ fn fold_probe(
             .filter_map(|(k, v)| median(v).map(|m| (k.clone(), m)))
             .collect(),
         rejected_batches,
+        speed_reference_ns: crate::speed::across_seeds(&speed),
         views,
     })
 }
@@ -297,6 +302,7 @@ fn record(
                 .map(|_| tail_resolution_ns(first.clock.tick_ns)),
             batch_view_p95: f.views.as_ref().and_then(|v| median(&v.batch_p95)),
             per_op_view_p95: f.views.as_ref().and_then(|v| median(&v.per_op_p95)),
+            speed_reference_ns: f.speed_reference_ns,
             ..Detail::default()
         }),
     }

@@ -13,6 +13,7 @@ pub mod noise;
 pub mod policy;
 pub mod protocol;
 pub mod records;
+pub mod speed;
 pub mod stats;
 pub mod summary;
 pub mod wire;

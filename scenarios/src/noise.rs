@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::gate::{show, GateReport};
 use crate::ids::Unit;
+use crate::speed;
 use crate::summary::{Record, RecordKey, Status};
 
 /// `artifacts/wasm_noise_report.json`: the spread of each record key over repeated runs of one build.
@@ -26,38 +27,77 @@ pub struct NoiseEntry {
     pub unit: Unit,
     /// The gate value of each run, in run order.
     pub values: Vec<f64>,
-    /// `(max / min − 1) × 100` (percentage points `max − min` for percent metrics): the largest
-    /// regression an unchanged build showed against itself.
+    /// Each run's machine-speed reference (`detail.speed_reference_ns`), when every run has one and
+    /// the metric is not a percentage (which is already a ratio measured in one stretch).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub speed_references_ns: Vec<f64>,
+    /// Each run's value at the first run's machine speed, as the baseline rule compares values
+    /// (`crate::speed`), when `speed_references_ns` is there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values_at_first_speed: Vec<f64>,
+    /// `(max / min − 1) × 100` (percentage points `max − min` for percent metrics) of the values as
+    /// the baseline rule compares them (at one machine speed where every run has a reference): the
+    /// largest regression an unchanged build showed against itself.
     pub spread_pct: f64,
+    /// The same spread of the raw values (what `--raw-baseline` compares).
+    pub raw_spread_pct: f64,
     /// True when the spread reaches the regression rule: such a comparison cannot tell a regression from noise.
     pub exceeds_rule: bool,
 }
 
 /// The spread of every record key measured with a value in every run.
 pub fn noise(runs: &[Vec<Record>], max_regression_pct: f64) -> NoiseReport {
-    let mut values: BTreeMap<RecordKey, (Unit, Vec<f64>)> = BTreeMap::new();
+    type Runs = (Unit, Vec<f64>, Vec<Option<f64>>);
+    let mut values: BTreeMap<RecordKey, Runs> = BTreeMap::new();
     for run in runs {
         for r in run.iter().filter(|r| r.status != Status::Skip) {
             if let Some(v) = r.value {
-                values
-                    .entry(r.key())
-                    .or_insert((r.unit, Vec::new()))
-                    .1
-                    .push(v);
+                let e = values.entry(r.key()).or_insert((r.unit, vec![], vec![]));
+                e.1.push(v);
+                e.2.push(r.detail.as_ref().and_then(|d| d.speed_reference_ns));
             }
         }
     }
     let entries = values
         .into_iter()
-        .filter(|(_, (_, v))| v.len() == runs.len() && runs.len() >= 2)
-        .map(|(key, (unit, values))| {
-            let spread_pct = spread(&values, unit);
+        .filter(|(_, (_, v, _))| v.len() == runs.len() && runs.len() >= 2)
+        .map(|(key, (unit, values, refs))| {
+            let refs: Vec<f64> = match refs.into_iter().collect::<Option<Vec<f64>>>() {
+                Some(r) if unit != Unit::Percent => r,
+                _ => Vec::new(),
+            };
+            let at_first: Vec<f64> = values
+                .iter()
+                .zip(&refs)
+                .filter_map(|(v, r)| {
+                    speed::slowdown(Some(*r), refs.first().copied())
+                        .map(|s| speed::at_other_speed(*v, s))
+                })
+                .collect();
+            let at_first = if at_first.len() == values.len() {
+                at_first
+            } else {
+                Vec::new()
+            };
+            let raw_spread_pct = spread(&values, unit);
+            let spread_pct = if at_first.is_empty() {
+                raw_spread_pct
+            } else {
+                spread(&at_first, unit)
+            };
             NoiseEntry {
                 key,
                 unit,
                 exceeds_rule: spread_pct >= max_regression_pct,
                 values,
+                speed_references_ns: if at_first.is_empty() {
+                    Vec::new()
+                } else {
+                    refs
+                },
+                values_at_first_speed: at_first,
                 spread_pct,
+                raw_spread_pct,
             }
         })
         .collect();
@@ -85,12 +125,18 @@ pub fn annotate(report: &mut GateReport, noise: &NoiseReport) {
         let Some(e) = noise.entries.iter().find(|e| e.key == reg.key) else {
             continue;
         };
-        reg.noise_pct = Some(e.spread_pct);
-        if e.exceeds_rule {
+        // The spread of the values as this comparison compared them (at one speed, or raw).
+        let spread_pct = if reg.machine_slowdown.is_some() {
+            e.spread_pct
+        } else {
+            e.raw_spread_pct
+        };
+        reg.noise_pct = Some(spread_pct);
+        if spread_pct >= noise.max_regression_pct {
             report.warnings.push(format!(
                 "{}: run-to-run noise {} % over {} runs of one build reaches the {} % rule: this comparison cannot tell a regression from noise",
                 reg.key,
-                show(e.spread_pct),
+                show(spread_pct),
                 noise.runs,
                 show(reg.max_regression_pct)
             ));
@@ -140,5 +186,32 @@ mod tests {
         assert!((e.spread_pct - 26.82).abs() < 0.01, "{}", e.spread_pct);
         assert!(e.exceeds_rule);
         assert_eq!(spread(&[-2.0, 3.0], Unit::Percent), 5.0);
+    }
+
+    #[test]
+    fn spread_is_taken_at_one_machine_speed_when_every_run_has_a_reference() {
+        let at = |v: f64, reference: Option<f64>| {
+            let mut r = rec(MetricId::Perf02A, Unit::Milliseconds, v);
+            r.detail = Some(crate::summary::Detail {
+                speed_reference_ns: reference,
+                ..Default::default()
+            });
+            r
+        };
+        // The machine ran 20 % slower in the second run and the value followed it.
+        let n = noise(
+            &[vec![at(5.0, Some(100.0))], vec![at(6.0, Some(120.0))]],
+            10.0,
+        );
+        let e = &n.entries[0];
+        assert!((e.raw_spread_pct - 20.0).abs() < 1e-9);
+        assert!(e.spread_pct.abs() < 1e-9, "{e:?}");
+        assert_eq!(e.values_at_first_speed.len(), 2);
+        assert!(!e.exceeds_rule);
+        // One run without a reference: raw spread only.
+        let n = noise(&[vec![at(5.0, Some(100.0))], vec![at(6.0, None)]], 10.0);
+        let e = &n.entries[0];
+        assert!((e.spread_pct - 20.0).abs() < 1e-9);
+        assert!(e.speed_references_ns.is_empty() && e.values_at_first_speed.is_empty());
     }
 }

@@ -208,6 +208,7 @@ mod tests {
                 warmup_batches: 0,
                 warmup_unsteady: false,
                 per_op_samples: None,
+                speed_reference: None,
             }],
         }
     }

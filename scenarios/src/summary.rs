@@ -166,6 +166,12 @@ pub struct Detail {
     /// Timed batches the page threw away for spanning fewer than the minimum ticks, all seeds together.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejected_batches: Option<u32>,
+    /// The machine-speed reference timed beside this record's probe (a fixed wasm workload touching no
+    /// runtime code): the p95 of its cost per operation over every seed's stretch, ns — how fast the
+    /// machine ran while this was measured, slow stretches included. The baseline rule compares a
+    /// value at the baseline's machine speed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed_reference_ns: Option<f64>,
     /// TEST ONLY: the calibrated slowdown injected into every batched operation, percent; never set
     /// in a real measurement (detection-power benchmarks).
     #[serde(default, skip_serializing_if = "Option::is_none")]

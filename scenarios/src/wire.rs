@@ -100,6 +100,23 @@ pub struct ProbeResult {
     /// True when the warm-up hit its cap before the cost was steady (measured anyway, and said so).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub warmup_unsteady: bool,
+    /// The machine-speed reference timed in the same stretch as this probe: a fixed wasm workload that
+    /// touches no runtime code, so runs of one build on a machine that sped up or slowed down between
+    /// them can be compared (`crate::speed`). Never part of the value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed_reference: Option<SpeedReference>,
+}
+
+/// Timed batches of the machine-speed reference workload (one operation: a fixed number of rounds of
+/// xorshift arithmetic over a 64 KiB table), each spanning at least the minimum ticks, taken at the
+/// engine's yields (about every 100 ms, within 5 % of the wall time) or after each cold-start frame.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SpeedReference {
+    /// Reference operations per timed batch.
+    pub batch_size: u32,
+    /// Batch wall times, ns, in the order they were taken.
+    pub samples: Vec<f64>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -177,6 +194,14 @@ impl WireResult {
                     return Err(bad("per_op_samples is empty or has a bad value".into()));
                 }
             }
+            if let Some(r) = &p.speed_reference {
+                let bad_sample = r.samples.iter().any(|s| !s.is_finite() || *s <= 0.0);
+                if r.batch_size == 0 || r.samples.is_empty() || bad_sample {
+                    return Err(bad(
+                        "speed_reference has no samples, a batch_size of 0 or a bad value".into(),
+                    ));
+                }
+            }
             for (name, c) in &p.components {
                 if c.len() != p.samples.len() {
                     return Err(bad(format!(
@@ -208,6 +233,7 @@ mod tests {
             warmup_batches: 0,
             warmup_unsteady: false,
             per_op_samples: None,
+            speed_reference: None,
         }
     }
 

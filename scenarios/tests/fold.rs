@@ -19,6 +19,7 @@ fn probe(probe: Probe, samples: Vec<f64>, baseline: Option<Vec<f64>>) -> ProbeRe
         warmup_batches: 0,
         warmup_unsteady: false,
         per_op_samples: None,
+        speed_reference: None,
     }
 }
 

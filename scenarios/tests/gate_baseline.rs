@@ -14,6 +14,7 @@ struct Ask<'a> {
     current: Option<&'a [Record]>,
     history: &'a [GateEvent],
     require_baseline: bool,
+    raw_baseline: bool,
     run: Option<(&'a str, &'a str)>,
 }
 
@@ -23,6 +24,7 @@ const NONE: Ask<'static> = Ask {
     current: None,
     history: &[],
     require_baseline: false,
+    raw_baseline: false,
     run: None,
 };
 
@@ -37,6 +39,7 @@ fn gate(a: Ask<'_>) -> GateReport {
         baseline: a.baseline,
         current: a.current,
         require_baseline: a.require_baseline,
+        raw_baseline: a.raw_baseline,
         run: a.run,
     })
 }
@@ -171,5 +174,88 @@ fn a_retry_of_the_same_run_does_not_extend_a_warn_streak() {
         next_run.verdict,
         Verdict::Fail,
         "another run is a second breach"
+    );
+}
+
+/// A record of `metric` measured while the machine-speed reference cost `reference` ns per operation.
+fn at_speed(metric: MetricId, value: f64, reference: Option<f64>) -> Record {
+    let mut r = record(metric, value);
+    r.detail = Some(scenarios::summary::Detail {
+        speed_reference_ns: reference,
+        ..Default::default()
+    });
+    r
+}
+
+#[test]
+fn a_value_is_compared_at_the_baselines_machine_speed() {
+    // The machine ran 20 % slower now: +20 % raw is no regression at the baseline's speed …
+    let b = [at_speed(MetricId::Perf04A, 5.0, Some(100.0))];
+    let c = [at_speed(MetricId::Perf04A, 6.0, Some(120.0))];
+    let ask = |raw_baseline| Ask {
+        baseline: Some(&b),
+        current: Some(&c),
+        raw_baseline,
+        ..NONE
+    };
+    let r = gate(ask(false));
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", r.regressions);
+    let reg = &r.regressions[0];
+    assert!((reg.machine_slowdown.unwrap() - 1.2).abs() < 1e-12);
+    assert!((reg.current_at_baseline_speed.unwrap() - 5.0).abs() < 1e-12);
+    assert_eq!(reg.current, 6.0);
+    assert!(reg.regression_pct.abs() < 1e-9);
+    // … and raw, on request, it fails.
+    let raw = gate(ask(true));
+    assert_eq!(raw.regressions[0].status, Status::Fail);
+    assert_eq!(raw.regressions[0].machine_slowdown, None);
+
+    // A machine that ran faster cannot hide a regression: −10 % raw at a 25 % faster machine is +20 %.
+    let fast = [at_speed(MetricId::Perf04A, 4.5, Some(75.0))];
+    let r = gate(Ask {
+        baseline: Some(&b),
+        current: Some(&fast),
+        ..NONE
+    });
+    assert_eq!(r.regressions[0].status, Status::Fail, "{:?}", r.regressions);
+    assert!((r.regressions[0].regression_pct - 20.0).abs() < 1e-9);
+}
+
+#[test]
+fn without_a_reference_on_both_sides_or_for_percent_metrics_values_compare_raw() {
+    let b = [at_speed(MetricId::Perf04A, 5.0, None)];
+    let c = [at_speed(MetricId::Perf04A, 6.0, Some(120.0))];
+    let r = gate(Ask {
+        baseline: Some(&b),
+        current: Some(&c),
+        ..NONE
+    });
+    assert_eq!(r.regressions[0].machine_slowdown, None);
+    assert_eq!(r.regressions[0].status, Status::Fail);
+    let b = [at_speed(MetricId::Perf04D, 2.0, Some(100.0))];
+    let c = [at_speed(MetricId::Perf04D, 3.0, Some(200.0))];
+    let r = gate(Ask {
+        baseline: Some(&b),
+        current: Some(&c),
+        ..NONE
+    });
+    assert_eq!(r.regressions[0].machine_slowdown, None);
+    assert!((r.regressions[0].regression_pct - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn a_machine_far_from_the_baselines_speed_is_warned_about() {
+    let b = [at_speed(MetricId::Perf04A, 5.0, Some(100.0))];
+    let c = [at_speed(MetricId::Perf04A, 7.5, Some(150.0))];
+    let r = gate(Ask {
+        baseline: Some(&b),
+        current: Some(&c),
+        ..NONE
+    });
+    assert_eq!(r.verdict, Verdict::Pass);
+    assert!(
+        r.warnings.iter().any(|w| w.contains("×1.50")),
+        "{:?}",
+        r.warnings
     );
 }

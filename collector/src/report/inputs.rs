@@ -71,6 +71,9 @@ pub struct Compared {
     pub key: RecordKey,
     pub baseline: f64,
     pub current: f64,
+    /// Machine-speed reference now / at the baseline, when the comparison was made at one speed.
+    #[serde(default)]
+    pub machine_slowdown: Option<f64>,
     pub regression_pct: f64,
     pub max_regression_pct: f64,
     pub status: Status,

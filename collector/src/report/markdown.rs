@@ -107,6 +107,9 @@ fn regressions(view: &View<'_>, out: &mut String) {
         let noise = c
             .noise_pct
             .map_or(String::new(), |n| format!(", noise {} %", digits(n)));
+        let machine = c.machine_slowdown.map_or(String::new(), |m| {
+            format!(", at the baseline's machine speed (machine now/then {m:.3})")
+        });
         let _ = writeln!(
             out,
             "- **{}** {}",
@@ -115,7 +118,7 @@ fn regressions(view: &View<'_>, out: &mut String) {
         );
         let _ = writeln!(
             out,
-            "  {} (max {} %{noise})",
+            "  {} (max {} %{noise}{machine})",
             signed_pct(c.regression_pct),
             digits(c.max_regression_pct)
         );

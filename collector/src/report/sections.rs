@@ -143,7 +143,7 @@ pub fn baseline(view: &View<'_>, out: &mut String) {
         out.push_str("<p class=\"muted\">No baseline was compared in this run (<code>--baseline F</code>).</p>\n");
         return;
     }
-    out.push_str("<table><tr><th>record</th><th>baseline</th><th>current</th><th>change</th><th>max</th><th>noise</th><th>status</th></tr>\n");
+    out.push_str("<table><tr><th>record</th><th>baseline</th><th>current</th><th title=\"machine-speed reference now / at the baseline: the change is taken at the baseline's machine speed\">machine now/then</th><th>change</th><th>max</th><th>noise</th><th>status</th></tr>\n");
     for c in regs {
         let unit = c.key.metric_id.unit();
         let noise = c

@@ -12,14 +12,9 @@ fn engine(clock: &FakeClock, tick: f64) -> Engine<&FakeClock> {
             warmup: 3,
             tick_ns: tick,
             extra_work: 0.0,
+            speed_reference: false,
         },
     )
-}
-
-impl Clock for &FakeClock {
-    fn now_ms(&self) -> f64 {
-        (**self).now_ms()
-    }
 }
 
 #[test]
@@ -184,6 +179,7 @@ fn yields_between_batches_reporting_each_value_once() {
         warmup: 3,
         tick_ns: 1_000.0,
         extra_work: 0.0,
+        speed_reference: false,
     };
     let e = Engine::with_pacer(&clock, cfg, &recorder);
     // 1 ms per operation: batches of 256 (≥ 150 ticks) take 0.256 s, so every batch boundary is due.
@@ -281,4 +277,48 @@ fn a_cost_that_never_settles_is_measured_and_marked_unsteady() {
     .unwrap();
     assert!(r.warmup_unsteady);
     assert_eq!(r.warmup_batches, MAX_WARMUP_WINDOWS * STEADY_WINDOW as u32);
+}
+
+#[test]
+fn every_probe_carries_its_speed_reference() {
+    // Clock reads cost 1 ms, so a reference batch of one operation spans the minimum (100 µs).
+    let clock = FakeClock {
+        now_ns: Cell::new(0),
+        tick_ns: 1_000,
+        read_cost_ns: 1_000_000,
+    };
+    let cfg = EngineConfig {
+        iterations: 10,
+        warmup: 3,
+        tick_ns: 1_000.0,
+        extra_work: 0.0,
+        speed_reference: true,
+    };
+    let e = Engine::new(&clock, cfg);
+    for _ in 0..2 {
+        let r = complete(e.measure(
+            Probe::ReserveSend,
+            |_| Ok(()),
+            each(|_: &mut (), _| {
+                clock.advance(1_000);
+                Ok(())
+            }),
+        ))
+        .unwrap();
+        let s = r.speed_reference.expect("a speed reference");
+        assert!(s.samples.len() >= MIN_SPEED_SAMPLES, "{s:?}");
+        assert!(s.samples.iter().all(|t| *t >= e.min_batch_ns()));
+    }
+    let mut off = cfg;
+    off.speed_reference = false;
+    let r = complete(Engine::new(&clock, off).measure(
+        Probe::ReserveSend,
+        |_| Ok(()),
+        each(|_: &mut (), _| {
+            clock.advance(1_000);
+            Ok(())
+        }),
+    ))
+    .unwrap();
+    assert_eq!(r.speed_reference, None);
 }

@@ -156,6 +156,7 @@ pub fn assemble_cold(
         warmup_batches: 0,
         warmup_unsteady: false,
         per_op_samples: None,
+        speed_reference: None,
     };
     let cfg = RunConfig {
         warmup: plan.warmup,

@@ -108,5 +108,6 @@ pub fn run<A: RuntimeAdapter>(
         warmup_batches: 0,
         warmup_unsteady: false,
         per_op_samples: None,
+        speed_reference: None,
     })
 }

@@ -93,6 +93,7 @@ pub async fn run<A: RuntimeAdapter, C: Clock, P: Pacer>(
             warmup: cfg.warmup,
             tick_ns: cfg.clock.tick_ns,
             extra_work: cfg.slowdown_pct.unwrap_or(0.0) / 100.0,
+            speed_reference: true,
         },
         pacer,
     );

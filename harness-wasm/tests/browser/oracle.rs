@@ -34,6 +34,7 @@ fn engine(iterations: u32, tick_ns: f64) -> Engine<PageClock> {
             warmup: 20,
             tick_ns,
             extra_work: 0.0,
+            speed_reference: false,
         },
     )
 }

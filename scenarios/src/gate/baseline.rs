@@ -1,10 +1,12 @@
 //! Baseline regression (contract 8.3), fail-closed: nothing compared, a unit mismatch or a baseline that
-//! cannot be a denominator is an error; keys on one side only are listed.
+//! cannot be a denominator is an error; keys on one side only are listed. Where both records carry a
+//! machine-speed reference, the value is compared at the baseline's machine speed.
 
 use std::collections::BTreeMap;
 
 use super::{show, GateRequest, Regression, EPS};
 use crate::ids::Unit;
+use crate::speed;
 use crate::summary::{Record, RecordKey, Status};
 
 /// What comparing with the baseline found.
@@ -14,6 +16,16 @@ pub(super) struct Compared {
     pub no_baseline: Vec<RecordKey>,
     pub not_measured: Vec<RecordKey>,
     pub errors: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// A machine that ran this much slower or faster than at the baseline is probably another kind of
+/// machine: the comparison at one speed is then an extrapolation, and the gate says so.
+const FAR_SLOWDOWN: f64 = 1.25;
+
+/// A record's machine-speed reference, ns per reference operation.
+fn reference(r: &Record) -> Option<f64> {
+    r.detail.as_ref().and_then(|d| d.speed_reference_ns)
 }
 
 /// A record that holds a comparable value (not a skip).
@@ -57,6 +69,20 @@ pub(super) fn compare<'a>(req: &GateRequest<'a>) -> Compared {
                 Err(e) => out.errors.push(e),
             },
         }
+    }
+    let far: Vec<String> = out
+        .regressions
+        .iter()
+        .filter_map(|r| r.machine_slowdown.map(|s| (r, s)))
+        .filter(|(_, s)| *s > FAR_SLOWDOWN || *s < 1.0 / FAR_SLOWDOWN)
+        .map(|(r, s)| format!("{} (×{s:.2})", r.key))
+        .collect();
+    if !far.is_empty() {
+        out.warnings.push(format!(
+            "the machine-speed reference moved more than {}× since the baseline for {}: values were compared at the baseline's speed, which assumes the runtime's cost scales like the reference's; refresh the baseline on this machine or pass --raw-baseline",
+            FAR_SLOWDOWN,
+            far.join(", ")
+        ));
     }
     out.not_measured = base_index
         .keys()
@@ -107,16 +133,23 @@ fn regression(
         ));
     }
     super::check_value(&key, current, unit)?;
+    // A percent metric is already a ratio of two measurements taken in the same stretch.
+    let machine_slowdown = (!req.raw_baseline && unit != Unit::Percent)
+        .then(|| speed::slowdown(reference(cur), reference(base)))
+        .flatten();
+    let compared = machine_slowdown.map_or(current, |s| speed::at_other_speed(current, s));
     let regression_pct = if unit == Unit::Percent {
-        current - baseline
+        compared - baseline
     } else {
-        (current - baseline) / baseline * 100.0
+        (compared - baseline) / baseline * 100.0
     };
     let max = req.budgets.max_regression_pct;
     Ok(Regression {
         key,
         baseline,
         current,
+        machine_slowdown,
+        current_at_baseline_speed: machine_slowdown.map(|_| compared),
         regression_pct,
         max_regression_pct: max,
         status: if regression_pct > max + EPS {

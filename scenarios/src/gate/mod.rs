@@ -46,6 +46,9 @@ pub struct GateRequest<'a> {
     pub current: Option<&'a [Record]>,
     /// A judged key without a baseline record is an error, not just listed.
     pub require_baseline: bool,
+    /// Compare raw values with the baseline even where both sides carry a machine-speed reference
+    /// (by default a value is compared at the baseline's machine speed: `crate::speed`).
+    pub raw_baseline: bool,
     /// This gate run: `(commit, run id)`. Earlier events of the same run (a CI retry) do not count
     /// toward a warn streak.
     pub run: Option<(&'a str, &'a str)>,
@@ -71,8 +74,17 @@ pub struct MetricResult {
 pub struct Regression {
     pub key: RecordKey,
     pub baseline: f64,
+    /// The value measured now.
     pub current: f64,
-    /// Percent worse than baseline (percentage points for percent metrics).
+    /// How much slower the machine ran now than when the baseline was measured (the ratio of the two
+    /// records' `detail.speed_reference_ns`; > 1: slower now), when both carry one and the comparison
+    /// uses it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine_slowdown: Option<f64>,
+    /// `current` at the baseline's machine speed (`current / machine_slowdown`): what was compared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_at_baseline_speed: Option<f64>,
+    /// Percent worse than baseline (percentage points for percent metrics), of the compared value.
     pub regression_pct: f64,
     pub max_regression_pct: f64,
     pub status: Status,
@@ -223,7 +235,7 @@ pub fn evaluate(req: &GateRequest<'_>) -> GateReport {
         no_baseline: compared.no_baseline,
         not_measured: compared.not_measured,
         errors,
-        warnings: Vec::new(),
+        warnings: compared.warnings,
     }
 }
 
@@ -354,6 +366,7 @@ pub fn stamp(budgets: &BudgetPolicy, record: &mut Record) -> Result<(), String> 
         baseline: None,
         current: None,
         require_baseline: false,
+        raw_baseline: false,
         run: None,
     };
     let res = judge(&req, record)?;
