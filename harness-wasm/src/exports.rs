@@ -12,12 +12,10 @@ use crate::clock::{cross_origin_isolated, measure_tick_ns, PageClock};
 use crate::error::HarnessError;
 use crate::pace::{Pacer, Pause, Progress};
 use crate::reference::ReferenceAdapter;
-use crate::speed::SpeedSampler;
 use crate::workloads::{cold, run, ScenarioRequest};
 
 thread_local! {
     static CLOCK: OnceCell<ClockInfo> = const { OnceCell::new() };
-    static SPEED: SpeedSampler = SpeedSampler::new();
 }
 
 #[cfg(feature = "diagnostics")]
@@ -214,44 +212,22 @@ pub fn cold_start_plan(request_json: &str) -> Result<String, JsError> {
 /// The cold-start wire JSON from the page-measured samples (`[{"<phase>_ms": ms, …}, …]`, warm-up
 /// first, as `cold_start_plan` said): warm-up dropped, phases clamped at 0, converted and summed here.
 /// `frame_gc`: the page forced a full garbage collection after every frame of samples;
-/// `seeds_in_turn`: how many seeds' frames the page took in turns in this call; `speed_json`: what
-/// `speed_reference_take` returned after them (`null` for none).
+/// `seeds_in_turn`: how many seeds' frames the page took in turns in this call.
 #[wasm_bindgen]
 pub fn cold_start_wire(
     request_json: &str,
     phases_json: &str,
     frame_gc: bool,
     seeds_in_turn: u32,
-    speed_json: &str,
 ) -> Result<String, JsError> {
     let cfg = request(request_json)
         .map_err(js)?
         .config(clock().map_err(js)?);
     let phases: Vec<cold::Phases> = serde_json::from_str(phases_json).map_err(|e| js(e.into()))?;
-    let speed = serde_json::from_str(speed_json)
-        .map_err(|e| js(HarnessError::Input(format!("speed reference: {e}"))))?;
     let adapter = ReferenceAdapter::start(cfg.seed).map_err(|e| js(e.into()))?;
-    let mut wire =
-        cold::assemble_cold(&cfg, adapter.name(), &phases, frame_gc, seeds_in_turn).map_err(js)?;
-    for p in &mut wire.probes {
-        p.speed_reference.clone_from(&speed);
-    }
-    to_json(&wire)
-}
-
-/// One machine-speed reference sample now (`crate::speed`), on this thread: the page takes one after
-/// every cold-start frame, so the reference samples the same stretch as the cold-start samples.
-#[wasm_bindgen]
-pub fn speed_reference_sample() -> Result<(), JsError> {
-    let tick_ns = clock().map_err(js)?.tick_ns;
-    SPEED.with(|s| s.sample(&PageClock, tick_ns));
-    Ok(())
-}
-
-/// The reference samples taken since the last call, as JSON (`null` when there are none).
-#[wasm_bindgen]
-pub fn speed_reference_take() -> Result<String, JsError> {
-    to_json(&SPEED.with(SpeedSampler::take))
+    to_json(
+        &cold::assemble_cold(&cfg, adapter.name(), &phases, frame_gc, seeds_in_turn).map_err(js)?,
+    )
 }
 
 /// The contract's workloads, in order.

@@ -1,6 +1,6 @@
 //! The machine-speed reference: a fixed wasm workload that touches no runtime code, timed beside every
-//! probe (between its batches, at the engine's yields) so each record says how fast this machine ran
-//! while it was measured. Runs of one build can then be compared across a machine that sped up or
+//! batched probe (between its batches, at the engine's yields) so each record says how fast this
+//! machine ran while it was measured. Runs of one build can then be compared across a machine that sped up or
 //! slowed down between them; the reference is never part of a value.
 
 use std::cell::{Cell, RefCell};

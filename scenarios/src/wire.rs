@@ -109,7 +109,7 @@ pub struct ProbeResult {
 
 /// Timed batches of the machine-speed reference workload (one operation: a fixed number of rounds of
 /// xorshift arithmetic over a 64 KiB table), each spanning at least the minimum ticks, taken at the
-/// engine's yields (about every 100 ms, within 5 % of the wall time) or after each cold-start frame.
+/// engine's yields (about every 100 ms, within 5 % of the wall time). Batched probes only.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SpeedReference {

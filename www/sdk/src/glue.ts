@@ -10,9 +10,7 @@ export interface HarnessGlue {
   /** Resolves to the wire JSON; calls `pause(progress_json)` between timed batches and awaits its result. */
   run_scenario(request_json: string, pause: (progress_json: string) => Promise<void>): Promise<string>;
   cold_start_plan(request_json: string): string;
-  cold_start_wire(request_json: string, phases_json: string, frame_gc: boolean, seeds_in_turn: number, speed_json: string): string;
-  speed_reference_sample(): void;
-  speed_reference_take(): string;
+  cold_start_wire(request_json: string, phases_json: string, frame_gc: boolean, seeds_in_turn: number): string;
   default_warmup(): number;
   harness_profile(): string;
   harness_version(): string;

@@ -367,7 +367,6 @@ export class Harness {
       return { req, request, plan, phases };
     });
     let collected = true;
-    this.glue.speed_reference_take(); // drop samples an earlier call left behind
     for (let first = 0; runs.some((r) => first < r.plan.samples); first += COLD_SAMPLES_PER_FRAME) {
       for (const { req, plan, phases } of runs) {
         if (first >= plan.samples) continue;
@@ -384,12 +383,10 @@ export class Harness {
           frame.remove();
         }
         collected = (await collectFrame()) && collected;
-        this.glue.speed_reference_sample(); // the machine-speed reference, in the same stretch
         this.#emit({ type: 'progress', workload: 'cold-start', seed: req.seed, done: phases.length, total: plan.samples });
       }
     }
-    const speed = this.glue.speed_reference_take();
-    return runs.map((r) => this.glue.cold_start_wire(r.request, JSON.stringify(r.phases), collected, runs.length, speed));
+    return runs.map((r) => this.glue.cold_start_wire(r.request, JSON.stringify(r.phases), collected, runs.length));
   }
 
   /**
