@@ -54,7 +54,7 @@ pub fn noise(runs: &[Vec<Record>], max_regression_pct: f64) -> NoiseReport {
             if let Some(v) = r.value {
                 let e = values.entry(r.key()).or_insert((r.unit, vec![], vec![]));
                 e.1.push(v);
-                e.2.push(r.detail.as_ref().and_then(|d| d.speed_reference_ns));
+                e.2.push(speed::of_record(r));
             }
         }
     }
@@ -62,40 +62,23 @@ pub fn noise(runs: &[Vec<Record>], max_regression_pct: f64) -> NoiseReport {
         .into_iter()
         .filter(|(_, (_, v, _))| v.len() == runs.len() && runs.len() >= 2)
         .map(|(key, (unit, values, refs))| {
-            let refs: Vec<f64> = match refs.into_iter().collect::<Option<Vec<f64>>>() {
-                Some(r) if unit != Unit::Percent => r,
-                _ => Vec::new(),
-            };
-            let at_first: Vec<f64> = values
-                .iter()
-                .zip(&refs)
-                .filter_map(|(v, r)| {
-                    speed::slowdown(Some(*r), refs.first().copied())
-                        .map(|s| speed::at_other_speed(*v, s))
-                })
-                .collect();
-            let at_first = if at_first.len() == values.len() {
-                at_first
-            } else {
-                Vec::new()
-            };
+            let at_first = (unit != Unit::Percent)
+                .then(|| speed::at_first_speed(&values, &refs))
+                .flatten();
             let raw_spread_pct = spread(&values, unit);
-            let spread_pct = if at_first.is_empty() {
-                raw_spread_pct
-            } else {
-                spread(&at_first, unit)
-            };
+            let spread_pct = at_first
+                .as_deref()
+                .map_or(raw_spread_pct, |v| spread(v, unit));
             NoiseEntry {
                 key,
                 unit,
                 exceeds_rule: spread_pct >= max_regression_pct,
                 values,
-                speed_references_ns: if at_first.is_empty() {
-                    Vec::new()
-                } else {
-                    refs
+                speed_references_ns: match at_first {
+                    Some(_) => refs.into_iter().flatten().collect(),
+                    None => Vec::new(),
                 },
-                values_at_first_speed: at_first,
+                values_at_first_speed: at_first.unwrap_or_default(),
                 spread_pct,
                 raw_spread_pct,
             }

@@ -8,7 +8,13 @@
 
 use crate::protocol::GATE_QUANTILE;
 use crate::stats::nearest_rank;
+use crate::summary::Record;
 use crate::wire::SpeedReference;
+
+/// A record's machine-speed reference (`detail.speed_reference_ns`), ns per reference operation.
+pub fn of_record(r: &Record) -> Option<f64> {
+    r.detail.as_ref().and_then(|d| d.speed_reference_ns)
+}
 
 /// The reference's cost per operation in each of its batches, ns.
 pub fn per_op(r: &SpeedReference) -> Vec<f64> {
@@ -40,6 +46,20 @@ pub fn slowdown(now_ns: Option<f64>, then_ns: Option<f64>) -> Option<f64> {
 /// expressed at that run's speed.
 pub fn at_other_speed(value: f64, slowdown: f64) -> f64 {
     value / slowdown
+}
+
+/// Each run's value carried to the first run's machine speed (`refs[i]`: run i's reference), as
+/// the baseline rule compares a value; None unless every run has a reference.
+pub fn at_first_speed(values: &[f64], refs: &[Option<f64>]) -> Option<Vec<f64>> {
+    let first = *refs.first()?;
+    if values.len() != refs.len() {
+        return None;
+    }
+    values
+        .iter()
+        .zip(refs)
+        .map(|(v, r)| slowdown(*r, first).map(|s| at_other_speed(*v, s)))
+        .collect()
 }
 
 #[cfg(test)]

@@ -23,11 +23,6 @@ pub(super) struct Compared {
 /// machine: the comparison at one speed is then an extrapolation, and the gate says so.
 const FAR_SLOWDOWN: f64 = 1.25;
 
-/// A record's machine-speed reference, ns per reference operation.
-fn reference(r: &Record) -> Option<f64> {
-    r.detail.as_ref().and_then(|d| d.speed_reference_ns)
-}
-
 /// A record that holds a comparable value (not a skip).
 fn measured(r: &Record) -> Option<f64> {
     r.value.filter(|_| r.status != Status::Skip)
@@ -135,7 +130,7 @@ fn regression(
     super::check_value(&key, current, unit)?;
     // A percent metric is already a ratio of two measurements taken in the same stretch.
     let machine_slowdown = (!req.raw_baseline && unit != Unit::Percent)
-        .then(|| speed::slowdown(reference(cur), reference(base)))
+        .then(|| speed::slowdown(speed::of_record(cur), speed::of_record(base)))
         .flatten();
     let compared = machine_slowdown.map_or(current, |s| speed::at_other_speed(current, s));
     let regression_pct = if unit == Unit::Percent {
