@@ -130,17 +130,29 @@ fn noise_measures_one_build_twice_and_writes_each_spread() {
         .filter_map(|e| e["key"]["metric_id"].as_str())
         .collect();
     assert_eq!(metrics, ["M-PERF-04A", "M-PERF-04C"], "{report}");
-    for e in entries {
-        let v: Vec<f64> = e["values"]
-            .as_array()
+    let floats = |v: &Value| -> Vec<f64> {
+        v.as_array()
             .unwrap()
             .iter()
             .filter_map(Value::as_f64)
-            .collect();
+            .collect()
+    };
+    let spread = |v: &[f64]| (v[0].max(v[1]) / v[0].min(v[1]) - 1.0) * 100.0;
+    for e in entries {
+        let v = floats(&e["values"]);
         assert_eq!(v.len(), 2);
-        let (lo, hi) = (v[0].min(v[1]), v[0].max(v[1]));
-        let spread = e["spread_pct"].as_f64().unwrap();
-        assert!((spread - (hi / lo - 1.0) * 100.0).abs() < 1e-9, "{e}");
+        let raw = e["raw_spread_pct"].as_f64().unwrap();
+        assert!((raw - spread(&v)).abs() < 1e-9, "{e}");
+        // Batched probes carry the machine-speed reference, and the spread is taken at one speed.
+        let s = floats(&e["speed_references_ns"]);
+        assert!(s.len() == 2 && s.iter().all(|ns| *ns > 0.0), "{e}");
+        let at = floats(&e["values_at_first_speed"]);
+        assert!(
+            (at[1] - v[1] * s[0] / s[1]).abs() < 1e-12 && at[0] == v[0],
+            "{e}"
+        );
+        let at_one_speed = e["spread_pct"].as_f64().unwrap();
+        assert!((at_one_speed - spread(&at)).abs() < 1e-9, "{e}");
     }
     assert_nothing_left(&mark);
 }
