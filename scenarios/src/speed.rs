@@ -1,10 +1,12 @@
 //! The machine-speed reference's arithmetic (one place): a reference's cost per operation, a record's
 //! reference over its seeds' stretches, and a value carried over to another run's machine speed.
 //!
-//! The harness times a fixed wasm workload that touches no runtime code beside every probe
-//! (`wire::SpeedReference`). Its cost moves only with the machine (a VM's CPU share, clock speed,
-//! a noisy neighbour), so the ratio of two runs' references says how much faster or slower the
-//! machine ran, and a value can be compared with a baseline at the same machine speed.
+//! The harness times a fixed wasm workload that touches no runtime code beside every batched probe
+//! (`wire::SpeedReference`). Its cost moves with the machine (a VM's CPU share, clock speed, a noisy
+//! neighbour, the slow stretches a browser goes through), not with the runtime, so the ratio of two
+//! runs' references estimates how much faster or slower the machine ran, and a value can be compared
+//! with a baseline at the same machine speed. An estimate: measured, it removes part of the run-to-run
+//! spread, not all of it (README, "How a figure is measured").
 
 use crate::protocol::GATE_QUANTILE;
 use crate::stats::nearest_rank;
