@@ -108,6 +108,15 @@ pub(crate) mod fake {
     }
 
     impl FakeClock {
+        /// A clock at 0 that reports in `tick_ns` steps and advances `read_cost_ns` on every read.
+        pub fn new(tick_ns: u64, read_cost_ns: u64) -> Self {
+            Self {
+                now_ns: Cell::new(0),
+                tick_ns,
+                read_cost_ns,
+            }
+        }
+
         pub fn advance(&self, ns: u64) {
             self.now_ns.set(self.now_ns.get() + ns);
         }

@@ -193,11 +193,7 @@ mod tests {
 
     #[test]
     fn a_clock_that_never_moves_gives_no_reference_and_stops_trying() {
-        let clock = FakeClock {
-            now_ns: Cell::new(0),
-            tick_ns: 5_000,
-            read_cost_ns: 0,
-        };
+        let clock = FakeClock::new(5_000, 0);
         let s = SpeedSampler {
             max_batch: 1 << 10,
             ..SpeedSampler::new()
@@ -212,11 +208,7 @@ mod tests {
     #[test]
     fn samples_span_the_minimum_and_are_handed_out_once() {
         // A clock whose reads cost 1 ms: a batch spans two reads, so calibration is about the clock.
-        let clock = FakeClock {
-            now_ns: Cell::new(0),
-            tick_ns: 1_000,
-            read_cost_ns: 1_000_000,
-        };
+        let clock = FakeClock::new(1_000, 1_000_000);
         let s = SpeedSampler::new();
         for _ in 0..3 {
             s.sample(&clock, 1_000.0);
@@ -233,11 +225,7 @@ mod tests {
 
     #[test]
     fn sampling_stays_within_its_share_of_the_time() {
-        let clock = FakeClock {
-            now_ns: Cell::new(0),
-            tick_ns: 1_000,
-            read_cost_ns: 1_000_000,
-        };
+        let clock = FakeClock::new(1_000, 1_000_000);
         let s = SpeedSampler::new();
         s.sample_if_due(&clock, 1_000.0);
         // Immediately after a sample nothing is due; after BUDGET × its cost, one is.
@@ -256,20 +244,12 @@ mod regrow {
 
     #[test]
     fn a_batch_under_the_minimum_doubles_the_size_and_restarts_the_samples() {
-        let clock = FakeClock {
-            now_ns: Cell::new(0),
-            tick_ns: 1_000,
-            read_cost_ns: 1_000_000,
-        };
+        let clock = FakeClock::new(1_000, 1_000_000);
         let s = SpeedSampler::new();
         s.sample(&clock, 1_000.0);
         assert_eq!(s.len(), 1);
         // The clock's reads got cheaper: a batch of one now spans 20 µs, under the 100 µs minimum.
-        let fast = FakeClock {
-            now_ns: Cell::new(0),
-            tick_ns: 1_000,
-            read_cost_ns: 10_000,
-        };
+        let fast = FakeClock::new(1_000, 10_000);
         s.sample(&fast, 1_000.0);
         assert!(s.is_empty());
         assert_eq!(s.size.get(), Size::Calibrated(2));

@@ -282,11 +282,7 @@ fn a_cost_that_never_settles_is_measured_and_marked_unsteady() {
 #[test]
 fn every_probe_carries_its_speed_reference() {
     // Clock reads cost 1 ms, so a reference batch of one operation spans the minimum (100 µs).
-    let clock = FakeClock {
-        now_ns: Cell::new(0),
-        tick_ns: 1_000,
-        read_cost_ns: 1_000_000,
-    };
+    let clock = FakeClock::new(1_000, 1_000_000);
     let cfg = EngineConfig {
         iterations: 10,
         warmup: 3,
