@@ -17,6 +17,23 @@ fn engine(clock: &FakeClock, tick: f64) -> Engine<&FakeClock> {
     )
 }
 
+/// `e` measures `reserve-send` with an operation that costs `op_ns` on `clock`.
+fn reserve_send_at<P: Pacer>(
+    e: &Engine<&FakeClock, P>,
+    clock: &FakeClock,
+    op_ns: u64,
+) -> ProbeResult {
+    complete(e.measure(
+        Probe::ReserveSend,
+        |_| Ok(()),
+        each(|_: &mut (), _| {
+            clock.advance(op_ns);
+            Ok(())
+        }),
+    ))
+    .unwrap()
+}
+
 #[test]
 fn batches_span_at_least_min_ticks() {
     for (tick, op_ns) in [
@@ -31,15 +48,7 @@ fn batches_span_at_least_min_ticks() {
             read_cost_ns: 0,
         };
         let e = engine(&clock, tick as f64);
-        let r = complete(e.measure(
-            Probe::ReserveSend,
-            |_| Ok(()),
-            each(|_: &mut (), _| {
-                clock.advance(op_ns);
-                Ok(())
-            }),
-        ))
-        .unwrap();
+        let r = reserve_send_at(&e, &clock, op_ns);
         assert_eq!(r.samples.len(), 10);
         let span = f64::from(r.batch_size) * op_ns as f64;
         assert!(
@@ -68,15 +77,7 @@ fn injected_slowdown_adds_that_share_of_operations_to_every_batch() {
         };
         let mut e = engine(&clock, 100_000.0);
         e.cfg.extra_work = extra_work;
-        let r = complete(e.measure(
-            Probe::ReserveSend,
-            |_| Ok(()),
-            each(|_: &mut (), _| {
-                clock.advance(1000);
-                Ok(())
-            }),
-        ))
-        .unwrap();
+        let r = reserve_send_at(&e, &clock, 1000);
         r.per_op()[0]
     };
     // Batches are thousands of operations: the added share is exact to one operation in a batch.
@@ -183,15 +184,7 @@ fn yields_between_batches_reporting_each_value_once() {
     };
     let e = Engine::with_pacer(&clock, cfg, &recorder);
     // 1 ms per operation: batches of 256 (≥ 150 ticks) take 0.256 s, so every batch boundary is due.
-    let r = complete(e.measure(
-        Probe::ReserveSend,
-        |_| Ok(()),
-        each(|_: &mut (), _| {
-            clock.advance(1_000_000);
-            Ok(())
-        }),
-    ))
-    .unwrap();
+    let r = reserve_send_at(&e, &clock, 1_000_000);
     let reports = recorder.0.borrow();
     let timed: Vec<_> = reports
         .iter()
@@ -292,29 +285,13 @@ fn every_probe_carries_its_speed_reference() {
     };
     let e = Engine::new(&clock, cfg);
     for _ in 0..2 {
-        let r = complete(e.measure(
-            Probe::ReserveSend,
-            |_| Ok(()),
-            each(|_: &mut (), _| {
-                clock.advance(1_000);
-                Ok(())
-            }),
-        ))
-        .unwrap();
+        let r = reserve_send_at(&e, &clock, 1_000);
         let s = r.speed_reference.expect("a speed reference");
         assert!(s.samples.len() >= MIN_SPEED_SAMPLES, "{s:?}");
         assert!(s.samples.iter().all(|t| *t >= e.min_batch_ns()));
     }
     let mut off = cfg;
     off.speed_reference = false;
-    let r = complete(Engine::new(&clock, off).measure(
-        Probe::ReserveSend,
-        |_| Ok(()),
-        each(|_: &mut (), _| {
-            clock.advance(1_000);
-            Ok(())
-        }),
-    ))
-    .unwrap();
+    let r = reserve_send_at(&Engine::new(&clock, off), &clock, 1_000);
     assert_eq!(r.speed_reference, None);
 }
