@@ -29,7 +29,7 @@ pub struct GateInputs {
     pub current: Option<Vec<Record>>,
     pub require_baseline: bool,
     /// Compare raw values with the baseline, not at the baseline's machine speed.
-    pub raw_baseline: bool,
+    pub speed_adjusted_baseline: bool,
     /// Which CI run this is: the commit, and the run id if there is one.
     pub commit: String,
     pub run_id: Option<String>,
@@ -49,7 +49,7 @@ impl GateInputs {
             baseline: None,
             current: None,
             require_baseline: gating.require_baseline,
-            raw_baseline: gating.raw_baseline,
+            speed_adjusted_baseline: gating.speed_adjusted_baseline,
             commit,
             run_id: provenance::run_id(gating.run_id.as_deref()),
             noise: gating.noise.as_deref().map(read_noise).transpose()?,
@@ -93,7 +93,7 @@ pub fn judge(inputs: &GateInputs, past: &[GateEvent]) -> GateReport {
         baseline: inputs.baseline.as_deref(),
         current: inputs.current.as_deref(),
         require_baseline: inputs.require_baseline,
-        raw_baseline: inputs.raw_baseline,
+        speed_adjusted_baseline: inputs.speed_adjusted_baseline,
         run: this_run(inputs),
     });
     if let Some(noise) = &inputs.noise {

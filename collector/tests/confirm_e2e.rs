@@ -141,9 +141,9 @@ fn noise_measures_one_build_twice_and_writes_each_spread() {
     for e in entries {
         let v = floats(&e["values"]);
         assert_eq!(v.len(), 2);
-        let raw = e["raw_spread_pct"].as_f64().unwrap();
+        let raw = e["spread_pct"].as_f64().unwrap();
         assert!((raw - spread(&v)).abs() < 1e-9, "{e}");
-        // Batched probes carry the machine-speed reference, and the spread is taken at one speed.
+        // Batched probes carry the machine-speed reference, and the spread is also taken at one speed.
         let s = floats(&e["speed_references_ns"]);
         assert!(s.len() == 2 && s.iter().all(|ns| *ns > 0.0), "{e}");
         let at = floats(&e["values_at_first_speed"]);
@@ -151,7 +151,7 @@ fn noise_measures_one_build_twice_and_writes_each_spread() {
             (at[1] - v[1] * s[0] / s[1]).abs() < 1e-12 && at[0] == v[0],
             "{e}"
         );
-        let at_one_speed = e["spread_pct"].as_f64().unwrap();
+        let at_one_speed = e["spread_at_first_speed_pct"].as_f64().unwrap();
         assert!((at_one_speed - spread(&at)).abs() < 1e-9, "{e}");
     }
     assert_nothing_left(&mark);

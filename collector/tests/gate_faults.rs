@@ -387,8 +387,8 @@ fn a_regression_shows_its_measured_noise_and_warns_when_noise_reaches_the_rule()
         d.path(),
         "noise.json",
         &json!({"runs": 3, "max_regression_pct": 10.0, "entries": [
-            {"key": key, "unit": "ms", "values": [26.1, 33.1, 30.0], "spread_pct": 4.0,
-             "raw_spread_pct": 26.8, "exceeds_rule": false}
+            {"key": key, "unit": "ms", "values": [26.1, 33.1, 30.0], "spread_pct": 26.8,
+             "spread_at_first_speed_pct": 4.0, "exceeds_rule": true}
         ]}),
     );
     // These records carry no machine-speed reference, so they compare raw: the raw spread is shown.
@@ -410,17 +410,26 @@ fn a_regression_shows_its_measured_noise_and_warns_when_noise_reaches_the_rule()
 }
 
 #[test]
-fn a_baseline_is_compared_at_its_machine_speed_unless_raw_is_asked() {
+fn a_baseline_is_compared_raw_unless_its_machine_speed_is_asked() {
     let d = tempfile::tempdir().unwrap();
     let at = |value: f64, reference: f64| {
         let mut r = record("M-PERF-02A", "ms", value, "desktop-chromium");
         r["detail"]["speed_reference_ns"] = json!(reference);
         r
     };
-    // 20 % slower now, and so was the machine-speed reference: no regression at one speed.
+    // 20 % slower now, and so was the machine-speed reference: raw (the default) that is a regression …
     let base = write(d.path(), "base.json", &summary(vec![at(30.0, 100.0)]));
     let cur = write(d.path(), "cur.json", &summary(vec![at(36.0, 120.0)]));
+    for raw in [None, Some("--raw-baseline")] {
+        compare(d.path(), &base, Some(&cur))
+            .args(raw)
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("raw"));
+    }
+    // … and none at one machine speed, asked for.
     compare(d.path(), &base, Some(&cur))
+        .arg("--speed-adjusted-baseline")
         .assert()
         .code(0)
         .stdout(predicate::str::contains("1.200"));
@@ -429,9 +438,9 @@ fn a_baseline_is_compared_at_its_machine_speed_unless_raw_is_asked() {
     )
     .unwrap();
     assert_eq!(report["regressions"][0]["machine_slowdown"], json!(1.2));
+    // Both at once is a usage error (exit 2).
     compare(d.path(), &base, Some(&cur))
-        .arg("--raw-baseline")
+        .args(["--speed-adjusted-baseline", "--raw-baseline"])
         .assert()
-        .code(1)
-        .stdout(predicate::str::contains("raw"));
+        .code(2);
 }

@@ -13,7 +13,7 @@ use scenarios::Probe;
 
 use crate::clock::Clock;
 use crate::error::{AdapterError, HarnessError};
-use crate::pace::{NoPause, Pacer, Phase, Progress, YIELD_EVERY_MS};
+use crate::pace::{NoPause, Pacer, Phase, Progress, Restart, RestartReason, YIELD_EVERY_MS};
 use crate::speed::SpeedSampler;
 
 /// Calibration aims this far above the minimum span, so noise does not push batches below it.
@@ -65,6 +65,8 @@ pub struct Engine<C: Clock, P: Pacer = NoPause> {
     pacer: P,
     /// Clock reading at the last yield (None before the first check).
     last_yield_ms: Cell<Option<f64>>,
+    /// The current probe's set of timed samples (`Progress::attempt`): 0 until a restart.
+    attempt: Cell<u32>,
     speed: SpeedSampler,
 }
 
@@ -83,6 +85,7 @@ impl<C: Clock, P: Pacer> Engine<C, P> {
             cfg,
             pacer,
             last_yield_ms: Cell::new(None),
+            attempt: Cell::new(0),
             speed: SpeedSampler::new(),
         }
     }
@@ -97,6 +100,44 @@ impl<C: Clock, P: Pacer> Engine<C, P> {
                 false
             }
         }
+    }
+
+    /// The report of `probe` in `phase`, in the current set of timed samples.
+    fn progress<'v>(
+        &self,
+        probe: Probe,
+        phase: Phase,
+        (done, total): (u32, u32),
+        values_ns: &'v [f64],
+    ) -> Progress<'v> {
+        Progress {
+            probe,
+            phase,
+            done,
+            total,
+            values_ns,
+            attempt: self.attempt.get(),
+            restart: None,
+        }
+    }
+
+    /// Discards the timed samples taken so far: the next set starts at `batch_size`, and the page is
+    /// told at once (an explicit report, never left for a consumer to infer).
+    async fn restart(
+        &self,
+        probe: Probe,
+        total: u32,
+        batch_size: u32,
+        discarded: usize,
+    ) -> Result<(), HarnessError> {
+        self.attempt.set(self.attempt.get() + 1);
+        let mut p = self.progress(probe, Phase::TimedBatches, (0, total), &[]);
+        p.restart = Some(Restart {
+            reason: RestartReason::ShortBatches,
+            batch_size,
+            discarded: discarded as u32,
+        });
+        self.pause(p).await
     }
 
     /// Yields to the event loop, reporting `progress`, takes a machine-speed reference sample if one
@@ -161,7 +202,7 @@ impl<C: Clock, P: Pacer> Engine<C, P> {
         let mut n = 1u32;
         loop {
             if self.due() {
-                self.pause(progress(probe, Phase::Calibration, 0, 0, &[]))
+                self.pause(self.progress(probe, Phase::Calibration, (0, 0), &[]))
                     .await?;
             }
             let t = self.time_batch(n, prepare, run)?;
@@ -230,14 +271,9 @@ impl<C: Clock, P: Pacer> Engine<C, P> {
         let mut windows = 0u32;
         loop {
             if self.due() {
-                self.pause(progress(
-                    probe,
-                    Phase::WarmUp,
-                    windows,
-                    MAX_WARMUP_WINDOWS,
-                    &[],
-                ))
-                .await?;
+                let at = (windows, MAX_WARMUP_WINDOWS);
+                self.pause(self.progress(probe, Phase::WarmUp, at, &[]))
+                    .await?;
             }
             let mut w = (0..STEADY_WINDOW)
                 .map(|_| self.time_batch(n, prepare, run))
@@ -271,6 +307,7 @@ impl<C: Clock, P: Pacer> Engine<C, P> {
         mut prepare: impl FnMut(u32) -> Res<S>,
         mut run: impl FnMut(&mut S, u32) -> Res<R>,
     ) -> Result<ProbeResult, HarnessError> {
+        self.attempt.set(0);
         self.warm_up(&mut prepare, &mut run)?;
         let n = self.calibrate(probe, &mut prepare, &mut run).await?;
         let (mut n, settled) = self.settle(probe, n, &mut prepare, &mut run).await?;
@@ -284,7 +321,7 @@ impl<C: Clock, P: Pacer> Engine<C, P> {
                 if self.due() {
                     let fresh = per_op(&samples[sent..], overhead, n);
                     let done = samples.len() as u32;
-                    self.pause(progress(probe, Phase::TimedBatches, done, total, &fresh))
+                    self.pause(self.progress(probe, Phase::TimedBatches, (done, total), &fresh))
                         .await?;
                     sent = samples.len();
                 }
@@ -307,6 +344,7 @@ impl<C: Clock, P: Pacer> Engine<C, P> {
                 return Ok(r);
             }
             n = self.grow(n)?;
+            self.restart(probe, total, n, samples.len()).await?;
         }
     }
 
@@ -324,7 +362,7 @@ impl<C: Clock, P: Pacer> Engine<C, P> {
             if self.due() {
                 // Tick-quantized readings are not the plotted per-op values: none are reported.
                 let done = out.len() as u32;
-                self.pause(progress(probe, Phase::PerOperation, done, total, &[]))
+                self.pause(self.progress(probe, Phase::PerOperation, (done, total), &[]))
                     .await?;
             }
             out.push(self.time_batch(1, prepare, run)?);
@@ -358,6 +396,7 @@ impl<C: Clock, P: Pacer> Engine<C, P> {
         mut prepare_b: impl FnMut(u32) -> Res<SB>,
         mut run_b: impl FnMut(&mut SB, u32) -> Res<RB>,
     ) -> Result<ProbeResult, HarnessError> {
+        self.attempt.set(0);
         self.warm_up(&mut prepare_a, &mut run_a)?;
         self.warm_up(&mut prepare_b, &mut run_b)?;
         let n = self.calibrate(probe, &mut prepare_a, &mut run_a).await?;
@@ -376,14 +415,9 @@ impl<C: Clock, P: Pacer> Engine<C, P> {
                 if self.due() {
                     let fresh = per_op(&a[sent..], overhead, n);
                     let done = a.len() as u32;
-                    self.pause(progress(
-                        probe,
-                        Phase::TimedBatches,
-                        done,
-                        cap as u32,
-                        &fresh,
-                    ))
-                    .await?;
+                    let at = (done, cap as u32);
+                    self.pause(self.progress(probe, Phase::TimedBatches, at, &fresh))
+                        .await?;
                     sent = a.len();
                 }
                 let (ta, tb) = if i % 2 == 0 {
@@ -412,17 +446,8 @@ impl<C: Clock, P: Pacer> Engine<C, P> {
                 return Ok(r);
             }
             n = self.grow(n)?;
+            self.restart(probe, cap as u32, n, a.len()).await?;
         }
-    }
-}
-
-fn progress(probe: Probe, phase: Phase, done: u32, total: u32, values_ns: &[f64]) -> Progress<'_> {
-    Progress {
-        probe,
-        phase,
-        done,
-        total,
-        values_ns,
     }
 }
 

@@ -36,6 +36,33 @@ pub struct Progress<'a> {
     /// Per-operation values (ns) of the timed batches since the last report, in the wire's derivation
     /// (`scenarios::wire::per_op`); empty in the other phases.
     pub values_ns: &'a [f64],
+    /// Which set of timed samples of this probe the report belongs to: 0 for the first. A restart
+    /// (too many timed batches fell under the minimum span: the batch doubled and every sample taken
+    /// so far was discarded) starts the next set, and the engine reports it at once with `done` 0 and
+    /// `restart` set. A consumer keeps the values of the latest set only and never infers a restart.
+    pub attempt: u32,
+    /// Set on the one report that announces a restart: why the earlier samples were discarded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restart: Option<Restart>,
+}
+
+/// Why a probe's timed samples restarted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Restart {
+    /// The reason, as the page shows it.
+    pub reason: RestartReason,
+    /// The batch size the samples restart at.
+    pub batch_size: u32,
+    /// Samples discarded.
+    pub discarded: u32,
+}
+
+/// What made the engine discard a probe's timed samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RestartReason {
+    /// More than the allowed share of timed batches fell under the minimum span; the batch doubled.
+    ShortBatches,
 }
 
 /// The future a pacer returns: it resolves once the event loop has run.

@@ -32,6 +32,10 @@ pub struct LiveSamples {
     /// Whether the seed has finished (its value is then in `results`).
     #[serde(default)]
     pub finished: bool,
+    /// The engine's set of timed samples `values` belong to (the page keeps the latest set only: a
+    /// restart discards the earlier one). Absent for a finished seed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempt: Option<u32>,
 }
 
 /// A finished seed's samples, every probe, from its wire result (`ProbeResult::per_op`, the one
@@ -46,6 +50,7 @@ pub fn finished_samples(wire: &WireResult) -> Vec<LiveSamples> {
             values: p.per_op(),
             baseline: p.baseline_per_op(),
             finished: true,
+            attempt: None,
         })
         .collect()
 }

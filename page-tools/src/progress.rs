@@ -18,6 +18,9 @@ pub struct ProgressRequest {
     pub phase: Option<String>,
     pub done: u32,
     pub total: u32,
+    /// The engine's set of timed samples (`attempt`): above 0, the samples restarted that many times.
+    #[serde(default)]
+    pub attempt: u32,
     /// Wall time since this phase of this probe started, ms.
     pub elapsed_ms: f64,
     /// This (workload, seed) is run `run` (1-based) of `runs` on the page.
@@ -40,11 +43,18 @@ pub fn line(req: &ProgressRequest) -> String {
         parts.push(p.to_string());
     }
     let phase = req.phase.as_deref().unwrap_or("running").replace('-', " ");
-    if req.total > 0 {
-        parts.push(format!("{phase} {}/{}", req.done, req.total));
+    let mut at = if req.total > 0 {
+        format!("{phase} {}/{}", req.done, req.total)
     } else {
-        parts.push(phase);
+        phase
+    };
+    if req.attempt > 0 {
+        at.push_str(&format!(
+            " (restarted {}×: short batches, batch doubled)",
+            req.attempt
+        ));
     }
+    parts.push(at);
     let human = |ms: f64| charts::units::human(ms, Unit::Milliseconds);
     match (left_ms(req), matrix_left_ms(req)) {
         (Some(p), Some(all)) => parts.push(format!(
@@ -104,5 +114,10 @@ mod tests {
         assert!(progress_line(json)
             .unwrap()
             .ends_with("reserve-send · calibration"));
+        let json = r#"{"workload":"steady-throughput","seed":11,"probe":"reserve-send","attempt":1,
+            "phase":"timed-batches","done":0,"total":200,"elapsed_ms":0,"run":1,"runs":1}"#;
+        assert!(progress_line(json)
+            .unwrap()
+            .ends_with("timed batches 0/200 (restarted 1×: short batches, batch doubled)"));
     }
 }

@@ -31,17 +31,19 @@ pub struct NoiseEntry {
     /// the metric is not a percentage (which is already a ratio measured in one stretch).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub speed_references_ns: Vec<f64>,
-    /// Each run's value at the first run's machine speed, as the baseline rule compares values
-    /// (`crate::speed`), when `speed_references_ns` is there.
+    /// Each run's value at the first run's machine speed, as `--speed-adjusted-baseline` compares
+    /// values (`crate::speed`), when `speed_references_ns` is there.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values_at_first_speed: Vec<f64>,
-    /// `(max / min − 1) × 100` (percentage points `max − min` for percent metrics) of the values as
-    /// the baseline rule compares them (at one machine speed where every run has a reference): the
-    /// largest regression an unchanged build showed against itself.
+    /// `(max / min − 1) × 100` (percentage points `max − min` for percent metrics) of the raw values,
+    /// as the baseline rule compares them by default: the largest regression an unchanged build
+    /// showed against itself.
     pub spread_pct: f64,
-    /// The same spread of the raw values (what `--raw-baseline` compares).
-    pub raw_spread_pct: f64,
-    /// True when the spread reaches the regression rule: such a comparison cannot tell a regression from noise.
+    /// The same spread of `values_at_first_speed` (what `--speed-adjusted-baseline` compares).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spread_at_first_speed_pct: Option<f64>,
+    /// True when the raw spread reaches the regression rule: such a comparison cannot tell a
+    /// regression from noise.
     pub exceeds_rule: bool,
 }
 
@@ -65,10 +67,8 @@ pub fn noise(runs: &[Vec<Record>], max_regression_pct: f64) -> NoiseReport {
             let at_first = (unit != Unit::Percent)
                 .then(|| speed::at_first_speed(&values, &refs))
                 .flatten();
-            let raw_spread_pct = spread(&values, unit);
-            let spread_pct = at_first
-                .as_deref()
-                .map_or(raw_spread_pct, |v| spread(v, unit));
+            let spread_pct = spread(&values, unit);
+            let spread_at_first_speed_pct = at_first.as_deref().map(|v| spread(v, unit));
             NoiseEntry {
                 key,
                 unit,
@@ -80,7 +80,7 @@ pub fn noise(runs: &[Vec<Record>], max_regression_pct: f64) -> NoiseReport {
                 },
                 values_at_first_speed: at_first.unwrap_or_default(),
                 spread_pct,
-                raw_spread_pct,
+                spread_at_first_speed_pct,
             }
         })
         .collect();
@@ -108,11 +108,10 @@ pub fn annotate(report: &mut GateReport, noise: &NoiseReport) {
         let Some(e) = noise.entries.iter().find(|e| e.key == reg.key) else {
             continue;
         };
-        // The spread of the values as this comparison compared them (at one speed, or raw).
-        let spread_pct = if reg.machine_slowdown.is_some() {
-            e.spread_pct
-        } else {
-            e.raw_spread_pct
+        // The spread of the values as this comparison compared them (raw, or at one speed).
+        let spread_pct = match (reg.machine_slowdown, e.spread_at_first_speed_pct) {
+            (Some(_), Some(at_one_speed)) => at_one_speed,
+            _ => e.spread_pct,
         };
         reg.noise_pct = Some(spread_pct);
         if spread_pct >= noise.max_regression_pct {
@@ -172,7 +171,7 @@ mod tests {
     }
 
     #[test]
-    fn spread_is_taken_at_one_machine_speed_when_every_run_has_a_reference() {
+    fn spread_is_raw_and_also_at_one_machine_speed_when_every_run_has_a_reference() {
         let at = |v: f64, reference: Option<f64>| {
             let mut r = rec(MetricId::Perf02A, Unit::Milliseconds, v);
             r.detail = Some(crate::summary::Detail {
@@ -187,14 +186,18 @@ mod tests {
             10.0,
         );
         let e = &n.entries[0];
-        assert!((e.raw_spread_pct - 20.0).abs() < 1e-9);
-        assert!(e.spread_pct.abs() < 1e-9, "{e:?}");
+        assert!((e.spread_pct - 20.0).abs() < 1e-9);
+        assert!(e.spread_at_first_speed_pct.unwrap().abs() < 1e-9, "{e:?}");
         assert_eq!(e.values_at_first_speed.len(), 2);
-        assert!(!e.exceeds_rule);
+        assert!(
+            e.exceeds_rule,
+            "the raw spread is what the default rule compares"
+        );
         // One run without a reference: raw spread only.
         let n = noise(&[vec![at(5.0, Some(100.0))], vec![at(6.0, None)]], 10.0);
         let e = &n.entries[0];
         assert!((e.spread_pct - 20.0).abs() < 1e-9);
+        assert_eq!(e.spread_at_first_speed_pct, None);
         assert!(e.speed_references_ns.is_empty() && e.values_at_first_speed.is_empty());
     }
 }

@@ -14,7 +14,7 @@ struct Ask<'a> {
     current: Option<&'a [Record]>,
     history: &'a [GateEvent],
     require_baseline: bool,
-    raw_baseline: bool,
+    speed_adjusted: bool,
     run: Option<(&'a str, &'a str)>,
 }
 
@@ -24,7 +24,7 @@ const NONE: Ask<'static> = Ask {
     current: None,
     history: &[],
     require_baseline: false,
-    raw_baseline: false,
+    speed_adjusted: false,
     run: None,
 };
 
@@ -39,7 +39,7 @@ fn gate(a: Ask<'_>) -> GateReport {
         baseline: a.baseline,
         current: a.current,
         require_baseline: a.require_baseline,
-        raw_baseline: a.raw_baseline,
+        speed_adjusted_baseline: a.speed_adjusted,
         run: a.run,
     })
 }
@@ -188,33 +188,35 @@ fn at_speed(metric: MetricId, value: f64, reference: Option<f64>) -> Record {
 }
 
 #[test]
-fn a_value_is_compared_at_the_baselines_machine_speed() {
-    // The machine ran 20 % slower now: +20 % raw is no regression at the baseline's speed …
+fn raw_by_default_and_at_the_baselines_machine_speed_on_request() {
+    // The machine ran 20 % slower now and the value is 20 % higher: raw (the default) it fails …
     let b = [at_speed(MetricId::Perf04A, 5.0, Some(100.0))];
     let c = [at_speed(MetricId::Perf04A, 6.0, Some(120.0))];
-    let ask = |raw_baseline| Ask {
+    let ask = |speed_adjusted| Ask {
         baseline: Some(&b),
         current: Some(&c),
-        raw_baseline,
+        speed_adjusted,
         ..NONE
     };
-    let r = gate(ask(false));
+    let raw = gate(ask(false));
+    assert_eq!(raw.regressions[0].status, Status::Fail);
+    assert_eq!(raw.regressions[0].machine_slowdown, None);
+    assert_eq!(raw.regressions[0].current_at_baseline_speed, None);
+    // … and at the baseline's speed, asked for, it is no regression.
+    let r = gate(ask(true));
     assert_eq!(r.verdict, Verdict::Pass, "{:?}", r.regressions);
     let reg = &r.regressions[0];
     assert!((reg.machine_slowdown.unwrap() - 1.2).abs() < 1e-12);
     assert!((reg.current_at_baseline_speed.unwrap() - 5.0).abs() < 1e-12);
     assert_eq!(reg.current, 6.0);
     assert!(reg.regression_pct.abs() < 1e-9);
-    // … and raw, on request, it fails.
-    let raw = gate(ask(true));
-    assert_eq!(raw.regressions[0].status, Status::Fail);
-    assert_eq!(raw.regressions[0].machine_slowdown, None);
 
     // A machine that ran faster cannot hide a regression: −10 % raw at a 25 % faster machine is +20 %.
     let fast = [at_speed(MetricId::Perf04A, 4.5, Some(75.0))];
     let r = gate(Ask {
         baseline: Some(&b),
         current: Some(&fast),
+        speed_adjusted: true,
         ..NONE
     });
     assert_eq!(r.regressions[0].status, Status::Fail, "{:?}", r.regressions);
@@ -228,6 +230,7 @@ fn without_a_reference_on_both_sides_or_for_percent_metrics_values_compare_raw()
     let r = gate(Ask {
         baseline: Some(&b),
         current: Some(&c),
+        speed_adjusted: true,
         ..NONE
     });
     assert_eq!(r.regressions[0].machine_slowdown, None);
@@ -237,6 +240,7 @@ fn without_a_reference_on_both_sides_or_for_percent_metrics_values_compare_raw()
     let r = gate(Ask {
         baseline: Some(&b),
         current: Some(&c),
+        speed_adjusted: true,
         ..NONE
     });
     assert_eq!(r.regressions[0].machine_slowdown, None);
@@ -250,6 +254,7 @@ fn a_machine_far_from_the_baselines_speed_is_warned_about() {
     let r = gate(Ask {
         baseline: Some(&b),
         current: Some(&c),
+        speed_adjusted: true,
         ..NONE
     });
     assert_eq!(r.verdict, Verdict::Pass);

@@ -19,7 +19,7 @@ fn gate(records: &[Record], history: &[GateEvent], required: &[MetricId]) -> Gat
         baseline: None,
         current: None,
         require_baseline: false,
-        raw_baseline: false,
+        speed_adjusted_baseline: false,
         run: None,
     })
 }
@@ -132,7 +132,7 @@ fn regression(base: f64, cur: f64, metric: MetricId) -> Verdict {
         baseline: Some(&b),
         current: Some(&c),
         require_baseline: false,
-        raw_baseline: false,
+        speed_adjusted_baseline: false,
         run: None,
     })
     .verdict

@@ -263,7 +263,7 @@ proptest! {
             baseline: None,
             current: None,
             require_baseline: false,
-            raw_baseline: false,
+            speed_adjusted_baseline: false,
             run: None,
         });
         if report.verdict != Verdict::PolicyError {

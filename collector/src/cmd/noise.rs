@@ -24,11 +24,10 @@ pub fn run(artifacts: &Path, args: &NoiseArgs) -> Result<Outcome> {
     write_atomic(&out, &to_json_bytes(&report)?)?;
     for e in &report.entries {
         let values: Vec<String> = e.values.iter().map(|v| show(*v)).collect();
-        let raw = if e.values_at_first_speed.is_empty() {
-            String::new()
-        } else {
-            format!(" (raw {:.1} %)", e.raw_spread_pct)
-        };
+        let raw = e
+            .spread_at_first_speed_pct
+            .map(|pct| format!(" (at one machine speed {pct:.1} %)"))
+            .unwrap_or_default();
         println!(
             "{:<70} {:>7} %{raw}  [{}] {}{}",
             e.key.to_string(),

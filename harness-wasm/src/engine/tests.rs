@@ -153,15 +153,29 @@ fn operation_errors_propagate() {
     ));
 }
 
-/// Records every report; its pause returns at once.
+/// Records every report (phase, done, total, values, attempt, restart); its pause returns at once.
 #[derive(Default)]
-struct Recorder(std::cell::RefCell<Vec<(crate::pace::Phase, u32, u32, usize)>>);
+struct Recorder(std::cell::RefCell<Vec<Report>>);
+
+type Report = (
+    crate::pace::Phase,
+    u32,
+    u32,
+    usize,
+    u32,
+    Option<crate::pace::Restart>,
+);
 
 impl crate::pace::Pacer for &Recorder {
     fn pause(&self, p: &crate::pace::Progress<'_>) -> crate::pace::Pause {
-        self.0
-            .borrow_mut()
-            .push((p.phase, p.done, p.total, p.values_ns.len()));
+        self.0.borrow_mut().push((
+            p.phase,
+            p.done,
+            p.total,
+            p.values_ns.len(),
+            p.attempt,
+            p.restart,
+        ));
         Box::pin(std::future::ready(Ok(())))
     }
 }
@@ -193,7 +207,8 @@ fn yields_between_batches_reporting_each_value_once() {
     assert!(!timed.is_empty(), "{reports:?}");
     // Each report's values are the samples taken since the previous one: their sum is `done`.
     let mut seen = 0u32;
-    for (_, done, total, fresh) in &timed {
+    for (_, done, total, fresh, attempt, restart) in &timed {
+        assert_eq!((*attempt, *restart), (0, None), "no restart here");
         seen += *fresh as u32;
         assert_eq!(seen, *done);
         assert_eq!(*total, 400);
@@ -294,4 +309,61 @@ fn every_probe_carries_its_speed_reference() {
     off.speed_reference = false;
     let r = reserve_send_at(&Engine::new(&clock, off), &clock, 1_000);
     assert_eq!(r.speed_reference, None);
+}
+
+#[test]
+fn a_restart_of_the_timed_samples_is_reported_at_once_and_counted_afresh() {
+    use crate::pace::{Phase, RestartReason};
+    let clock = FakeClock::new(1_000, 0);
+    let recorder = Recorder::default();
+    let cfg = EngineConfig {
+        iterations: 2_000,
+        warmup: 3,
+        tick_ns: 1_000.0,
+        extra_work: 0.0,
+        speed_reference: false,
+    };
+    let e = Engine::with_pacer(&clock, cfg, &recorder);
+    // 100 ns per operation, then from the 1500th batch on 40 ns: batches sized for 100 ns fall under
+    // the minimum span, more than 5 % of them, so the batch doubles and the samples restart.
+    let batches = Cell::new(0u32);
+    let r = complete(e.measure(
+        Probe::ReserveSend,
+        |_| {
+            batches.set(batches.get() + 1);
+            Ok(())
+        },
+        each(|_: &mut (), _| {
+            clock.advance(if batches.get() < 1_500 { 100 } else { 40 });
+            Ok(())
+        }),
+    ))
+    .unwrap();
+    assert_eq!(r.samples.len(), 2_000);
+    assert!(r.rejected_batches > 100, "{}", r.rejected_batches);
+    let reports = recorder.0.borrow();
+    let timed: Vec<_> = reports
+        .iter()
+        .filter(|(p, ..)| *p == Phase::TimedBatches)
+        .collect();
+    let restarts: Vec<_> = timed.iter().filter(|t| t.5.is_some()).collect();
+    assert_eq!(restarts.len(), 1, "{timed:?}");
+    let (_, done, total, fresh, attempt, restart) = restarts[0];
+    let restart = restart.unwrap();
+    assert_eq!((*done, *total, *fresh, *attempt), (0, 2_000, 0, 1));
+    assert_eq!(restart.reason, RestartReason::ShortBatches);
+    assert_eq!(restart.batch_size, r.batch_size);
+    assert!(
+        restart.discarded > 0 && restart.discarded < 2_000,
+        "{restart:?}"
+    );
+    // Reports before it belong to set 0, after it to set 1; each set's values add up to its `done`.
+    assert!(timed.iter().any(|t| t.4 == 0 && t.3 > 0), "{timed:?}");
+    assert!(timed.iter().any(|t| t.4 == 1 && t.3 > 0), "{timed:?}");
+    let mut seen = [0u32; 2];
+    for (_, done, _, fresh, attempt, _) in &timed {
+        seen[*attempt as usize] += *fresh as u32;
+        assert_eq!(seen[*attempt as usize], *done);
+    }
+    assert!(timed.windows(2).all(|w| w[0].4 <= w[1].4));
 }

@@ -47,7 +47,9 @@ async fn run_scenario_yields_between_batches_and_reports_progress() {
         !reports.is_empty(),
         "2000 timed batches span more than one interval"
     );
-    let mut per_probe = std::collections::BTreeMap::<String, u64>::new();
+    // Per probe: the set of timed samples (`attempt`) and the values it reported so far. The stream
+    // says when samples restart (a report with `restart`, done 0, the next attempt); nothing is guessed.
+    let mut per_probe = std::collections::BTreeMap::<String, (u64, u64)>::new();
     for r in reports.iter() {
         assert_eq!(r["workload"], "steady-throughput");
         assert_eq!(r["seed"], 11);
@@ -57,12 +59,21 @@ async fn run_scenario_yields_between_batches_and_reports_progress() {
             "{r}"
         );
         let fresh = r["values_ns"].as_array().unwrap();
+        let attempt = r["attempt"]
+            .as_u64()
+            .expect("every report names its attempt");
         if phase == "timed-batches" {
-            let sent = per_probe.entry(r["probe"].to_string()).or_default();
-            let done = r["done"].as_u64().unwrap();
-            if done < *sent {
-                *sent = 0; // too many short batches: the batch doubled and the samples restarted
+            let (set, sent) = per_probe.entry(r["probe"].to_string()).or_default();
+            if !r["restart"].is_null() {
+                assert_eq!(attempt, *set + 1, "a restart starts the next set: {r}");
+                assert_eq!(r["restart"]["reason"], "short-batches", "{r}");
+                assert!(r["restart"]["batch_size"].as_u64().unwrap() >= 2, "{r}");
+                (*set, *sent) = (attempt, 0);
             }
+            assert_eq!(
+                attempt, *set,
+                "no set changes without a restart report: {r}"
+            );
             assert_eq!(
                 r["done"].as_u64().unwrap(),
                 *sent + fresh.len() as u64,
@@ -72,6 +83,7 @@ async fn run_scenario_yields_between_batches_and_reports_progress() {
             assert!(fresh.iter().all(|v| v.as_f64().is_some_and(|v| v >= 0.0)));
         } else {
             assert!(fresh.is_empty(), "{r}");
+            assert!(r["restart"].is_null(), "{r}");
         }
     }
 }

@@ -74,7 +74,7 @@ pub(super) fn compare<'a>(req: &GateRequest<'a>) -> Compared {
         .collect();
     if !far.is_empty() {
         out.warnings.push(format!(
-            "the machine-speed reference moved more than {}× since the baseline for {}: values were compared at the baseline's speed, which assumes the runtime's cost scales like the reference's; refresh the baseline on this machine or pass --raw-baseline",
+            "the machine-speed reference moved more than {}× since the baseline for {}: values were compared at the baseline's speed, which assumes the runtime's cost scales like the reference's; refresh the baseline on this machine or drop --speed-adjusted-baseline",
             FAR_SLOWDOWN,
             far.join(", ")
         ));
@@ -129,7 +129,7 @@ fn regression(
     }
     super::check_value(&key, current, unit)?;
     // A percent metric is already a ratio of two measurements taken in the same stretch.
-    let machine_slowdown = (!req.raw_baseline && unit != Unit::Percent)
+    let machine_slowdown = (req.speed_adjusted_baseline && unit != Unit::Percent)
         .then(|| speed::slowdown(speed::of_record(cur), speed::of_record(base)))
         .flatten();
     let compared = machine_slowdown.map_or(current, |s| speed::at_other_speed(current, s));

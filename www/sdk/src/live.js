@@ -14,7 +14,8 @@ export const RENDERS_PER_SECOND = 3;
 /**
  * One seed's per-op values of one probe in the wire's sample unit: as the engine reported them so far
  * (ns), or all of them once the seed finished (page-tools' `finished_samples`).
- * @typedef {{ workload: Workload, probe: Probe, seed: number, values: number[], baseline?: number[], finished: boolean }} LiveSamples
+ * `attempt` is the engine's set of timed samples the values belong to: a restart discards the earlier set.
+ * @typedef {{ workload: Workload, probe: Probe, seed: number, values: number[], baseline?: number[], finished: boolean, attempt?: number }} LiveSamples
  */
 
 /**
@@ -69,7 +70,7 @@ export class LiveView {
       this.#runStart = performance.now();
       this.#progress = this.#line({ workload: ev.workload, seed: ev.seed, done: 0, total: 0 });
     } else if (ev.type === 'progress') {
-      if (ev.probe && ev.values_ns) this.#add(ev.workload, ev.probe, ev.seed, ev.values_ns);
+      if (ev.probe && ev.values_ns) this.#add(ev.workload, ev.probe, ev.seed, ev.values_ns, ev.attempt ?? 0);
       this.#progress = this.#line(ev);
     } else if (ev.type === 'result') {
       this.#endedMs += performance.now() - this.#runStart;
@@ -83,13 +84,20 @@ export class LiveView {
   }
 
   /**
+   * Adds a report's values to its set; a report of a later set (the engine announced a restart)
+   * replaces the discarded values, so the running p95 never mixes two sets.
    * @param {Workload} workload @param {Probe} probe @param {number} seed @param {number[]} values
+   * @param {number} attempt
    */
-  #add(workload, probe, seed, values) {
+  #add(workload, probe, seed, values, attempt) {
     let s = this.#samples.find((x) => x.workload === workload && x.probe === probe && x.seed === seed);
     if (!s) {
-      s = { workload, probe, seed, values: [], finished: false };
+      s = { workload, probe, seed, values: [], finished: false, attempt };
       this.#samples.push(s);
+    }
+    if ((s.attempt ?? 0) !== attempt) {
+      s.values = [];
+      s.attempt = attempt;
     }
     for (const v of values) s.values.push(v);
   }
@@ -110,10 +118,11 @@ export class LiveView {
 
   /**
    * The progress line of an engine report, by page-tools.
-   * @param {{ workload: Workload, seed: number, probe?: Probe, phase?: Phase, done: number, total: number }} p
+   * @param {{ workload: Workload, seed: number, probe?: Probe, phase?: Phase, done: number, total: number, attempt?: number }} p
    */
   #line(p) {
-    const key = `${p.workload}/${p.seed}/${p.probe ?? ''}/${p.phase ?? ''}`;
+    // A restart (next attempt) starts the phase's clock over: its time left counts from the new set.
+    const key = `${p.workload}/${p.seed}/${p.probe ?? ''}/${p.phase ?? ''}/${p.attempt ?? 0}`;
     const now = performance.now();
     if (key !== this.#phaseKey) {
       this.#phaseKey = key;
@@ -126,6 +135,7 @@ export class LiveView {
       phase: p.phase,
       done: p.done,
       total: p.total,
+      attempt: p.attempt ?? 0,
       elapsed_ms: now - this.#phaseStart,
       run: Math.max(this.#run, 1),
       runs: Math.max(this.runs, this.#run, 1),

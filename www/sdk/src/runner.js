@@ -36,9 +36,15 @@ async function collectFrame() {
  */
 
 /**
+ * The engine's announcement that a probe's timed samples restarted: the batch doubled after too many
+ * short batches and every value reported before belongs to a discarded set (`attempt` − 1).
+ * @typedef {{ reason: 'short-batches', batch_size: number, discarded: number }} Restart
+ */
+
+/**
  * What a harness reports while it runs scenarios; hosts re-render from these.
  * @typedef {{ type: 'start', workload: Workload, seed: number }
- *   | { type: 'progress', workload: Workload, seed: number, done: number, total: number, probe?: Probe, phase?: Phase, values_ns?: number[] }
+ *   | { type: 'progress', workload: Workload, seed: number, done: number, total: number, probe?: Probe, phase?: Phase, values_ns?: number[], attempt?: number, restart?: Restart }
  *   | { type: 'result', workload: Workload, seed: number, json: string, wire: WireResult }
  *   | { type: 'error', workload: Workload, seed: number, error: Error }} HarnessEvent
  */
