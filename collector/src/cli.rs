@@ -212,6 +212,11 @@ pub struct BuildArgs {
     /// wasm-opt binary [default: target/tools/node_modules/.bin/wasm-opt, from ci/setup.sh].
     #[arg(long)]
     pub wasm_opt: Option<PathBuf>,
+    /// TEST ONLY: compile a calibrated PCT % (a whole number) slowdown of every batched operation into
+    /// the harness (a distinct build, recorded in build.json and every record), for detection-power
+    /// benchmarks of `run --against`; build it into its own `--dist DIR`.
+    #[arg(long = "inject-slowdown", value_name = "PCT", value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub inject_slowdown: Option<u16>,
 }
 
 impl BuildArgs {
@@ -359,6 +364,11 @@ pub struct RunArgs {
     /// Baseline summary for the regression check.
     #[arg(long)]
     pub baseline: Option<PathBuf>,
+    /// Paired run: the base build in DIR (a `dist` directory holding each measured profile, e.g. from
+    /// `collector build --out-dir DIR` in another checkout) is measured beside this one in the same
+    /// browser session, the two taking turns inside every probe, and the baseline rule judges the pair.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["baseline", "inject_slowdown", "shard", "no_gate"])]
+    pub against: Option<PathBuf>,
     /// Gate event log [default: <artifacts-dir>/wasm_perf_gate_events.ndjson].
     #[arg(long)]
     pub history: Option<PathBuf>,

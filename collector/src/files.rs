@@ -216,6 +216,27 @@ pub fn append_ndjson<T: Serialize>(path: &Path, items: &[T]) -> Result<()> {
     write_atomic(path, &bytes)
 }
 
+/// A new empty directory under the system's temporary directory, removed when the value is dropped.
+pub fn temp_dir(prefix: &str) -> Result<tempfile::TempDir> {
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir()
+        .context("cannot create a temporary directory: check TMPDIR")
+}
+
+/// The names of the regular files directly in `dir` (sorted).
+pub fn files_in(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        let e = e.with_context(|| format!("cannot list {}", dir.display()))?;
+        if e.file_type().is_ok_and(|t| t.is_file()) {
+            out.push(e.path());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

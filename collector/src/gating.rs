@@ -6,6 +6,7 @@ use anyhow::{bail, Result};
 
 use scenarios::gate::{evaluate, same_run, GateEvent, GateReport, GateRequest, Verdict};
 use scenarios::noise::{annotate, NoiseReport};
+use scenarios::paired::PairedKey;
 use scenarios::policy::budgets::BudgetPolicy;
 use scenarios::summary::Record;
 use scenarios::{MetricId, Profile};
@@ -35,6 +36,9 @@ pub struct GateInputs {
     pub run_id: Option<String>,
     /// The measured noise floor, shown beside each regression.
     pub noise: Option<NoiseReport>,
+    /// A paired run (`run --against`): where the base came from and each key's paired estimate,
+    /// shown beside its regression (the baseline is then the base measured in the same session).
+    pub paired: Option<(String, Vec<PairedKey>)>,
 }
 
 impl GateInputs {
@@ -53,6 +57,7 @@ impl GateInputs {
             commit,
             run_id: provenance::run_id(gating.run_id.as_deref()),
             noise: gating.noise.as_deref().map(read_noise).transpose()?,
+            paired: None,
         })
     }
 }
@@ -98,6 +103,9 @@ pub fn judge(inputs: &GateInputs, past: &[GateEvent]) -> GateReport {
     });
     if let Some(noise) = &inputs.noise {
         annotate(&mut report, noise);
+    }
+    if let Some((source, keys)) = &inputs.paired {
+        scenarios::paired::annotate(&mut report, keys, source);
     }
     report
 }

@@ -27,6 +27,9 @@ pub struct Toolchain {
     pub cargo: PathBuf,
     pub wasm_bindgen: PathBuf,
     pub wasm_opt: PathBuf,
+    /// TEST ONLY: a calibrated slowdown compiled into the harness (`build --inject-slowdown`): a
+    /// distinct build for detection-power benchmarks of a paired run. None in every real build.
+    pub slowdown_pct: Option<f64>,
 }
 
 impl Toolchain {
@@ -38,6 +41,7 @@ impl Toolchain {
                 .unwrap_or_else(|| "cargo".into()),
             wasm_bindgen: "wasm-bindgen".into(),
             wasm_opt: wasm_opt.unwrap_or_else(|| "target/tools/node_modules/.bin/wasm-opt".into()),
+            slowdown_pct: None,
         }
     }
 }
@@ -56,6 +60,9 @@ pub struct Built {
     /// The linked module before wasm-bindgen, with DWARF when the variant has debug info.
     pub debug_symbols: PathBuf,
     pub commands: Vec<String>,
+    /// TEST ONLY: the slowdown compiled into this build (`build --inject-slowdown`), percent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub injected_slowdown_pct: Option<f64>,
 }
 
 fn shown(cmd: &Command) -> String {
@@ -129,6 +136,12 @@ fn cargo_command(tc: &Toolchain, policy: &OptimizationPolicy, v: &Variant) -> Co
         cmd.arg("--config").arg(format!("profile.{p}.{k}={val}"));
     }
     cmd.env("HARNESS_PROFILE", v.budget_profile.as_str());
+    // Always set, so cargo rebuilds when a slowed build and a real one share the target directory.
+    let slowdown = tc
+        .slowdown_pct
+        .map(|p| (p.round() as u32).to_string())
+        .unwrap_or_default();
+    cmd.env("HARNESS_BUILT_SLOWDOWN_PCT", slowdown);
     cmd
 }
 
@@ -202,6 +215,7 @@ pub fn build(
             wasm,
             debug_symbols: linked,
             commands: log,
+            injected_slowdown_pct: tc.slowdown_pct,
         };
         write_atomic(&dir.join("build.json"), &to_json_bytes(&built)?)?;
         out.push(built);

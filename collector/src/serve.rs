@@ -27,6 +27,8 @@ pub struct Roots {
     pub www: PathBuf,
     pub dist: PathBuf,
     pub ci: PathBuf,
+    /// The base build of a paired run (`run --against`), served at `/base/`.
+    pub base: Option<PathBuf>,
 }
 
 impl Roots {
@@ -36,6 +38,7 @@ impl Roots {
             www: root.join("www"),
             dist: dist.to_path_buf(),
             ci: root.join("ci"),
+            base: None,
         }
     }
 }
@@ -91,7 +94,11 @@ impl Drop for Server {
 /// cross-origin isolated (finer `performance.now()`), and `no-store` so every fetch is a real fetch.
 pub fn router(roots: &Roots, hosts: Vec<String>) -> Router {
     let guarded = Arc::new(Guarded::new(roots, hosts));
-    Router::new()
+    let mut router = Router::new();
+    if let Some(base) = &roots.base {
+        router = router.nest_service("/base", ServeDir::new(base));
+    }
+    router
         .nest_service("/dist", ServeDir::new(&roots.dist))
         .nest_service("/ci", ServeDir::new(&roots.ci))
         .fallback_service(ServeDir::new(&roots.www).append_index_html_on_directories(true))
@@ -236,6 +243,7 @@ struct Guarded {
     www: PathBuf,
     dist: PathBuf,
     ci: PathBuf,
+    base: Option<PathBuf>,
     /// Host names answered besides loopback's: the public origin's and a bound non-loopback address.
     hosts: Vec<String>,
 }
@@ -247,13 +255,18 @@ impl Guarded {
             www: canon(&roots.www),
             dist: canon(&roots.dist),
             ci: canon(&roots.ci),
+            base: roots.base.as_deref().map(canon),
             hosts,
         }
     }
 
     /// The root a decoded URL path is served from, and the path inside it.
     fn locate<'a>(&self, path: &'a str) -> (&Path, &'a str) {
-        for (prefix, root) in [("/dist", &self.dist), ("/ci", &self.ci)] {
+        let base = self.base.as_ref().map(|b| ("/base", b));
+        for (prefix, root) in [("/dist", &self.dist), ("/ci", &self.ci)]
+            .into_iter()
+            .chain(base)
+        {
             if let Some(rest) = path.strip_prefix(prefix) {
                 if rest.is_empty() || rest.starts_with('/') {
                     return (root, rest);
@@ -326,6 +339,7 @@ mod tests {
             www: PathBuf::from("/nonexistent/www"),
             dist: PathBuf::from("/nonexistent/dist"),
             ci: PathBuf::from("/nonexistent/ci"),
+            base: None,
             hosts: vec!["bench.lan".into()],
         }
     }

@@ -71,6 +71,29 @@ pub fn records(records: &[Record]) -> String {
 }
 
 /// The gate's verdict: one row per judged record, then regressions, errors and the overall verdict.
+/// How a regression's two values were compared: paired in one session (with the interval), at the
+/// baseline's machine speed, or raw.
+pub fn compared(
+    paired: Option<&scenarios::paired::PairedNote>,
+    machine_slowdown: Option<f64>,
+) -> String {
+    match (paired, machine_slowdown) {
+        (Some(p), _) => match (p.interval_pct, p.resolution) {
+            (Some((lo, hi)), Some(res)) => format!(
+                "paired: 95 % CI [{lo:+.1}, {hi:+.1}] over {} blocks, {}",
+                p.blocks,
+                match res {
+                    scenarios::paired::Resolution::Resolved => "resolved",
+                    scenarios::paired::Resolution::PointEstimate => "point estimate decides",
+                }
+            ),
+            _ => "paired: direct".to_owned(),
+        },
+        (None, Some(m)) => format!("machine now/then {m:.3}"),
+        (None, None) => "raw".to_owned(),
+    }
+}
+
 pub fn verdict(report: &GateReport) -> String {
     let mut out = String::new();
     if !report.results.is_empty() {
@@ -109,7 +132,7 @@ pub fn verdict(report: &GateReport) -> String {
             "scenario",
             "baseline",
             "current",
-            "machine now/then",
+            "compared",
             "change %",
             "max %",
             "noise %",
@@ -124,8 +147,7 @@ pub fn verdict(report: &GateReport) -> String {
                 scenario(&r.key),
                 human(r.baseline, r.key.metric_id.unit()),
                 human(r.current, r.key.metric_id.unit()),
-                r.machine_slowdown
-                    .map_or("raw".to_owned(), |m| format!("{m:.3}")),
+                compared(r.paired.as_ref(), r.machine_slowdown),
                 format!("{:+.2}", r.regression_pct),
                 digits(r.max_regression_pct),
                 r.noise_pct.map_or("?".to_owned(), digits),
@@ -133,6 +155,12 @@ pub fn verdict(report: &GateReport) -> String {
             ]);
         }
         out.push_str(&format!("{t}\n"));
+        if let Some(p) = report.regressions.iter().find_map(|r| r.paired.as_ref()) {
+            out.push_str(&format!(
+                "baseline = the base build {}, measured beside the candidate in the same browser session(s)\n",
+                p.base_source
+            ));
+        }
     }
     for k in &report.no_baseline {
         out.push_str(&format!(

@@ -39,6 +39,36 @@ pub use error::HarnessError;
 /// `CARGO_PKG_VERSION` of this harness, reported in every wire result.
 pub const HARNESS_VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// TEST ONLY: a calibrated slowdown of every batched operation compiled into this build, whole percent
+/// (`collector build --inject-slowdown`, which sets `HARNESS_BUILT_SLOWDOWN_PCT`): a distinct build for
+/// detection-power benchmarks of paired runs. None (empty or unset) in every real build, where it is a
+/// constant and costs no code.
+pub const BUILT_SLOWDOWN_PCT: Option<u32> = whole_number(option_env!("HARNESS_BUILT_SLOWDOWN_PCT"));
+
+/// `s` as a whole number (None when absent, empty or not all digits), at compile time.
+const fn whole_number(s: Option<&str>) -> Option<u32> {
+    let Some(s) = s else { return None };
+    let b = s.as_bytes();
+    if b.is_empty() {
+        return None;
+    }
+    let mut n: u32 = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + (b[i] - b'0') as u32;
+        i += 1;
+    }
+    Some(n)
+}
+
+/// [`BUILT_SLOWDOWN_PCT`] as the wire records it.
+pub fn built_slowdown_pct() -> Option<f64> {
+    BUILT_SLOWDOWN_PCT.map(f64::from)
+}
+
 /// The budget profile this build is measured as: `HARNESS_PROFILE` at build time, else derived from features.
 pub const PROFILE_NAME: &str = match option_env!("HARNESS_PROFILE") {
     Some(p) => p,

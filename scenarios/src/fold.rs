@@ -290,6 +290,7 @@ fn record(
             components_p95: f.components_p95,
             reduced_protocol: run.reduced_protocol.then_some(true),
             injected_slowdown_pct: first.injected_slowdown_pct,
+            built_slowdown_pct: first.built_slowdown_pct,
             cold_frame_gc: first.cold_frame_gc,
             server_delay_ms: run.server_delay_ms,
             rejected_batches: (pr.unit == SampleUnit::Ns && pr.batch_size > 1)

@@ -10,6 +10,7 @@ pub mod gate;
 pub mod ids;
 pub mod live;
 pub mod noise;
+pub mod paired;
 pub mod policy;
 pub mod protocol;
 pub mod records;

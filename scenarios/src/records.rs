@@ -192,6 +192,7 @@ mod tests {
                 cross_origin_isolated: true,
             },
             injected_slowdown_pct: None,
+            built_slowdown_pct: None,
             yield_every_ms: None,
             cold_frame_gc: None,
             cold_seeds_in_turn: None,

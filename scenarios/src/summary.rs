@@ -176,6 +176,9 @@ pub struct Detail {
     /// in a real measurement (detection-power benchmarks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub injected_slowdown_pct: Option<f64>,
+    /// TEST ONLY: the slowdown compiled into the measured build (`collector build --inject-slowdown`), percent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub built_slowdown_pct: Option<f64>,
     /// TEST ONLY: the local server held every response back this many ms (a slowed server check).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_delay_ms: Option<u64>,

@@ -33,6 +33,10 @@ pub struct WireResult {
     /// slowdown for detection-power benchmarks). Absent in every real measurement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub injected_slowdown_pct: Option<f64>,
+    /// TEST ONLY: a slowdown compiled into the build (`collector build --inject-slowdown`), percent of
+    /// every timed batch like `injected_slowdown_pct`. Absent in every real build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub built_slowdown_pct: Option<f64>,
     /// How the engine shared the thread: it yielded to the event loop between timed batches (never
     /// inside one) once this many ms had passed since its last yield. Absent for results the engine
     /// did not time in batches (cold start, memory readings).
@@ -259,6 +263,7 @@ mod tests {
                 cross_origin_isolated: true,
             },
             injected_slowdown_pct: None,
+            built_slowdown_pct: None,
             yield_every_ms: None,
             cold_frame_gc: None,
             cold_seeds_in_turn: None,

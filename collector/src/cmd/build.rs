@@ -14,8 +14,14 @@ pub fn run(args: &BuildArgs) -> Result<Outcome> {
         &policy,
         &args.profiles(),
         &args.dist,
-        &Toolchain::from_env(args.wasm_opt.clone()),
+        &Toolchain {
+            slowdown_pct: args.inject_slowdown.map(f64::from),
+            ..Toolchain::from_env(args.wasm_opt.clone())
+        },
     )?;
+    if let Some(p) = args.inject_slowdown {
+        eprintln!("TEST ONLY: these builds carry a {p} % slowdown of every batched operation (build.json and every record say so)");
+    }
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED);
     t.set_header(["profile", "variant", "wasm", "raw bytes", "gzip -9 bytes"]);

@@ -79,6 +79,9 @@ pub struct Compared {
     pub status: Status,
     #[serde(default)]
     pub noise_pct: Option<f64>,
+    /// Set when the base was measured beside the candidate (`run --against`).
+    #[serde(default)]
+    pub paired: Option<scenarios::paired::PairedNote>,
 }
 
 /// The gate's report, read back (`scenarios::gate::GateReport` is write-only).

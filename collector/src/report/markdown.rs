@@ -107,9 +107,10 @@ fn regressions(view: &View<'_>, out: &mut String) {
         let noise = c
             .noise_pct
             .map_or(String::new(), |n| format!(", noise {} %", digits(n)));
-        let machine = c.machine_slowdown.map_or(String::new(), |m| {
-            format!(", at the baseline's machine speed (machine now/then {m:.3})")
-        });
+        let machine = match (&c.paired, c.machine_slowdown) {
+            (None, None) => String::new(),
+            (p, m) => format!(", {}", crate::table::compared(p.as_ref(), m)),
+        };
         let _ = writeln!(
             out,
             "- **{}** {}",

@@ -143,7 +143,7 @@ pub fn baseline(view: &View<'_>, out: &mut String) {
         out.push_str("<p class=\"muted\">No baseline was compared in this run (<code>--baseline F</code>).</p>\n");
         return;
     }
-    out.push_str("<table><tr><th>record</th><th>baseline</th><th>current</th><th title=\"machine-speed reference now / at the baseline: the change is taken at the baseline's machine speed\">machine now/then</th><th>change</th><th>max</th><th>noise</th><th>status</th></tr>\n");
+    out.push_str("<table><tr><th>record</th><th>baseline</th><th>current</th><th title=\"raw; at the baseline's machine speed (machine-speed reference now/then); or paired: the base measured beside the candidate in the same session, with the block bootstrap's 95 % interval\">compared</th><th>change</th><th>max</th><th>noise</th><th>status</th></tr>\n");
     for c in regs {
         let unit = c.key.metric_id.unit();
         let noise = c
@@ -151,10 +151,11 @@ pub fn baseline(view: &View<'_>, out: &mut String) {
             .map_or("unknown".to_owned(), |n| format!("{} %", digits(n)));
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{} %</td><td class=\"n\">{noise}</td>{}</tr>",
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{} %</td><td class=\"n\">{noise}</td>{}</tr>",
             esc(&c.key.to_string()),
             esc(&human(c.baseline, unit)),
             esc(&human(c.current, unit)),
+            esc(&crate::table::compared(c.paired.as_ref(), c.machine_slowdown)),
             esc(&signed_pct(c.regression_pct)),
             digits(c.max_regression_pct),
             status_cell(c.status)

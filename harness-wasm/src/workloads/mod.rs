@@ -92,7 +92,9 @@ pub async fn run<A: RuntimeAdapter, C: Clock, P: Pacer>(
             iterations: cfg.iterations,
             warmup: cfg.warmup,
             tick_ns: cfg.clock.tick_ns,
-            extra_work: cfg.slowdown_pct.unwrap_or(0.0) / 100.0,
+            extra_work: (cfg.slowdown_pct.unwrap_or(0.0)
+                + crate::built_slowdown_pct().unwrap_or(0.0))
+                / 100.0,
             speed_reference: true,
         },
         pacer,
@@ -138,6 +140,7 @@ pub fn assemble(
         user_agent: cfg.user_agent.clone(),
         probes,
         injected_slowdown_pct: cfg.slowdown_pct,
+        built_slowdown_pct: crate::built_slowdown_pct(),
         yield_every_ms: None,
         cold_frame_gc: None,
         cold_seeds_in_turn: None,

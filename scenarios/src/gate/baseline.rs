@@ -153,5 +153,6 @@ fn regression(
             Status::Pass
         },
         noise_pct: None,
+        paired: None,
     })
 }

@@ -93,6 +93,9 @@ pub struct Regression {
     /// This key's run-to-run spread on an unchanged build (`collector noise`), percent, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub noise_pct: Option<f64>,
+    /// Set when the base was measured beside the candidate in the same session (`run --against`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paired: Option<crate::paired::PairedNote>,
 }
 
 /// Overall outcome; maps to exit codes 0 (pass, warn), 1 (fail) and 2 (policy error).

@@ -2,6 +2,11 @@
 // harness that loads later, and running a workload × seed matrix.
 
 /** @import { Harness } from './runner.js' */
+
+import { loadHarness } from './runner.js';
+
+/** Where the collector serves the base build of a paired run (`collector run --against`). */
+const BASE_DIST = '/base/';
 /** @import { Framework, Profile, ReadyInfo, ScenarioOptions, WasmBudgetApi, Workload } from './wire.js' */
 
 /**
@@ -100,6 +105,15 @@ export function installHostApi(framework) {
     }
     return /** @type {ScenarioOptions} */ ({ ...opts, framework });
   };
+  /** @type {Promise<Harness> | null} */
+  let base = null;
+  /** The base build of a paired run, loaded once, beside the candidate. @param {Harness} h */
+  const baseOf = (h) => {
+    base ??= loadHarness({ profile: h.info.profile, framework, distBase: BASE_DIST }).catch((e) => {
+      throw new Error(`cannot load the base build from ${BASE_DIST}${h.info.profile}/ (was the run started with --against?): ${e instanceof Error ? e.message : String(e)}`);
+    });
+    return base;
+  };
   /** @type {WasmBudgetApi} */
   const api = {
     ready,
@@ -110,6 +124,14 @@ export function installHostApi(framework) {
     async runColdStart(optsList) {
       const h = await harness;
       return h.runColdStart(optsList.map(withFramework));
+    },
+    async runPaired(opts, pattern) {
+      const h = await harness;
+      return h.runPaired(await baseOf(h), withFramework(opts), pattern);
+    },
+    async runColdStartPaired(optsList) {
+      const h = await harness;
+      return h.runColdStartPaired(await baseOf(h), optsList.map(withFramework));
     },
   };
   window.wasmBudget = api;

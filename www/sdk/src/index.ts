@@ -18,6 +18,7 @@ export {
 export { LiveTable, loadBudgets, formatNumber, type Budgets } from './table.js';
 export { LiveView, LivePanel, followLive, throttled, RENDERS_PER_SECOND, type LivePictures, type LiveSamples } from './live.js';
 export { pacer, yieldToEventLoop } from './pause.js';
+export { Turns, checkPattern, type Side, type TurnEnd } from './pair.js';
 export {
   pageParams,
   parseSeeds,

@@ -6,7 +6,15 @@
 /** @import { Environment, Framework, Phase, Probe, Profile, ReadyInfo, ScenarioOptions, SeedSummary, WireResult, Workload } from './wire.js' */
 
 import { FRAMEWORKS, PROFILES } from './ids.js';
+import { checkPattern, Turns } from './pair.js';
 import { pacer } from './pause.js';
+
+/** @import { Side, TurnEnd } from './pair.js' */
+
+/**
+ * A candidate's and its base's answers to one question, measured taking turns in one page.
+ * @typedef {{ candidate: string, base: string, turns: TurnEnd[] }} PairedAnswer
+ */
 
 /** Cold-start samples per frame: the frame is removed after them, so their modules can be collected. */
 const COLD_SAMPLES_PER_FRAME = 25;
@@ -222,14 +230,104 @@ export class Harness {
    */
   runColdStart(optsList) {
     return this.#enqueue(async () => {
-      const reqs = optsList.map((opts) => this.#request(opts));
-      const notCold = reqs.find((r) => r.workload !== 'cold-start');
-      if (notCold) throw new Error(`runColdStart runs cold-start only, not ${notCold.workload}`);
-      const seeds = reqs.map((r) => r.seed);
-      if (new Set(seeds).size !== seeds.length) {
-        throw new Error(`runColdStart: seeds ${seeds.join(', ')} repeat one (each seed's samples must compile bytes no other sample compiled)`);
-      }
+      const reqs = this.#coldRequests(optsList);
       return this.#reported(reqs, () => this.#runCold(reqs));
+    });
+  }
+
+  /**
+   * Cold-start requests of distinct seeds, checked.
+   * @param {ScenarioOptions[]} optsList
+   * @returns {ScenarioRequest[]}
+   */
+  #coldRequests(optsList) {
+    const reqs = optsList.map((opts) => this.#request(opts));
+    const notCold = reqs.find((r) => r.workload !== 'cold-start');
+    if (notCold) throw new Error(`runColdStart runs cold-start only, not ${notCold.workload}`);
+    const seeds = reqs.map((r) => r.seed);
+    if (new Set(seeds).size !== seeds.length) {
+      throw new Error(`runColdStart: seeds ${seeds.join(', ')} repeat one (each seed's samples must compile bytes no other sample compiled)`);
+    }
+    return reqs;
+  }
+
+  /**
+   * One (workload, seed) of this build (the candidate) and of `base` in this page, taking turns in
+   * `pattern`'s order, a turn lasting until the side's engine yields (between timed batches). Heap
+   * (memory-pressure) runs each side in its own fresh worker, candidate first. Cold start: use
+   * `runColdStartPaired`. Events are the candidate's.
+   * @param {Harness} base
+   * @param {ScenarioOptions} opts
+   * @param {readonly Side[]} pattern
+   * @returns {Promise<PairedAnswer>}
+   */
+  runPaired(base, opts, pattern) {
+    return this.#enqueue(async () => {
+      const turns = new Turns(checkPattern(pattern));
+      const req = this.#request(opts);
+      const baseReq = base.#request(opts);
+      if (req.workload === 'cold-start') throw new Error('runPaired: cold start pairs its frames in runColdStartPaired');
+      let baseJson = '';
+      const [candidate = ''] = await this.#reported([req], async () => {
+        if (req.workload === 'memory-pressure') {
+          const c = await this.#runFresh(req);
+          baseJson = await base.#runFresh(baseReq);
+          return [c];
+        }
+        /** @type {(side: Side, h: Harness, r: ScenarioRequest) => Promise<string>} */
+        const run = async (side, h, r) => {
+          await turns.wait(side);
+          try {
+            /** @param {string} json */
+            const pause = (json) => {
+              const p = JSON.parse(json);
+              if (side === 'candidate') this.#emit({ type: 'progress', ...p });
+              return turns.ended(side, { probe: p.probe, phase: p.phase, attempt: p.attempt, done: p.done });
+            };
+            return await h.glue.run_scenario(JSON.stringify(r), pause);
+          } finally {
+            turns.finish(side);
+          }
+        };
+        const [c, b] = await Promise.allSettled([run('candidate', this, req), run('base', base, baseReq)]);
+        if (c.status === 'rejected') throw c.reason;
+        if (b.status === 'rejected') throw new Error(`the base build: ${message(b.reason)}`);
+        baseJson = b.value;
+        return [c.value];
+      });
+      return { candidate, base: baseJson, turns: turns.log };
+    });
+  }
+
+  /**
+   * Cold start of several seeds for this build (the candidate) and `base`: one frame of samples of each
+   * (seed, side) in turn — candidate then base for each seed — so every frame of one side sits between
+   * two frames of the other. Resolves to each seed's answers, in `optsList` order.
+   * @param {Harness} base
+   * @param {ScenarioOptions[]} optsList
+   * @returns {Promise<PairedAnswer[]>}
+   */
+  runColdStartPaired(base, optsList) {
+    return this.#enqueue(async () => {
+      const reqs = this.#coldRequests(optsList);
+      /** @type {TurnEnd[]} */
+      const log = [];
+      /** @type {string[]} */
+      let baseJsons = [];
+      const jsons = await this.#reported(reqs, async () => {
+        const items = reqs.flatMap((req, i) => [
+          { h: /** @type {Harness} */ (this), req, side: /** @type {Side} */ ('candidate') },
+          { h: base, req: base.#request(/** @type {ScenarioOptions} */ (optsList[i])), side: /** @type {Side} */ ('base') },
+        ]);
+        const all = await this.#runColdItems(items, reqs.length, log);
+        baseJsons = all.filter((_, i) => i % 2 === 1);
+        return all.filter((_, i) => i % 2 === 0);
+      });
+      return jsons.map((candidate, i) => ({
+        candidate,
+        base: /** @type {string} */ (baseJsons[i]),
+        turns: log.filter((t) => t.seed === reqs[i]?.seed),
+      }));
     });
   }
 
@@ -363,25 +461,42 @@ export class Harness {
    * @returns {Promise<string[]>}
    */
   async #runCold(reqs) {
+    return this.#runColdItems(
+      reqs.map((req) => ({ h: /** @type {Harness} */ (this), req, side: /** @type {Side} */ ('candidate') })),
+      reqs.length,
+      [],
+    );
+  }
+
+  /**
+   * The cold-start turns of `items` (a build and a seed each): one frame of samples of each item in
+   * turn until every item has its samples; each item's wire result by its own build's glue. A frame's
+   * end is logged in `log` (side, seed, samples so far).
+   * @param {{ h: Harness, req: ScenarioRequest, side: Side }[]} items
+   * @param {number} seedsInTurn distinct seeds sharing the session's stretch
+   * @param {TurnEnd[]} log
+   * @returns {Promise<string[]>}
+   */
+  async #runColdItems(items, seedsInTurn, log) {
     const nonce = uniqueTag();
-    const runs = reqs.map((req) => {
+    const runs = items.map(({ h, req, side }, k) => {
       const request = JSON.stringify(req);
       /** @type {{ warmup: number, samples: number }} */
-      const plan = JSON.parse(this.glue.cold_start_plan(request));
+      const plan = JSON.parse(h.glue.cold_start_plan(request));
       /** @type {Record<string, number>[]} */
       const phases = [];
-      return { req, request, plan, phases };
+      return { h, req, side, request, plan, phases, tag: `${nonce}-${k}-${req.seed}` };
     });
     let collected = true;
     for (let first = 0; runs.some((r) => first < r.plan.samples); first += COLD_SAMPLES_PER_FRAME) {
-      for (const { req, plan, phases } of runs) {
+      for (const { h, req, side, plan, phases, tag } of runs) {
         if (first >= plan.samples) continue;
         const count = Math.min(COLD_SAMPLES_PER_FRAME, plan.samples - first);
         const frame = await this.#coldFrame();
         try {
           const sample = /** @type {ColdSample} */ (/** @type {any} */ (frame.contentWindow).coldSample);
           for (let i = 0; i < count; i++) {
-            const at = { glueUrl: this.glueUrl, wasmUrl: this.wasmUrl, seed: req.seed, tag: `${nonce}-${req.seed}-${first + i}` };
+            const at = { glueUrl: h.glueUrl, wasmUrl: h.wasmUrl, seed: req.seed, tag: `${tag}-${first + i}` };
             // Copied into this realm, so nothing here keeps the frame's realm alive.
             phases.push({ ...(await sample(at)) });
           }
@@ -389,10 +504,11 @@ export class Harness {
           frame.remove();
         }
         collected = (await collectFrame()) && collected;
-        this.#emit({ type: 'progress', workload: 'cold-start', seed: req.seed, done: phases.length, total: plan.samples });
+        log.push({ side, seed: req.seed, done: phases.length });
+        if (h === this) this.#emit({ type: 'progress', workload: 'cold-start', seed: req.seed, done: phases.length, total: plan.samples });
       }
     }
-    return runs.map((r) => this.glue.cold_start_wire(r.request, JSON.stringify(r.phases), collected, runs.length));
+    return runs.map((r) => r.h.glue.cold_start_wire(r.request, JSON.stringify(r.phases), collected, seedsInTurn));
   }
 
   /**

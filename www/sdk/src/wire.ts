@@ -140,6 +140,33 @@ export interface WasmBudgetApi {
   runScenario(opts: ScenarioOptions): Promise<string>;
   /** Cold start of several seeds, their frames of samples interleaved; one wire JSON string per seed, in order. */
   runColdStart(opts: ScenarioOptions[]): Promise<string[]>;
+  /**
+   * One (workload, seed) of this build and of the base build served at `/base/` (`collector run
+   * --against`), taking turns in `pattern`'s order in this page; both answers and the turns' ends.
+   */
+  runPaired(opts: ScenarioOptions, pattern: PairSide[]): Promise<PairedAnswer>;
+  /** Cold start of several seeds of this build and the base build, frame by frame in turns; one answer per seed. */
+  runColdStartPaired(opts: ScenarioOptions[]): Promise<PairedAnswer[]>;
+}
+
+/** A side of a paired run. */
+export type PairSide = 'base' | 'candidate';
+
+/** Where a side's engine was when its turn ended (its progress report at that yield). */
+export interface TurnEnd {
+  side: PairSide;
+  probe?: Probe;
+  phase?: Phase;
+  attempt?: number;
+  done: number;
+  seed?: number;
+}
+
+/** A candidate's and its base's wire JSON strings for one question, and the turns they took. */
+export interface PairedAnswer {
+  candidate: string;
+  base: string;
+  turns: TurnEnd[];
 }
 
 declare global {

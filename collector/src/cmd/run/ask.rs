@@ -57,7 +57,7 @@ impl Job {
     }
 
     /// Where its wire JSON is kept, under the run's raw directory.
-    fn raw_name(&self) -> String {
+    pub(super) fn raw_name(&self) -> String {
         let (e, p, f, w, s) = (
             self.env,
             self.profile,
@@ -70,7 +70,7 @@ impl Job {
 }
 
 /// What the page is asked for one job (`ScenarioOptions`).
-fn page_config(job: &Job) -> Value {
+pub(super) fn page_config(job: &Job) -> Value {
     let mut config = json!({
         "workload": job.workload, "seed": job.seed, "iterations": job.iterations,
         "warmup": job.warmup, "framework": job.framework,
@@ -98,7 +98,7 @@ pub fn cold_label(jobs: &[Job]) -> String {
 }
 
 /// Runs one page script to its `{ok}` value, with the hint for a failed or lost call.
-async fn ask(session: &Session, script: &str, arg: Value, label: &str) -> Result<Value> {
+pub(super) async fn ask(session: &Session, script: &str, arg: Value, label: &str) -> Result<Value> {
     let remote = session.location().is_remote();
     session
         .execute_async(script, vec![arg])
@@ -151,7 +151,7 @@ pub async fn run_cold_seeds(
 }
 
 /// Saves one page answer (a wire JSON string) under `raw_dir`, parses it and checks it answers `job`.
-fn keep(job: &Job, value: &Value, raw_dir: &Path) -> Result<(WireResult, PathBuf)> {
+pub(super) fn keep(job: &Job, value: &Value, raw_dir: &Path) -> Result<(WireResult, PathBuf)> {
     let label = job.label();
     let text = value
         .as_str()

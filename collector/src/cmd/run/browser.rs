@@ -8,10 +8,12 @@ use serde_json::Value;
 use webdriver::{BrowserTarget, Capabilities, DriverEnv, EmulationProfile, Session, SessionConfig};
 
 use scenarios::fold::SessionInfo;
+use scenarios::paired::TurnEnd;
 use scenarios::wire::WireResult;
 use scenarios::{Environment, Framework, Profile, Workload};
 
 use super::ask::{cold_label, page_result, run_cold_seeds, run_seed, Job};
+use super::pair::{run_paired_cold, run_paired_seed, PairedAnswer};
 use super::plan::SessionUnit;
 use super::progress::Progress;
 use crate::files::write_atomic;
@@ -25,6 +27,15 @@ pub struct WorkloadResults {
     pub warmup: u32,
     pub results: Vec<WireResult>,
     pub paths: Vec<String>,
+    /// A paired run's base answers and each seed's turn log, in the order of `results`.
+    pub base: Option<BaseResults>,
+}
+
+/// The base build's wire results of one workload in a paired run.
+pub struct BaseResults {
+    pub results: Vec<WireResult>,
+    pub paths: Vec<String>,
+    pub turns: Vec<Vec<TurnEnd>>,
 }
 
 /// Everything measured in one session.
@@ -118,6 +129,8 @@ pub struct Ctx<'a> {
     pub origin: &'a str,
     /// Where wire results and driver logs of this run go.
     pub raw_dir: &'a Path,
+    /// The base build is served at `/base/` and measured beside each step (`run --against`).
+    pub paired: bool,
 }
 
 /// Opens a session, runs one unit's workloads and seeds, and closes the session.
@@ -235,35 +248,107 @@ async fn run_in(
             iterations: ctx.iterations,
             slowdown_pct: ctx.slowdown_pct,
         });
-        let mut done = Vec::new();
-        if w.workload == Workload::ColdStart {
-            // One call: the page takes the seeds' frames of samples in turns (`runColdStart`).
-            let jobs: Vec<Job> = jobs.collect();
-            let label = cold_label(&jobs);
-            let started = progress.start(&label);
-            for (wire, path) in run_cold_seeds(session, &jobs, ctx.raw_dir).await? {
-                done.push((wire, path.display().to_string()));
-            }
-            progress.finish_steps(&label, started, jobs.len() as u64);
+        let done = if ctx.paired {
+            run_paired_steps(session, ctx, jobs.collect(), progress).await?
         } else {
-            for job in jobs {
-                let label = job.label();
-                let started = progress.start(&label);
-                let (wire, path) = run_seed(session, &job, ctx.raw_dir).await?;
-                done.push((wire, path.display().to_string()));
-                progress.finish_step(&label, started);
-            }
-        }
-        done.sort_by_key(|(wire, _)| ctx.seeds.iter().position(|s| *s == wire.seed));
-        let (results, paths) = done.into_iter().unzip();
+            run_steps(session, ctx, jobs.collect(), progress).await?
+        };
         out.push(WorkloadResults {
             workload: w.workload,
             warmup: w.warmup,
-            results,
-            paths,
+            ..done
         });
     }
     Ok((session_info, out))
+}
+
+/// One workload's seeds (cold start's in one call, the page taking their frames in turns), in seed order.
+async fn run_steps(
+    session: &Session,
+    ctx: &Ctx<'_>,
+    jobs: Vec<Job>,
+    progress: &Progress,
+) -> Result<WorkloadResults> {
+    let mut done = Vec::new();
+    if jobs
+        .first()
+        .is_some_and(|j| j.workload == Workload::ColdStart)
+    {
+        let label = cold_label(&jobs);
+        let started = progress.start(&label);
+        for (wire, path) in run_cold_seeds(session, &jobs, ctx.raw_dir).await? {
+            done.push((wire, path.display().to_string()));
+        }
+        progress.finish_steps(&label, started, jobs.len() as u64);
+    } else {
+        for job in &jobs {
+            let label = job.label();
+            let started = progress.start(&label);
+            let (wire, path) = run_seed(session, job, ctx.raw_dir).await?;
+            done.push((wire, path.display().to_string()));
+            progress.finish_step(&label, started);
+        }
+    }
+    done.sort_by_key(|(wire, _)| ctx.seeds.iter().position(|s| *s == wire.seed));
+    let (results, paths) = done.into_iter().unzip();
+    Ok(workload_results(&jobs, results, paths, None))
+}
+
+/// A paired run's steps: each seed of both builds taking turns in the page (`pair`), in seed order.
+async fn run_paired_steps(
+    session: &Session,
+    ctx: &Ctx<'_>,
+    jobs: Vec<Job>,
+    progress: &Progress,
+) -> Result<WorkloadResults> {
+    let mut done: Vec<PairedAnswer> = Vec::new();
+    if jobs
+        .first()
+        .is_some_and(|j| j.workload == Workload::ColdStart)
+    {
+        let label = cold_label(&jobs);
+        let started = progress.start(&label);
+        done = run_paired_cold(session, &jobs, ctx.raw_dir).await?;
+        progress.finish_steps(&label, started, jobs.len() as u64);
+    } else {
+        for job in &jobs {
+            let label = job.label();
+            let started = progress.start(&label);
+            done.push(run_paired_seed(session, job, ctx.raw_dir).await?);
+            progress.finish_step(&label, started);
+        }
+    }
+    done.sort_by_key(|a| ctx.seeds.iter().position(|s| *s == a.candidate.0.seed));
+    let (mut results, mut paths) = (Vec::new(), Vec::new());
+    let mut base = BaseResults {
+        results: Vec::new(),
+        paths: Vec::new(),
+        turns: Vec::new(),
+    };
+    for a in done {
+        results.push(a.candidate.0);
+        paths.push(a.candidate.1.display().to_string());
+        base.results.push(a.base.0);
+        base.paths.push(a.base.1.display().to_string());
+        base.turns.push(a.turns);
+    }
+    Ok(workload_results(&jobs, results, paths, Some(base)))
+}
+
+fn workload_results(
+    jobs: &[Job],
+    results: Vec<WireResult>,
+    paths: Vec<String>,
+    base: Option<BaseResults>,
+) -> WorkloadResults {
+    let first = jobs.first();
+    WorkloadResults {
+        workload: first.map_or(Workload::ColdStart, |j| j.workload),
+        warmup: first.map_or(0, |j| j.warmup),
+        results,
+        paths,
+        base,
+    }
 }
 
 /// Opens the host page, waits until the harness is ready, and reads who the browser is.

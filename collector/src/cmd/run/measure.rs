@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use futures_util::StreamExt;
 
+use scenarios::paired::{workload_estimates, PairedKey};
 use scenarios::records::workload_records;
 use scenarios::summary::Record;
 
@@ -15,6 +16,7 @@ use super::browser::{self, SessionResults};
 use super::plan::Plan;
 use super::progress::Progress;
 use super::{adb, confirm, Inputs};
+use crate::against::BaseBuild;
 use crate::gating::{self, GateInputs};
 use crate::profiles::module_path;
 use crate::serve::{start, Roots};
@@ -23,6 +25,9 @@ use crate::serve::{start, Roots};
 pub struct Measured {
     pub sessions: Vec<SessionResults>,
     pub records: Vec<Record>,
+    /// A paired run's base records and each key's paired estimate (empty otherwise).
+    pub base_records: Vec<Record>,
+    pub paired: Vec<PairedKey>,
     pub elapsed: Duration,
 }
 
@@ -33,11 +38,13 @@ pub(super) async fn measure_all(
     raw_dir: &Path,
     gate: Option<&GateInputs>,
     confirmations: u32,
+    base: Option<&BaseBuild>,
 ) -> Result<Measured> {
     let roots = Roots {
         www: inputs.www.clone(),
         dist: dist.to_path_buf(),
         ci: "ci".into(),
+        base: base.map(|b| b.served.path().to_path_buf()),
     };
     let server = start(&roots, &inputs.listen).await?;
     let mut origin = server.origin();
@@ -47,7 +54,13 @@ pub(super) async fn measure_all(
             origin = format!("http://localhost:{}", server.port);
         }
     }
-    let measured = measure_served(inputs, dist, raw_dir, gate, confirmations, &origin).await;
+    let m = Measure {
+        inputs,
+        dist,
+        origin: &origin,
+        paired: base.is_some(),
+    };
+    let measured = measure_served(&m, raw_dir, gate, confirmations).await;
     if let Some(serial) = &inputs.adb_reverse {
         let _ = adb::adb(&adb::reverse_args(serial.as_deref(), server.port, true)).await;
     }
@@ -55,26 +68,22 @@ pub(super) async fn measure_all(
     measured
 }
 
-/// Measures (and confirms) the plan against the server at `origin`.
+/// Measures (and confirms) the plan against the server at `m.origin`. A paired run is not confirmed
+/// by re-running: its verdict rests on the base measured beside it.
 async fn measure_served(
-    inputs: &Inputs,
-    dist: &Path,
+    m: &Measure<'_>,
     raw_dir: &Path,
     gate: Option<&GateInputs>,
     confirmations: u32,
-    origin: &str,
 ) -> Result<Measured> {
-    eprintln!("serving {} at {origin}", inputs.www.display());
+    let inputs = m.inputs;
+    eprintln!("serving {} at {}", inputs.www.display(), m.origin);
     super::remote::warn_grid_timeouts(&inputs.plan, &inputs.settings).await;
     let progress = Progress::new(inputs.plan.jobs());
-    let m = Measure {
-        inputs,
-        dist,
-        origin,
-    };
     let sessions = m.sessions(&inputs.plan, raw_dir, &progress).await?;
     let mut records = m.fold(&sessions)?;
-    if let Some(gate) = gate {
+    let (base_records, paired) = m.fold_base(&sessions)?;
+    if let Some(gate) = gate.filter(|_| !m.paired) {
         records = m
             .confirm(records, gate, confirmations, raw_dir, &progress)
             .await?;
@@ -83,6 +92,8 @@ async fn measure_served(
     Ok(Measured {
         sessions,
         records,
+        base_records,
+        paired,
         elapsed: progress.elapsed(),
     })
 }
@@ -122,6 +133,8 @@ struct Measure<'a> {
     inputs: &'a Inputs,
     dist: &'a Path,
     origin: &'a str,
+    /// The base build is served beside the candidate and measured with it (`run --against`).
+    paired: bool,
 }
 
 impl Measure<'_> {
@@ -140,6 +153,7 @@ impl Measure<'_> {
             settings: &self.inputs.settings,
             origin: self.origin,
             raw_dir,
+            paired: self.paired,
         };
         let units = plan.sessions();
         // After a failure no new session starts, but those already open finish and close cleanly (a
@@ -197,6 +211,44 @@ impl Measure<'_> {
             }
         }
         Ok(out)
+    }
+
+    /// A paired run's base records (folded like the candidate's) and each key's paired estimate.
+    fn fold_base(&self, sessions: &[SessionResults]) -> Result<(Vec<Record>, Vec<PairedKey>)> {
+        let inputs = self.inputs;
+        let (mut records, mut paired) = (Vec::new(), Vec::new());
+        for got in sessions {
+            let (env, profile, framework) = (got.env, got.profile, got.framework);
+            for w in &got.workloads {
+                let Some(base) = &w.base else { continue };
+                let what = || format!("{env} {profile} {framework}/{} (base)", w.workload);
+                let recs = workload_records(
+                    &inputs.budgets,
+                    env,
+                    &got.session,
+                    &inputs.run,
+                    &base.results,
+                    &base.paths,
+                )
+                .with_context(|| format!("{}: cannot fold the samples", what()))?;
+                let max = inputs.budgets.max_regression_pct;
+                let estimates =
+                    workload_estimates(env, &w.results, &base.results, &base.turns, max)
+                        .with_context(|| format!("{}: cannot pair the samples", what()))?;
+                for r in &recs {
+                    let estimate = estimates
+                        .iter()
+                        .find(|(m, _)| *m == r.metric_id)
+                        .and_then(|(_, e)| e.clone());
+                    paired.push(PairedKey {
+                        key: r.key(),
+                        estimate,
+                    });
+                }
+                records.extend(recs);
+            }
+        }
+        Ok((records, paired))
     }
 
     /// Re-measures, `n` times in fresh sessions, each unit the gate would warn or fail on; the verdict

@@ -8,6 +8,7 @@ mod browser;
 mod confirm;
 mod finish;
 mod measure;
+mod pair;
 mod plan;
 mod progress;
 mod remote;
@@ -21,6 +22,7 @@ use anyhow::{bail, Result};
 
 use scenarios::fold::RunInfo;
 use scenarios::gate::GateEvent;
+use scenarios::paired::PairedKey;
 use scenarios::policy::budgets::BudgetPolicy;
 use scenarios::protocol::{metrics_in, unmeasurable};
 use scenarios::summary::Record;
@@ -33,7 +35,7 @@ use crate::profiles::{build, module_path, Toolchain};
 use crate::signals::StopSignals;
 use crate::sizes::module_records;
 use crate::summaries::read_summary;
-use crate::{policies, provenance};
+use crate::{against, policies, provenance};
 
 use browser::SessionSettings;
 pub(super) use finish::{finish, Ending};
@@ -91,6 +93,10 @@ impl Inputs {
 pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
     let inputs = Inputs::read(artifacts, args)?;
     let dist = prepare_dist(args, &inputs.plan)?;
+    let base = match &args.against {
+        Some(dir) => Some(against::prepare(dir, &inputs.plan.profiles, &dist)?),
+        None => None,
+    };
     let run_id = provenance::now().replace(':', "");
     let raw_dir = artifacts.join("raw").join(&run_id);
     let gate_inputs = GateInputs {
@@ -108,7 +114,7 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
     let measured = runtime.block_on(async {
         let mut stop = StopSignals::listen()?;
         tokio::select! {
-            r = measure_all(&inputs, &dist, &raw_dir, gate, args.confirm) => r,
+            r = measure_all(&inputs, &dist, &raw_dir, gate, args.confirm, base.as_ref()) => r,
             why = stop.wait() => bail!("interrupted ({why}): browsers and drivers were stopped; the previous summary is left as it was"),
         }
     })?;
@@ -142,6 +148,27 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
             path.display()
         );
         return Ok(Outcome::Pass);
+    }
+    let mut gate_inputs = gate_inputs;
+    if let Some(base) = &base {
+        let mut base_records = measured.base_records;
+        let mut paired = measured.paired;
+        for p in &inputs.plan.profiles {
+            let wasm = module_path(&base.dir, *p);
+            let sizes = module_records(&inputs.budgets, &wasm, *p, &inputs.run)?;
+            // Sizes are deterministic: compared directly, no blocks.
+            paired.extend(sizes.iter().map(|r| PairedKey {
+                key: r.key(),
+                estimate: None,
+            }));
+            base_records.extend(sizes);
+        }
+        eprintln!(
+            "paired run: the base ({}) was measured beside this build in each session; the baseline rule judges the pair",
+            base.source
+        );
+        gate_inputs.baseline = Some(base_records);
+        gate_inputs.paired = Some((base.source.clone(), paired));
     }
     let mut all = measured.records;
     all.extend(sizes);
@@ -179,7 +206,7 @@ pub fn measure_runs(
         let measured = runtime.block_on(async {
             let mut stop = StopSignals::listen()?;
             tokio::select! {
-                r = measure_all(&inputs, &dist, &raw_dir, Some(&gate), 0) => r,
+                r = measure_all(&inputs, &dist, &raw_dir, Some(&gate), 0, None) => r,
                 why = stop.wait() => bail!("interrupted ({why}): browsers and drivers were stopped; nothing was written"),
             }
         })?;

@@ -1,0 +1,109 @@
+//! The base build of a paired run (`collector run --against DIR`): checked before anything is measured,
+//! then copied into a temporary directory served at `/base/`, its modules given a custom section so
+//! their bytes differ from every other build's (a browser shares compiled code between identical bytes,
+//! so an A/A′ pair of one build would otherwise not be two modules).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use wasm_encoder::{CustomSection, Section};
+
+use scenarios::Profile;
+
+use crate::files::{files_in, read_bounded, temp_dir, write_atomic};
+use crate::profiles::module_path;
+use crate::sizes::MAX_MODULE_BYTES;
+
+/// The custom section that marks a served base module (its payload: `base`).
+pub const SIDE_SECTION: &str = "wasm-budgets-side";
+
+/// The base build, ready to serve.
+pub struct BaseBuild {
+    /// What `--against` named, as given: recorded with every paired comparison.
+    pub source: String,
+    /// The base's own modules (unchanged: its size records are taken from them).
+    pub dir: PathBuf,
+    /// The served copy (`/base/<profile>/…` and `/base/page-tools/…`); removed when dropped.
+    pub served: tempfile::TempDir,
+}
+
+/// Checks that `against` holds every planned profile and copies it for serving, with the candidate's
+/// page tools (`dist/page-tools/`, which the page loads beside each build and which are not measured).
+pub fn prepare(against: &Path, profiles: &[Profile], dist: &Path) -> Result<BaseBuild> {
+    if !against.is_dir() {
+        bail!(
+            "--against {}: not a directory; pass a built dist directory of the base (from `collector build --out-dir DIR` in the base's checkout)",
+            against.display()
+        );
+    }
+    for p in profiles {
+        for file in ["harness_bg.wasm", "harness.js"] {
+            let f = against.join(p.as_str()).join(file);
+            if !f.is_file() {
+                bail!(
+                    "--against {}: {} is missing; build the base's {p} profile there (`collector build --profile {p} --out-dir DIR`)",
+                    against.display(),
+                    f.display()
+                );
+            }
+        }
+    }
+    let served = temp_dir("wasm-budgets-base-")?;
+    for p in profiles {
+        copy_build(&against.join(p.as_str()), &served.path().join(p.as_str()))?;
+        let wasm = module_path(served.path(), *p);
+        let mut bytes = read_bounded(&wasm, MAX_MODULE_BYTES)?;
+        mark_as_base(&mut bytes);
+        write_atomic(&wasm, &bytes)?;
+    }
+    let tools = dist.join("page-tools");
+    copy_build(&tools, &served.path().join("page-tools")).with_context(|| {
+        format!(
+            "the page tools ({}) are missing: run `collector build`",
+            tools.display()
+        )
+    })?;
+    Ok(BaseBuild {
+        source: against.display().to_string(),
+        dir: against.to_path_buf(),
+        served,
+    })
+}
+
+/// Appends the [`SIDE_SECTION`] custom section (a module may end with any number of them; engines
+/// ignore them, so the code is the base's own).
+pub fn mark_as_base(module: &mut Vec<u8>) {
+    CustomSection {
+        name: SIDE_SECTION.into(),
+        data: b"base".as_slice().into(),
+    }
+    .append_to(module);
+}
+
+/// Copies the regular files of `from` into `to` (a build directory: glue, module, types, build.json).
+fn copy_build(from: &Path, to: &Path) -> Result<()> {
+    for f in files_in(from)? {
+        let bytes = read_bounded(&f, MAX_MODULE_BYTES)?;
+        let name = f.file_name().context("a file without a name")?;
+        write_atomic(&to.join(name), &bytes)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_base_mark_is_one_whole_custom_section_at_the_end() {
+        let header = b"\0asm\x01\0\0\0".to_vec();
+        let mut m = header.clone();
+        mark_as_base(&mut m);
+        // id 0, size 22 = 1 (name length) + 17 (name) + 4 (payload), the name, the payload.
+        let mut want = header;
+        want.extend([0u8, 22, 17]);
+        want.extend(SIDE_SECTION.as_bytes());
+        want.extend(b"base");
+        assert_eq!(m, want);
+    }
+}

@@ -1,0 +1,391 @@
+//! Paired comparison of a candidate build against its base measured in the same session: the order
+//! the two sides take turns in (ABBA blocks), and the estimate of the candidate's gate value against
+//! the base's with a confidence interval bootstrapped over blocks, stratified by seed.
+//!
+//! Why paired: a baseline stored from another run compares two machine states as much as two builds
+//! (on the reference VM the same build's gate values moved 1.17–1.4× between runs). Taking turns in
+//! blocks much shorter than the machine's slow stretches puts both sides in the same stretches, so
+//! their ratio keeps the build's difference and loses most of the machine's. Pure: the bootstrap's
+//! resampling comes from a fixed-seed generator, so one input always gives one report.
+
+use serde::{Deserialize, Serialize};
+
+use crate::gate::GateReport;
+use crate::protocol::metric_for;
+use crate::protocol::{median, GATE_QUANTILE};
+use crate::stats::nearest_rank;
+use crate::summary::RecordKey;
+use crate::wire::WireResult;
+use crate::{Environment, MetricId, Probe, Unit, Workload};
+
+/// One side of a paired comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Side {
+    Base,
+    Candidate,
+}
+
+/// The side that runs block `i` in the balanced order A B B A A B B A …: every pair of consecutive
+/// turns has one of each, and a drift that rises or falls steadily over four blocks weighs on both
+/// sides alike (the first-order trend cancels, which plain alternation A B A B does not).
+pub fn abba(i: usize) -> Side {
+    match i % 4 {
+        0 | 3 => Side::Base,
+        _ => Side::Candidate,
+    }
+}
+
+/// Where a side's engine was when its turn ended (its progress report at that yield), as the page logs
+/// it; cold start logs each frame's end with its seed and the side's samples so far.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct TurnEnd {
+    pub side: Side,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probe: Option<Probe>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempt: Option<u32>,
+    pub done: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+}
+
+/// The engine's phase name of timed batches, as the progress stream spells it.
+const TIMED_BATCHES: &str = "timed-batches";
+
+/// One side's per-operation values of `probe` cut into its turns: the cuts are that side's turn ends
+/// in the timed-batches phase of the latest set of samples (`attempt`: a restart discarded the earlier
+/// ones, so the values a wire result holds are the latest set's). Values after the last cut form the
+/// last block.
+pub fn probe_blocks(values: &[f64], turns: &[TurnEnd], side: Side, probe: Probe) -> Vec<Vec<f64>> {
+    let timed = |t: &&TurnEnd| {
+        t.side == side && t.probe == Some(probe) && t.phase.as_deref() == Some(TIMED_BATCHES)
+    };
+    let latest = turns.iter().filter(timed).filter_map(|t| t.attempt).max();
+    let cuts = turns
+        .iter()
+        .filter(timed)
+        .filter(|t| t.attempt == latest)
+        .map(|t| t.done as usize);
+    cut(values, cuts)
+}
+
+/// One side's cold-start samples cut at its frames' ends (`done` counts the samples taken, warm-up
+/// included; `dropped` is how many the wire result dropped as warm-up, from the front).
+pub fn frame_blocks(
+    values: &[f64],
+    turns: &[TurnEnd],
+    side: Side,
+    seed: u64,
+    dropped: usize,
+) -> Vec<Vec<f64>> {
+    let cuts = turns
+        .iter()
+        .filter(|t| t.side == side && t.seed == Some(seed))
+        .map(|t| (t.done as usize).saturating_sub(dropped));
+    cut(values, cuts)
+}
+
+/// `values` cut at the ascending positions `cuts` (out-of-range and repeated cuts ignored).
+fn cut(values: &[f64], cuts: impl Iterator<Item = usize>) -> Vec<Vec<f64>> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    for c in cuts {
+        if c > from && c <= values.len() {
+            out.push(values[from..c].to_vec());
+            from = c;
+        }
+    }
+    if from < values.len() {
+        out.push(values[from..].to_vec());
+    }
+    out
+}
+
+/// One key's paired comparison, put beside its regression by [`annotate`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PairedKey {
+    pub key: RecordKey,
+    /// The block bootstrap's estimate; None where the key compares directly (heap, sizes, the
+    /// replay overhead, which is itself a ratio measured in one stretch).
+    pub estimate: Option<PairedEstimate>,
+}
+
+/// How a regression was measured when the base ran beside the candidate (`collector run --against`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PairedNote {
+    /// Where the base came from (a directory, or a git ref and its commit).
+    pub base_source: String,
+    /// The interval of the change (percent) from the block bootstrap, when the key has blocks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval_pct: Option<(f64, f64)>,
+    /// The bootstrap's point estimate (its statistic over the paired blocks: the gate's, except
+    /// where a seed's value came from the per-operation view).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block_change_pct: Option<f64>,
+    pub blocks: u32,
+    /// Resolved, decided by the point estimate, or compared directly (no blocks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<Resolution>,
+}
+
+/// Puts each key's paired comparison beside its regression (the regression itself is the candidate's
+/// gate value against the base's, both measured in this session: the contract's rule).
+pub fn annotate(report: &mut GateReport, keys: &[PairedKey], base_source: &str) {
+    for reg in &mut report.regressions {
+        let Some(k) = keys.iter().find(|k| k.key == reg.key) else {
+            continue;
+        };
+        reg.paired = Some(PairedNote {
+            base_source: base_source.to_owned(),
+            interval_pct: k.estimate.as_ref().map(|e| e.interval_pct),
+            block_change_pct: k.estimate.as_ref().map(|e| e.change_pct),
+            blocks: k.estimate.as_ref().map_or(0, |e| e.blocks),
+            resolution: k.estimate.as_ref().map(|e| e.resolution),
+        });
+    }
+}
+
+/// The paired estimate of each probe of one workload, by metric: `cand` and `base` hold each seed's
+/// wire result of the two sides (same seeds, same order), `turns` each seed's turn log. A metric that
+/// compares directly (the heap in bytes, the replay overhead in percent) has no estimate.
+pub fn workload_estimates(
+    environment: Environment,
+    cand: &[WireResult],
+    base: &[WireResult],
+    turns: &[Vec<TurnEnd>],
+    max_regression_pct: f64,
+) -> Result<Vec<(MetricId, Option<PairedEstimate>)>, PairedError> {
+    let Some(first) = cand.first() else {
+        return Err(PairedError::NoSeeds);
+    };
+    let mut out = Vec::new();
+    for probe in first.probes.iter().map(|p| p.probe) {
+        let metric = metric_for(probe, environment);
+        if matches!(metric.unit(), Unit::Percent | Unit::Bytes) {
+            out.push((metric, None));
+            continue;
+        }
+        let mut seeds = Vec::with_capacity(cand.len());
+        for ((c, b), t) in cand.iter().zip(base).zip(turns) {
+            let side = |w: &WireResult, side: Side| -> Result<Vec<Vec<f64>>, PairedError> {
+                let p = w.probes.iter().find(|p| p.probe == probe).ok_or(
+                    PairedError::MissingProbe {
+                        seed: w.seed,
+                        probe,
+                    },
+                )?;
+                let values = p.per_op();
+                Ok(match w.workload {
+                    Workload::ColdStart => {
+                        frame_blocks(&values, t, side, w.seed, w.warmup as usize)
+                    }
+                    _ => probe_blocks(&values, t, side, probe),
+                })
+            };
+            seeds.push(PairedSeed {
+                seed: c.seed,
+                base: side(b, Side::Base)?,
+                candidate: side(c, Side::Candidate)?,
+            });
+        }
+        out.push((metric, Some(estimate(&seeds, max_regression_pct)?)));
+    }
+    Ok(out)
+}
+
+/// One seed's per-operation values, grouped by block in time order: block `k` of each side ran in the
+/// `k`-th pair of turns (blocks beyond the shorter side are unpaired and dropped by the bootstrap).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairedSeed {
+    pub seed: u64,
+    pub base: Vec<Vec<f64>>,
+    pub candidate: Vec<Vec<f64>>,
+}
+
+/// How the comparison settles a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Resolution {
+    /// The whole interval is on one side of the regression line.
+    Resolved,
+    /// The interval straddles the line: the point estimate decided (the contract's rule).
+    PointEstimate,
+}
+
+/// A paired estimate of one key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PairedEstimate {
+    /// Gate values (median over seeds of each seed's p95) of each side, in the values' unit.
+    pub base: f64,
+    pub candidate: f64,
+    /// `(candidate / base − 1) × 100`.
+    pub change_pct: f64,
+    /// The bootstrap's central interval of `change_pct` at [`CONFIDENCE`].
+    pub interval_pct: (f64, f64),
+    /// Paired blocks the estimate rests on, over every seed.
+    pub blocks: u32,
+    pub resolution: Resolution,
+    /// True when `change_pct` is above the rule's `max_regression_pct`.
+    pub regression: bool,
+}
+
+/// The interval's coverage.
+pub const CONFIDENCE: f64 = 0.95;
+/// Bootstrap resamples: enough for the 2.5 % / 97.5 % points to move less than a tenth of their width.
+pub const RESAMPLES: usize = 2000;
+/// The generator's fixed seed (any constant; fixed so a report is reproducible from its inputs).
+const BOOTSTRAP_SEED: u64 = 0x05ee_d0fb_10c5;
+
+/// Why a paired estimate cannot be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PairedError {
+    #[error("seed {seed}: no paired block holds values on both sides")]
+    NoPairs { seed: u64 },
+    #[error("no seed to compare")]
+    NoSeeds,
+    #[error("seed {seed}: a value is negative or not finite ({value})")]
+    BadValue { seed: u64, value: f64 },
+    #[error("the base's gate value is {0}: a ratio needs a value above 0")]
+    ZeroBase(f64),
+    #[error("seed {seed}: one side's answer has no {probe} probe (the base measures another metric set)")]
+    MissingProbe { seed: u64, probe: Probe },
+}
+
+/// The candidate's gate value against the base's, and the interval of their change.
+pub fn estimate(
+    seeds: &[PairedSeed],
+    max_regression_pct: f64,
+) -> Result<PairedEstimate, PairedError> {
+    if seeds.is_empty() {
+        return Err(PairedError::NoSeeds);
+    }
+    let mut pairs = Vec::with_capacity(seeds.len());
+    for s in seeds {
+        let p = paired_blocks(s)?;
+        pairs.push(p);
+    }
+    let (base, candidate) = gate_values(&pairs, |p| p.iter().collect());
+    if base <= 0.0 {
+        return Err(PairedError::ZeroBase(base));
+    }
+    let change = |b: f64, c: f64| (c / b - 1.0) * 100.0;
+    let change_pct = change(base, candidate);
+    let mut rng = SplitMix64(BOOTSTRAP_SEED);
+    let mut changes: Vec<f64> = (0..RESAMPLES)
+        .map(|_| {
+            let (b, c) = gate_values(&pairs, |p| {
+                (0..p.len()).map(|_| &p[rng.below(p.len())]).collect()
+            });
+            change(b, c)
+        })
+        .filter(|c| c.is_finite())
+        .collect();
+    changes.sort_by(f64::total_cmp);
+    let tail = (1.0 - CONFIDENCE) / 2.0;
+    let interval_pct = (
+        nearest_rank(&changes, tail),
+        nearest_rank(&changes, 1.0 - tail),
+    );
+    let regression = change_pct > max_regression_pct;
+    let resolved = interval_pct.0 > max_regression_pct || interval_pct.1 <= max_regression_pct;
+    Ok(PairedEstimate {
+        base,
+        candidate,
+        change_pct,
+        interval_pct,
+        blocks: pairs.iter().map(|p| p.len() as u32).sum(),
+        resolution: if resolved {
+            Resolution::Resolved
+        } else {
+            Resolution::PointEstimate
+        },
+        regression,
+    })
+}
+
+/// One block pair: the base's and the candidate's values of the same pair of turns.
+type Pair<'a> = (&'a [f64], &'a [f64]);
+
+/// A seed's blocks that hold values on both sides, checked.
+fn paired_blocks(s: &PairedSeed) -> Result<Vec<Pair<'_>>, PairedError> {
+    let pairs: Vec<Pair<'_>> = s
+        .base
+        .iter()
+        .zip(&s.candidate)
+        .filter(|(b, c)| !b.is_empty() && !c.is_empty())
+        .map(|(b, c)| (b.as_slice(), c.as_slice()))
+        .collect();
+    if pairs.is_empty() {
+        return Err(PairedError::NoPairs { seed: s.seed });
+    }
+    for (b, c) in &pairs {
+        if let Some(&v) = b
+            .iter()
+            .chain(c.iter())
+            .find(|v| !v.is_finite() || **v < 0.0)
+        {
+            return Err(PairedError::BadValue {
+                seed: s.seed,
+                value: v,
+            });
+        }
+    }
+    Ok(pairs)
+}
+
+/// Both sides' gate values (median over seeds of the seed's p95) over the block pairs `pick` chooses.
+fn gate_values<'a, 'p>(
+    seeds: &'p [Vec<Pair<'a>>],
+    mut pick: impl FnMut(&'p [Pair<'a>]) -> Vec<&'p Pair<'a>>,
+) -> (f64, f64) {
+    let mut base = Vec::with_capacity(seeds.len());
+    let mut cand = Vec::with_capacity(seeds.len());
+    let (mut b, mut c) = (Vec::new(), Vec::new());
+    for pairs in seeds {
+        let chosen = pick(pairs);
+        b.clear();
+        c.clear();
+        b.extend(chosen.iter().flat_map(|p| p.0.iter().copied()));
+        c.extend(chosen.iter().flat_map(|p| p.1.iter().copied()));
+        base.push(p95_in_place(&mut b));
+        cand.push(p95_in_place(&mut c));
+    }
+    (
+        median(&base).unwrap_or(f64::NAN),
+        median(&cand).unwrap_or(f64::NAN),
+    )
+}
+
+/// The gate's quantile by nearest rank (`stats::nearest_rank`'s rule) by selection, not a full sort:
+/// the bootstrap takes thousands of them. `v` is reordered.
+fn p95_in_place(v: &mut [f64]) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((GATE_QUANTILE * v.len() as f64).ceil() as usize).clamp(1, v.len());
+    *v.select_nth_unstable_by(rank - 1, f64::total_cmp).1
+}
+
+/// SplitMix64: a small, well-known generator; here only to pick bootstrap blocks reproducibly.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (Lemire's multiply-shift; the bias is below 2⁻³² for any n here).
+    fn below(&mut self, n: usize) -> usize {
+        ((u128::from(self.next() >> 32) * n as u128) >> 32) as usize
+    }
+}
+
+#[cfg(test)]
+mod tests;
