@@ -1,0 +1,175 @@
+//! Paired runs end to end (`collector run --against DIR`): a candidate built with a compiled-in
+//! slowdown measured beside the normal build in one real browser session (Chromium and Firefox), and
+//! the errors a bad `--against` gets before anything is measured.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+use common::{assert_nothing_left, dist, marker, read, root, SERIAL};
+
+/// The slowdown compiled into the candidate: far above the 10 % rule and the A/A′ spread.
+const SLOWDOWN_PCT: &str = "40";
+
+/// core-min built with the test-only slowdown into its own directory, once per test binary.
+fn slowed_build() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("wasm-budgets-slowed-{}", std::process::id()));
+        let out = Command::cargo_bin("collector")
+            .unwrap()
+            .current_dir(root())
+            .args([
+                "build",
+                "--profile",
+                "core-min",
+                "--inject-slowdown",
+                SLOWDOWN_PCT,
+                "--dist",
+            ])
+            .arg(&dir)
+            .timeout(Duration::from_secs(900))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "the slowed build: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        dir
+    })
+}
+
+/// `collector run` of `candidate` against `base`, its processes marked with `mark`.
+fn paired(artifacts: &Path, mark: &str, candidate: &Path, base: &Path) -> Command {
+    let mut c = Command::cargo_bin("collector").unwrap();
+    c.current_dir(root())
+        .env("WASM_BUDGET_TEST_MARK", mark)
+        .arg("--artifacts-dir")
+        .arg(artifacts)
+        .args(["run", "--commit", "e2e-test", "--prebuilt"])
+        .arg(candidate)
+        .arg("--against")
+        .arg(base)
+        .args(["--seeds", "11,29", "--iterations", "300"]);
+    c
+}
+
+fn check_slowed_run_fails(env: &str, workloads: &[&str]) {
+    let _g = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let d = tempfile::tempdir().unwrap();
+    let artifacts = d.path().join("a");
+    let mark = marker();
+    let mut c = paired(&artifacts, &mark, slowed_build(), &dist());
+    c.args(["--env", env]);
+    for w in workloads {
+        c.args(["--workload", w]);
+    }
+    let out = c.timeout(Duration::from_secs(900)).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stdout.contains("paired: 95 % CI"), "{stdout}");
+    let report = read(&artifacts.join("wasm_perf_regression_report.json"));
+    let regs = report["regressions"].as_array().unwrap();
+    let of = |metric: &str| -> &Value {
+        regs.iter()
+            .find(|r| r["key"]["metric_id"] == metric)
+            .unwrap_or_else(|| panic!("no {metric} comparison: {report}"))
+    };
+    // Reserve-send carries the slowdown: the pair sees it, well above the rule, with its interval.
+    let a = of("M-PERF-04A");
+    assert_eq!(a["status"], "fail", "{a}");
+    assert!(a["regression_pct"].as_f64().unwrap() > 15.0, "{a}");
+    let note = &a["paired"];
+    assert_eq!(note["base_source"], dist().display().to_string(), "{a}");
+    assert!(note["blocks"].as_u64().unwrap() >= 2, "{a}");
+    let ci = note["interval_pct"].as_array().unwrap();
+    assert!(ci[0].as_f64().unwrap() <= ci[1].as_f64().unwrap(), "{a}");
+    // Sizes compare directly; the records say the candidate was the slowed build.
+    assert!(of("M-PERF-01A")["paired"]["interval_pct"].is_null());
+    let summary = read(&artifacts.join("wasm_budget_summary.json"));
+    let rec = summary["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["metric_id"] == "M-PERF-04A")
+        .unwrap();
+    assert_eq!(
+        rec["detail"]["built_slowdown_pct"],
+        SLOWDOWN_PCT.parse::<f64>().unwrap()
+    );
+    if workloads.contains(&"cold-start") {
+        // Cold start is not slowed by the batched-operation injection, but its frames were paired.
+        let cold = of("M-PERF-02A");
+        assert!(cold["paired"]["blocks"].as_u64().unwrap() >= 4, "{cold}");
+    }
+    // Both sides' answers and the turn log are kept.
+    let raw: Vec<PathBuf> = std::fs::read_dir(artifacts.join("raw"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    let run = &raw[0];
+    for part in ["base", "turns"] {
+        let dir = run.join(part).join(env).join("core-min");
+        assert!(dir.is_dir(), "{} is missing", dir.display());
+    }
+    assert_nothing_left(&mark);
+}
+
+#[test]
+fn a_slowed_candidate_is_caught_beside_its_base_in_chromium() {
+    check_slowed_run_fails("desktop-chromium", &["steady-throughput", "cold-start"]);
+}
+
+#[test]
+fn a_slowed_candidate_is_caught_beside_its_base_in_firefox() {
+    check_slowed_run_fails("desktop-firefox", &["steady-throughput"]);
+}
+
+/// A bad `--against` is refused before anything is measured: exit 2, the fix named, nothing written.
+#[test]
+fn a_bad_base_is_named_and_nothing_is_written() {
+    let _g = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let d = tempfile::tempdir().unwrap();
+    let artifacts = d.path().join("a");
+    let mark = marker();
+    let refused = |base: &Path, extra: &[&str], needle: &str| {
+        let out = paired(&artifacts, &mark, &dist(), base)
+            .args(["--workload", "steady-throughput"])
+            .args(extra)
+            .timeout(Duration::from_secs(300))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(needle), "wanted {needle:?} in: {stderr}");
+        assert!(
+            !artifacts.join("wasm_budget_summary.json").exists(),
+            "nothing is written"
+        );
+    };
+    refused(&d.path().join("nowhere"), &[], "not a directory");
+    let empty = d.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    refused(&empty, &[], "core-min/harness_bg.wasm is missing");
+    refused(&dist(), &["--baseline", "b.json"], "cannot be used with");
+    // A base whose core-min directory holds another build: the page refuses to load it as core-min.
+    let other = d.path().join("other");
+    let core = other.join("core-min");
+    std::fs::create_dir_all(&core).unwrap();
+    for f in std::fs::read_dir(dist().join("core-trace"))
+        .unwrap()
+        .flatten()
+    {
+        std::fs::copy(f.path(), core.join(f.file_name())).unwrap();
+    }
+    refused(&other, &[], "holds a core-trace build");
+    assert_nothing_left(&mark);
+}
