@@ -1,9 +1,11 @@
-//! The base build of a paired run (`collector run --against DIR`): checked before anything is measured,
-//! then copied into a temporary directory served at `/base/`, its modules given a custom section so
-//! their bytes differ from every other build's (a browser shares compiled code between identical bytes,
-//! so an A/A′ pair of one build would otherwise not be two modules).
+//! The base build of a paired run (`collector run --against DIR|REF`): a built dist directory, or a git
+//! ref built in a worktree into a cache keyed by its commit (`target/against/<commit>/`, reused); checked
+//! before anything is measured, then copied into a temporary directory served at `/base/`, its modules
+//! given a custom section so their bytes differ from every other build's (a browser shares compiled
+//! code between identical bytes, so an A/A′ pair of one build would otherwise not be two modules).
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 use wasm_encoder::{CustomSection, Section};
@@ -27,15 +29,21 @@ pub struct BaseBuild {
     pub served: tempfile::TempDir,
 }
 
-/// Checks that `against` holds every planned profile and copies it for serving, with the candidate's
-/// page tools (`dist/page-tools/`, which the page loads beside each build and which are not measured).
-pub fn prepare(against: &Path, profiles: &[Profile], dist: &Path) -> Result<BaseBuild> {
-    if !against.is_dir() {
-        bail!(
-            "--against {}: not a directory; pass a built dist directory of the base (from `collector build --out-dir DIR` in the base's checkout)",
-            against.display()
-        );
-    }
+/// Checks that the base `spec` names (a directory, else a git ref, built here) holds every planned
+/// profile and copies it for serving, with the candidate's page tools (`dist/page-tools/`, which the
+/// page loads beside each build and which are not measured).
+pub fn prepare(
+    spec: &Path,
+    profiles: &[Profile],
+    dist: &Path,
+    wasm_opt: &Path,
+) -> Result<BaseBuild> {
+    let (against, source) = if spec.is_dir() {
+        (spec.to_path_buf(), spec.display().to_string())
+    } else {
+        built_ref(spec, profiles, wasm_opt)?
+    };
+    let against = against.as_path();
     for p in profiles {
         for file in ["harness_bg.wasm", "harness.js"] {
             let f = against.join(p.as_str()).join(file);
@@ -64,10 +72,88 @@ pub fn prepare(against: &Path, profiles: &[Profile], dist: &Path) -> Result<Base
         )
     })?;
     Ok(BaseBuild {
-        source: against.display().to_string(),
+        source,
         dir: against.to_path_buf(),
         served,
     })
+}
+
+/// A git ref's build of `profiles`: from the cache if there, else built in a worktree of its commit
+/// by that commit's own collector. Returns the dist directory and "REF (commit)".
+fn built_ref(spec: &Path, profiles: &[Profile], wasm_opt: &Path) -> Result<(PathBuf, String)> {
+    let name = spec.display().to_string();
+    let out = Command::new("git")
+        .args(["rev-parse", "--verify", "--quiet"])
+        .arg(format!("{name}^{{commit}}"))
+        .output()
+        .context("cannot run git: install it, or pass --against a built dist directory")?;
+    let commit = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    if !out.status.success() || commit.is_empty() {
+        bail!("--against {name}: neither a directory nor a git ref of this repository; pass a built dist directory of the base or a ref such as origin/main");
+    }
+    let source = format!("{name} ({commit})");
+    let cache = std::env::current_dir()?
+        .join("target/against")
+        .join(&commit);
+    let dist = cache.join("dist");
+    if profiles.iter().all(|p| module_path(&dist, *p).is_file()) {
+        eprintln!("the base {source}: built earlier, in {}", dist.display());
+        return Ok((dist, source));
+    }
+    let src = cache.join("src");
+    if !src.join("Cargo.toml").is_file() {
+        git(
+            &["worktree", "add", "--detach", "--force"],
+            &src,
+            &commit,
+            &source,
+        )?;
+    }
+    eprintln!("building the base {source} in {}", src.display());
+    let mut build = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    build
+        .current_dir(&src)
+        .args([
+            "run",
+            "-q",
+            "--release",
+            "-p",
+            "collector",
+            "--",
+            "build",
+            "--dist",
+        ])
+        .arg(&dist)
+        .arg("--wasm-opt")
+        .arg(std::path::absolute(wasm_opt)?);
+    for p in profiles {
+        build.args(["--profile", p.as_str()]);
+    }
+    let status = build.status().context("cannot start cargo")?;
+    if !status.success() {
+        bail!(
+            "--against {name}: the base ({commit}) did not build ({status}): its output is above; the worktree is {}",
+            src.display()
+        );
+    }
+    Ok((dist, source))
+}
+
+/// `git ARGS DIR COMMIT`, failing with what it was for.
+fn git(args: &[&str], dir: &Path, commit: &str, source: &str) -> Result<()> {
+    let status = Command::new("git")
+        .args(args)
+        .arg(dir)
+        .arg(commit)
+        .status()
+        .context("cannot run git")?;
+    if !status.success() {
+        bail!(
+            "--against: cannot check the base {source} out into {} ({status})",
+            dir.display()
+        );
+    }
+    Ok(())
 }
 
 /// Appends the [`SIDE_SECTION`] custom section (a module may end with any number of them; engines

@@ -364,10 +364,11 @@ pub struct RunArgs {
     /// Baseline summary for the regression check.
     #[arg(long)]
     pub baseline: Option<PathBuf>,
-    /// Paired run: the base build in DIR (a `dist` directory holding each measured profile, e.g. from
-    /// `collector build --out-dir DIR` in another checkout) is measured beside this one in the same
-    /// browser session, the two taking turns inside every probe, and the baseline rule judges the pair.
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["baseline", "inject_slowdown", "shard", "no_gate"])]
+    /// Paired run: the base build is measured beside this one in the same browser session, the two
+    /// taking turns inside every probe, and the baseline rule judges the pair. DIR: a built `dist`
+    /// directory (each profile in DIR/<profile>/); REF: a git ref, built in a worktree into
+    /// target/against/<commit>/ (kept for later runs).
+    #[arg(long, value_name = "DIR|REF", conflicts_with_all = ["baseline", "inject_slowdown", "shard", "no_gate"])]
     pub against: Option<PathBuf>,
     /// Gate event log [default: <artifacts-dir>/wasm_perf_gate_events.ndjson].
     #[arg(long)]

@@ -155,7 +155,11 @@ fn a_bad_base_is_named_and_nothing_is_written() {
             "nothing is written"
         );
     };
-    refused(&d.path().join("nowhere"), &[], "not a directory");
+    refused(
+        &d.path().join("nowhere"),
+        &[],
+        "neither a directory nor a git ref",
+    );
     let empty = d.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
     refused(&empty, &[], "core-min/harness_bg.wasm is missing");
@@ -171,5 +175,66 @@ fn a_bad_base_is_named_and_nothing_is_written() {
         std::fs::copy(f.path(), core.join(f.file_name())).unwrap();
     }
     refused(&other, &[], "holds a core-trace build");
+    // A git ref whose tree does not build: HEAD's tree with a broken Cargo.toml, a commit of its own.
+    let broken = broken_commit(d.path());
+    refused(Path::new(&broken), &[], "did not build");
+    let src = root().join("target/against").join(&broken).join("src");
+    git(
+        &["worktree", "remove", "--force", &src.display().to_string()],
+        &[],
+    );
     assert_nothing_left(&mark);
+}
+
+/// `git ARGS` in the repository (with `env`); its trimmed output.
+fn git(args: &[&str], env: &[(&str, &Path)]) -> String {
+    let mut c = std::process::Command::new("git");
+    c.current_dir(root()).args(args);
+    // A fresh CI machine has no git identity; commit-tree needs one.
+    for k in ["GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"] {
+        c.env(k, "wasm-budgets test");
+    }
+    for k in ["GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"] {
+        c.env(k, "test@localhost");
+    }
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.output().unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// A commit (in no branch) of HEAD's tree with Cargo.toml replaced by text that is not TOML.
+fn broken_commit(tmp: &Path) -> String {
+    let junk = tmp.join("Cargo.toml");
+    std::fs::write(&junk, "this is not [toml").unwrap();
+    let blob = git(&["hash-object", "-w", &junk.display().to_string()], &[]);
+    let index = tmp.join("index");
+    let env = [("GIT_INDEX_FILE", index.as_path())];
+    git(&["read-tree", "HEAD"], &env);
+    git(
+        &[
+            "update-index",
+            "--cacheinfo",
+            &format!("100644,{blob},Cargo.toml"),
+        ],
+        &env,
+    );
+    let tree = git(&["write-tree"], &env);
+    git(
+        &[
+            "commit-tree",
+            &tree,
+            "-p",
+            "HEAD",
+            "-m",
+            "a base that does not build",
+        ],
+        &[],
+    )
 }

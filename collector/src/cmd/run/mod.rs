@@ -94,7 +94,15 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
     let inputs = Inputs::read(artifacts, args)?;
     let dist = prepare_dist(args, &inputs.plan)?;
     let base = match &args.against {
-        Some(dir) => Some(against::prepare(dir, &inputs.plan.profiles, &dist)?),
+        Some(spec) => {
+            let wasm_opt = Toolchain::from_env(None).wasm_opt;
+            Some(against::prepare(
+                spec,
+                &inputs.plan.profiles,
+                &dist,
+                &wasm_opt,
+            )?)
+        }
         None => None,
     };
     let run_id = provenance::now().replace(':', "");
