@@ -94,3 +94,19 @@ pub fn profile() -> Result<scenarios::Profile, HarnessError> {
         .parse()
         .map_err(|e: scenarios::ids::UnknownName| HarnessError::Input(e.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_built_slowdown_is_a_whole_number_or_none() {
+        use super::whole_number;
+        assert_eq!(whole_number(None), None);
+        assert_eq!(whole_number(Some("")), None);
+        assert_eq!(whole_number(Some("15")), Some(15));
+        assert_eq!(whole_number(Some("1000")), Some(1000));
+        assert_eq!(whole_number(Some("1.5")), None);
+        assert_eq!(whole_number(Some("-3")), None);
+        // Tests are built without the variable: a real build carries no slowdown.
+        assert_eq!(super::BUILT_SLOWDOWN_PCT, None);
+    }
+}

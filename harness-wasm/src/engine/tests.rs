@@ -5,16 +5,18 @@ use crate::pace::complete;
 use std::cell::Cell;
 
 fn engine(clock: &FakeClock, tick: f64) -> Engine<&FakeClock> {
-    Engine::new(
-        clock,
-        EngineConfig {
-            iterations: 10,
-            warmup: 3,
-            tick_ns: tick,
-            extra_work: 0.0,
-            speed_reference: false,
-        },
-    )
+    Engine::new(clock, config(10, tick))
+}
+
+/// `iterations` timed batches, 3 warm-up operations, a `tick` ns clock, no slowdown, no reference.
+fn config(iterations: u32, tick: f64) -> EngineConfig {
+    EngineConfig {
+        iterations,
+        warmup: 3,
+        tick_ns: tick,
+        extra_work: 0.0,
+        speed_reference: false,
+    }
 }
 
 /// `e` measures `reserve-send` with an operation that costs `op_ns` on `clock`.
@@ -189,13 +191,7 @@ fn yields_between_batches_reporting_each_value_once() {
         read_cost_ns: 0,
     };
     let recorder = Recorder::default();
-    let cfg = EngineConfig {
-        iterations: 400,
-        warmup: 3,
-        tick_ns: 1_000.0,
-        extra_work: 0.0,
-        speed_reference: false,
-    };
+    let cfg = config(400, 1_000.0);
     let e = Engine::with_pacer(&clock, cfg, &recorder);
     // 1 ms per operation: batches of 256 (≥ 150 ticks) take 0.256 s, so every batch boundary is due.
     let r = reserve_send_at(&e, &clock, 1_000_000);
@@ -316,13 +312,7 @@ fn a_restart_of_the_timed_samples_is_reported_at_once_and_counted_afresh() {
     use crate::pace::{Phase, RestartReason};
     let clock = FakeClock::new(1_000, 0);
     let recorder = Recorder::default();
-    let cfg = EngineConfig {
-        iterations: 2_000,
-        warmup: 3,
-        tick_ns: 1_000.0,
-        extra_work: 0.0,
-        speed_reference: false,
-    };
+    let cfg = config(2_000, 1_000.0);
     let e = Engine::with_pacer(&clock, cfg, &recorder);
     // 100 ns per operation, then from the 1500th batch on 40 ns: batches sized for 100 ns fall under
     // the minimum span, more than 5 % of them, so the batch doubles and the samples restart.
