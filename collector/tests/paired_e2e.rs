@@ -74,7 +74,10 @@ fn check_slowed_run_fails(env: &str, workloads: &[&str]) {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
-    assert!(stdout.contains("paired: 95 % CI"), "{stdout}");
+    assert!(
+        stdout.contains("paired in 20 ms turns: 95 % CI"),
+        "{stdout}"
+    );
     let report = read(&artifacts.join("wasm_perf_regression_report.json"));
     let regs = report["regressions"].as_array().unwrap();
     let of = |metric: &str| -> &Value {

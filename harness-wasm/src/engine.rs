@@ -13,7 +13,7 @@ use scenarios::Probe;
 
 use crate::clock::Clock;
 use crate::error::{AdapterError, HarnessError};
-use crate::pace::{NoPause, Pacer, Phase, Progress, Restart, RestartReason, YIELD_EVERY_MS};
+use crate::pace::{yield_every_ms, NoPause, Pacer, Phase, Progress, Restart, RestartReason};
 use crate::speed::SpeedSampler;
 
 /// Calibration aims this far above the minimum span, so noise does not push batches below it.
@@ -90,11 +90,11 @@ impl<C: Clock, P: Pacer> Engine<C, P> {
         }
     }
 
-    /// Between two batches: whether [`YIELD_EVERY_MS`] passed since the last yield.
+    /// Between two batches: whether the yield interval (`pace::yield_every_ms`) passed since the last yield.
     fn due(&self) -> bool {
         let now = self.clock.now_ms();
         match self.last_yield_ms.get() {
-            Some(last) => now - last >= YIELD_EVERY_MS,
+            Some(last) => now - last >= yield_every_ms(),
             None => {
                 self.last_yield_ms.set(Some(now));
                 false

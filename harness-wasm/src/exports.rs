@@ -187,6 +187,13 @@ impl Pacer for JsPacer {
 
 /// In a freshly instantiated module: starts the runtime and completes one task.
 /// Returns `[runtime_start_ms, first_task_ms]`.
+/// Sets how often the engine yields to the page, ms (a paired run's turn length, `www/sdk/src/pair.js`);
+/// returns the previous interval so the page can restore it.
+#[wasm_bindgen]
+pub fn set_yield_every_ms(ms: f64) -> Result<f64, JsError> {
+    crate::pace::set_yield_every_ms(ms).map_err(js)
+}
+
 #[wasm_bindgen]
 pub fn cold_start_probe(seed: f64) -> Result<Vec<f64>, JsError> {
     init();

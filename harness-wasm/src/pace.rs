@@ -1,6 +1,7 @@
 //! Pacing: when the engine hands the event loop back (between timed batches, never inside one) and
 //! the progress it reports then (probe, phase, done/total, the per-operation values since the last report).
 
+use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
@@ -14,6 +15,27 @@ use crate::error::HarnessError;
 /// The engine yields to the event loop once this much wall time passed since its last yield, at the
 /// next point between two timed batches (a batch is never split). Every run does so, on every page.
 pub const YIELD_EVERY_MS: f64 = 100.0;
+
+thread_local! {
+    /// The interval in force: [`YIELD_EVERY_MS`] unless a paired run set a shorter one.
+    static YIELD_EVERY: Cell<f64> = const { Cell::new(YIELD_EVERY_MS) };
+}
+
+/// How often the engine yields now, ms (recorded in every batched wire result).
+pub fn yield_every_ms() -> f64 {
+    YIELD_EVERY.with(Cell::get)
+}
+
+/// Sets how often the engine yields (a paired run's turn length: shorter turns put the machine's slow
+/// stretches on both builds alike); returns the previous interval. Refuses anything outside (0, 1000] ms.
+pub fn set_yield_every_ms(ms: f64) -> Result<f64, HarnessError> {
+    if !(ms.is_finite() && ms > 0.0 && ms <= 1000.0) {
+        return Err(HarnessError::Input(format!(
+            "the yield interval must be in (0, 1000] ms, got {ms}"
+        )));
+    }
+    Ok(YIELD_EVERY.with(|c| c.replace(ms)))
+}
 
 /// Where in a probe's protocol the engine is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

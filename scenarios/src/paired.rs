@@ -26,6 +26,11 @@ pub enum Side {
     Candidate,
 }
 
+/// How long a side's turn lasts in a paired run, ms: the engines' yield interval for the call (the
+/// unpaired default is 100 ms). Several turns fit in one of the slow stretches measured on the
+/// reference VM (100–200 ms at 1.4–1.7×), so a stretch weighs on both sides instead of one.
+pub const TURN_MS: f64 = 20.0;
+
 /// The side that runs block `i` in the balanced order A B B A A B B A …: every pair of consecutive
 /// turns has one of each, and a drift that rises or falls steadily over four blocks weighs on both
 /// sides alike (the first-order trend cancels, which plain alternation A B A B does not).
@@ -111,6 +116,9 @@ pub struct PairedKey {
     /// The block bootstrap's estimate; None where the key compares directly (heap, sizes, the
     /// replay overhead, which is itself a ratio measured in one stretch).
     pub estimate: Option<PairedEstimate>,
+    /// The engines' yield interval the turns ran at, ms (the wire's `yield_every_ms`), when batched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turn_ms: Option<f64>,
 }
 
 /// How a regression was measured when the base ran beside the candidate (`collector run --against`).
@@ -126,6 +134,9 @@ pub struct PairedNote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block_change_pct: Option<f64>,
     pub blocks: u32,
+    /// How long a turn lasted (the engines' yield interval), ms, where the key was timed in batches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turn_ms: Option<f64>,
     /// Resolved, decided by the point estimate, or compared directly (no blocks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<Resolution>,
@@ -143,6 +154,7 @@ pub fn annotate(report: &mut GateReport, keys: &[PairedKey], base_source: &str) 
             interval_pct: k.estimate.as_ref().map(|e| e.interval_pct),
             block_change_pct: k.estimate.as_ref().map(|e| e.change_pct),
             blocks: k.estimate.as_ref().map_or(0, |e| e.blocks),
+            turn_ms: k.turn_ms,
             resolution: k.estimate.as_ref().map(|e| e.resolution),
         });
     }

@@ -17,7 +17,7 @@ use crate::clock::Clock;
 use crate::engine::{Engine, EngineConfig};
 use crate::error::HarnessError;
 use crate::invariants::assert_quiescent;
-use crate::pace::{Pacer, YIELD_EVERY_MS};
+use crate::pace::{yield_every_ms, Pacer};
 
 /// Everything one scenario run needs besides the adapter and the clock.
 #[derive(Debug, Clone)]
@@ -115,7 +115,7 @@ pub async fn run<A: RuntimeAdapter, C: Clock, P: Pacer>(
     let adapter_name = adapter.name();
     let mut w = assemble(cfg, adapter_name, probes)?;
     if cfg.workload != Workload::MemoryPressure {
-        w.yield_every_ms = Some(YIELD_EVERY_MS);
+        w.yield_every_ms = Some(yield_every_ms());
     }
     Ok(w)
 }

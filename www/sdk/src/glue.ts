@@ -18,6 +18,8 @@ export interface HarnessGlue {
   seed_set(): Float64Array;
   trace_enabled(): boolean;
   workloads(): string[];
+  /** Sets the engine's yield interval (a paired run's turn), ms; returns the previous one. Absent in builds before it. */
+  set_yield_every_ms?(ms: number): number;
 }
 
 /** The exports of the page tools (`/dist/page-tools/page_tools.js`), loaded beside the measured module:

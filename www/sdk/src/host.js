@@ -125,9 +125,9 @@ export function installHostApi(framework) {
       const h = await harness;
       return h.runColdStart(optsList.map(withFramework));
     },
-    async runPaired(opts, pattern) {
+    async runPaired(opts, pattern, turnMs) {
       const h = await harness;
-      return h.runPaired(await baseOf(h), withFramework(opts), pattern);
+      return h.runPaired(await baseOf(h), withFramework(opts), pattern, turnMs);
     },
     async runColdStartPaired(optsList) {
       const h = await harness;

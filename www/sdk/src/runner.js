@@ -256,12 +256,16 @@ export class Harness {
    * `pattern`'s order, a turn lasting until the side's engine yields (between timed batches). Heap
    * (memory-pressure) runs each side in its own fresh worker, candidate first. Cold start: use
    * `runColdStartPaired`. Events are the candidate's.
+   * `turnMs` (the collector's) sets both engines' yield interval for the call where both builds can
+   * (a base built before `set_yield_every_ms` keeps its 100 ms, and so does the candidate then);
+   * each wire result records the interval it ran with.
    * @param {Harness} base
    * @param {ScenarioOptions} opts
    * @param {readonly Side[]} pattern
+   * @param {number} [turnMs]
    * @returns {Promise<PairedAnswer>}
    */
-  runPaired(base, opts, pattern) {
+  runPaired(base, opts, pattern, turnMs) {
     return this.#enqueue(async () => {
       const turns = new Turns(checkPattern(pattern));
       const req = this.#request(opts);
@@ -289,7 +293,17 @@ export class Harness {
             turns.finish(side);
           }
         };
-        const [c, b] = await Promise.allSettled([run('candidate', this, req), run('base', base, baseReq)]);
+        const sides = [this.glue, base.glue];
+        const settable = turnMs !== undefined && sides.every((g) => typeof g.set_yield_every_ms === 'function');
+        const before = settable ? sides.map((g) => /** @type {number} */ (g.set_yield_every_ms?.(turnMs))) : [];
+        /** @type {PromiseSettledResult<string>[]} */
+        let settled;
+        try {
+          settled = await Promise.allSettled([run('candidate', this, req), run('base', base, baseReq)]);
+        } finally {
+          before.forEach((ms, i) => sides[i]?.set_yield_every_ms?.(ms));
+        }
+        const [c, b] = /** @type {[PromiseSettledResult<string>, PromiseSettledResult<string>]} */ (settled);
         if (c.status === 'rejected') throw c.reason;
         if (b.status === 'rejected') throw new Error(`the base build: ${message(b.reason)}`);
         baseJson = b.value;

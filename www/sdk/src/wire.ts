@@ -144,7 +144,7 @@ export interface WasmBudgetApi {
    * One (workload, seed) of this build and of the base build served at `/base/` (`collector run
    * --against`), taking turns in `pattern`'s order in this page; both answers and the turns' ends.
    */
-  runPaired(opts: ScenarioOptions, pattern: PairSide[]): Promise<PairedAnswer>;
+  runPaired(opts: ScenarioOptions, pattern: PairSide[], turnMs?: number): Promise<PairedAnswer>;
   /** Cold start of several seeds of this build and the base build, frame by frame in turns; one answer per seed. */
   runColdStartPaired(opts: ScenarioOptions[]): Promise<PairedAnswer[]>;
 }

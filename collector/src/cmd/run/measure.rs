@@ -243,6 +243,7 @@ impl Measure<'_> {
                     paired.push(PairedKey {
                         key: r.key(),
                         estimate,
+                        turn_ms: w.results.first().and_then(|w| w.yield_every_ms),
                     });
                 }
                 records.extend(recs);

@@ -168,6 +168,7 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
             paired.extend(sizes.iter().map(|r| PairedKey {
                 key: r.key(),
                 estimate: None,
+                turn_ms: None,
             }));
             base_records.extend(sizes);
         }

@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 use webdriver::Session;
 
-use scenarios::paired::{abba, TurnEnd};
+use scenarios::paired::{abba, TurnEnd, TURN_MS};
 use scenarios::wire::WireResult;
 
 use super::ask::{ask, cold_label, keep, page_config, Job};
@@ -28,7 +28,7 @@ pub struct PairedAnswer {
 /// Runs one (workload, seed) of both builds in the page, taking turns in the ABBA order.
 pub async fn run_paired_seed(session: &Session, job: &Job, raw_dir: &Path) -> Result<PairedAnswer> {
     let pattern: Vec<_> = (0..4).map(abba).collect();
-    let arg = json!({"config": page_config(job), "pattern": pattern});
+    let arg = json!({"config": page_config(job), "pattern": pattern, "turn_ms": TURN_MS});
     let label = format!("{} (paired with the base)", job.label());
     let value = ask(session, RUN_PAIRED_JS, arg, &label).await?;
     take(job, &value, raw_dir)
