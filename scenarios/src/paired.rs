@@ -10,6 +10,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::gate::{PairedNote, Resolution};
+
 use crate::gate::GateReport;
 use crate::protocol::metric_for;
 use crate::protocol::{median, GATE_QUANTILE};
@@ -121,27 +123,6 @@ pub struct PairedKey {
     pub turn_ms: Option<f64>,
 }
 
-/// How a regression was measured when the base ran beside the candidate (`collector run --against`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct PairedNote {
-    /// Where the base came from (a directory, or a git ref and its commit).
-    pub base_source: String,
-    /// The interval of the change (percent) from the block bootstrap, when the key has blocks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interval_pct: Option<(f64, f64)>,
-    /// The bootstrap's point estimate (its statistic over the paired blocks: the gate's, except
-    /// where a seed's value came from the per-operation view).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub block_change_pct: Option<f64>,
-    pub blocks: u32,
-    /// How long a turn lasted (the engines' yield interval), ms, where the key was timed in batches.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub turn_ms: Option<f64>,
-    /// Resolved, decided by the point estimate, or compared directly (no blocks).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<Resolution>,
-}
-
 /// Puts each key's paired comparison beside its regression (the regression itself is the candidate's
 /// gate value against the base's, both measured in this session: the contract's rule).
 pub fn annotate(report: &mut GateReport, keys: &[PairedKey], base_source: &str) {
@@ -215,16 +196,6 @@ pub struct PairedSeed {
     pub seed: u64,
     pub base: Vec<Vec<f64>>,
     pub candidate: Vec<Vec<f64>>,
-}
-
-/// How the comparison settles a key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Resolution {
-    /// The whole interval is on one side of the regression line.
-    Resolved,
-    /// The interval straddles the line: the point estimate decided (the contract's rule).
-    PointEstimate,
 }
 
 /// A paired estimate of one key.

@@ -95,7 +95,7 @@ pub struct Regression {
     pub noise_pct: Option<f64>,
     /// Set when the base was measured beside the candidate in the same session (`run --against`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paired: Option<crate::paired::PairedNote>,
+    pub paired: Option<PairedNote>,
 }
 
 /// Overall outcome; maps to exit codes 0 (pass, warn), 1 (fail) and 2 (policy error).
@@ -379,4 +379,35 @@ pub fn stamp(budgets: &BudgetPolicy, record: &mut Record) -> Result<(), String> 
     record.threshold_hard = res.threshold_hard;
     record.status = res.band;
     Ok(())
+}
+
+/// How a regression was measured when the base ran beside the candidate (`collector run --against`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PairedNote {
+    /// Where the base came from (a directory, or a git ref and its commit).
+    pub base_source: String,
+    /// The interval of the change (percent) from the block bootstrap, when the key has blocks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval_pct: Option<(f64, f64)>,
+    /// The bootstrap's point estimate (its statistic over the paired blocks: the gate's, except
+    /// where a seed's value came from the per-operation view).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block_change_pct: Option<f64>,
+    pub blocks: u32,
+    /// How long a turn lasted (the engines' yield interval), ms, where the key was timed in batches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turn_ms: Option<f64>,
+    /// Resolved, decided by the point estimate, or compared directly (no blocks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<Resolution>,
+}
+
+/// How the comparison settles a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Resolution {
+    /// The whole interval is on one side of the regression line.
+    Resolved,
+    /// The interval straddles the line: the point estimate decided (the contract's rule).
+    PointEstimate,
 }
