@@ -15,7 +15,7 @@ pub use crate::gate::{PairedNote, Resolution};
 use crate::gate::GateReport;
 use crate::protocol::metric_for;
 use crate::protocol::{median, GATE_QUANTILE};
-use crate::stats::nearest_rank;
+use crate::stats::{nearest_rank, rank_index};
 use crate::summary::RecordKey;
 use crate::wire::WireResult;
 use crate::{Environment, MetricId, Probe, Unit, Workload};
@@ -342,14 +342,14 @@ fn gate_values<'a, 'p>(
     )
 }
 
-/// The gate's quantile by nearest rank (`stats::nearest_rank`'s rule) by selection, not a full sort:
-/// the bootstrap takes thousands of them. `v` is reordered.
+/// The gate's quantile by nearest rank (`stats::rank_index`) by selection, not a full sort: the
+/// bootstrap takes thousands of them. `v` is reordered.
 fn p95_in_place(v: &mut [f64]) -> f64 {
     if v.is_empty() {
         return f64::NAN;
     }
-    let rank = ((GATE_QUANTILE * v.len() as f64).ceil() as usize).clamp(1, v.len());
-    *v.select_nth_unstable_by(rank - 1, f64::total_cmp).1
+    let rank = rank_index(v.len(), GATE_QUANTILE);
+    *v.select_nth_unstable_by(rank, f64::total_cmp).1
 }
 
 /// SplitMix64: a small, well-known generator; here only to pick bootstrap blocks reproducibly.

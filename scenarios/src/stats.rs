@@ -51,8 +51,12 @@ pub fn seed_p95(seed: u64, samples: &[f64]) -> Result<SeedP95, StatsError> {
 pub fn nearest_rank(samples: &[f64], q: f64) -> f64 {
     let mut sorted = samples.to_vec();
     sorted.sort_by(f64::total_cmp);
-    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
+    sorted[rank_index(sorted.len(), q)]
+}
+
+/// The 0-based position of the `q` quantile by nearest rank among `n > 0` sorted samples.
+pub fn rank_index(n: usize, q: f64) -> usize {
+    ((q * n as f64).ceil() as usize).clamp(1, n) - 1
 }
 
 /// Which view of a latency probe set a seed's p95.

@@ -137,17 +137,27 @@ pub async fn run_cold_seeds(
     let label = cold_label(jobs);
     let configs: Vec<Value> = jobs.iter().map(page_config).collect();
     let value = ask(session, RUN_COLD_START_JS, Value::Array(configs), &label).await?;
-    let answers = match value {
-        Value::Array(a) if a.len() == jobs.len() => a,
-        other => bail!(
-            "{label}: the page returned {other}, not one wire JSON string per seed ({}); rebuild the host pages from this commit",
-            jobs.len()
-        ),
-    };
+    let answers = one_per_job(value, jobs, &label, "wire JSON string")?;
     jobs.iter()
         .zip(&answers)
         .map(|(job, answer)| keep(job, answer, raw_dir))
         .collect()
+}
+
+/// The page's answer to a call about several seeds: a list with one `what` per job, in order.
+pub(super) fn one_per_job(
+    value: Value,
+    jobs: &[Job],
+    label: &str,
+    what: &str,
+) -> Result<Vec<Value>> {
+    match value {
+        Value::Array(a) if a.len() == jobs.len() => Ok(a),
+        other => bail!(
+            "{label}: the page returned {other}, not one {what} per seed ({}); rebuild the host pages from this commit",
+            jobs.len()
+        ),
+    }
 }
 
 /// Saves one page answer (a wire JSON string) under `raw_dir`, parses it and checks it answers `job`.

@@ -248,73 +248,50 @@ async fn run_in(
             iterations: ctx.iterations,
             slowdown_pct: ctx.slowdown_pct,
         });
-        let done = if ctx.paired {
-            run_paired_steps(session, ctx, jobs.collect(), progress).await?
-        } else {
-            run_steps(session, ctx, jobs.collect(), progress).await?
-        };
+        let jobs: Vec<Job> = jobs.collect();
+        let (results, paths, base) = run_steps(session, ctx, &jobs, progress).await?;
         out.push(WorkloadResults {
             workload: w.workload,
             warmup: w.warmup,
-            ..done
+            results,
+            paths,
+            base,
         });
     }
     Ok((session_info, out))
 }
 
-/// One workload's seeds (cold start's in one call, the page taking their frames in turns), in seed order.
+/// One workload's seeds (cold start's in one call, the page taking their frames in turns), in seed
+/// order; in a paired run each step asks both builds (`pair`) and the base's answers come along.
 async fn run_steps(
     session: &Session,
     ctx: &Ctx<'_>,
-    jobs: Vec<Job>,
+    jobs: &[Job],
     progress: &Progress,
-) -> Result<WorkloadResults> {
-    let mut done = Vec::new();
-    if jobs
-        .first()
-        .is_some_and(|j| j.workload == Workload::ColdStart)
-    {
-        let label = cold_label(&jobs);
-        let started = progress.start(&label);
-        for (wire, path) in run_cold_seeds(session, &jobs, ctx.raw_dir).await? {
-            done.push((wire, path.display().to_string()));
-        }
-        progress.finish_steps(&label, started, jobs.len() as u64);
-    } else {
-        for job in &jobs {
-            let label = job.label();
-            let started = progress.start(&label);
-            let (wire, path) = run_seed(session, job, ctx.raw_dir).await?;
-            done.push((wire, path.display().to_string()));
-            progress.finish_step(&label, started);
-        }
-    }
-    done.sort_by_key(|(wire, _)| ctx.seeds.iter().position(|s| *s == wire.seed));
-    let (results, paths) = done.into_iter().unzip();
-    Ok(workload_results(&jobs, results, paths, None))
-}
-
-/// A paired run's steps: each seed of both builds taking turns in the page (`pair`), in seed order.
-async fn run_paired_steps(
-    session: &Session,
-    ctx: &Ctx<'_>,
-    jobs: Vec<Job>,
-    progress: &Progress,
-) -> Result<WorkloadResults> {
+) -> Result<(Vec<WireResult>, Vec<String>, Option<BaseResults>)> {
     let mut done: Vec<PairedAnswer> = Vec::new();
     if jobs
         .first()
         .is_some_and(|j| j.workload == Workload::ColdStart)
     {
-        let label = cold_label(&jobs);
+        let label = cold_label(jobs);
         let started = progress.start(&label);
-        done = run_paired_cold(session, &jobs, ctx.raw_dir).await?;
+        done = if ctx.paired {
+            run_paired_cold(session, jobs, ctx.raw_dir).await?
+        } else {
+            let got = run_cold_seeds(session, jobs, ctx.raw_dir).await?;
+            got.into_iter().map(unpaired).collect()
+        };
         progress.finish_steps(&label, started, jobs.len() as u64);
     } else {
-        for job in &jobs {
+        for job in jobs {
             let label = job.label();
             let started = progress.start(&label);
-            done.push(run_paired_seed(session, job, ctx.raw_dir).await?);
+            done.push(if ctx.paired {
+                run_paired_seed(session, job, ctx.raw_dir).await?
+            } else {
+                unpaired(run_seed(session, job, ctx.raw_dir).await?)
+            });
             progress.finish_step(&label, started);
         }
     }
@@ -328,26 +305,21 @@ async fn run_paired_steps(
     for a in done {
         results.push(a.candidate.0);
         paths.push(a.candidate.1.display().to_string());
-        base.results.push(a.base.0);
-        base.paths.push(a.base.1.display().to_string());
-        base.turns.push(a.turns);
+        if let Some((wire, path)) = a.base {
+            base.results.push(wire);
+            base.paths.push(path.display().to_string());
+            base.turns.push(a.turns);
+        }
     }
-    Ok(workload_results(&jobs, results, paths, Some(base)))
+    Ok((results, paths, ctx.paired.then_some(base)))
 }
 
-fn workload_results(
-    jobs: &[Job],
-    results: Vec<WireResult>,
-    paths: Vec<String>,
-    base: Option<BaseResults>,
-) -> WorkloadResults {
-    let first = jobs.first();
-    WorkloadResults {
-        workload: first.map_or(Workload::ColdStart, |j| j.workload),
-        warmup: first.map_or(0, |j| j.warmup),
-        results,
-        paths,
-        base,
+/// An unpaired answer in the shape the step loop keeps.
+fn unpaired(candidate: (WireResult, PathBuf)) -> PairedAnswer {
+    PairedAnswer {
+        candidate,
+        base: None,
+        turns: Vec::new(),
     }
 }
 

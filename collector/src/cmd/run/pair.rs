@@ -4,24 +4,24 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use serde_json::{json, Value};
 use webdriver::Session;
 
 use scenarios::paired::{abba, TurnEnd, TURN_MS};
 use scenarios::wire::WireResult;
 
-use super::ask::{ask, cold_label, keep, page_config, Job};
+use super::ask::{ask, cold_label, keep, one_per_job, page_config, Job};
 use crate::files::{to_json_bytes, write_atomic};
 
 const RUN_PAIRED_JS: &str = include_str!("../../../../www/webdriver/run-paired.js");
 const RUN_COLD_START_PAIRED_JS: &str =
     include_str!("../../../../www/webdriver/run-cold-start-paired.js");
 
-/// Both sides' answers to one question and the turns they took.
+/// Both sides' answers to one question and the turns they took (an unpaired step: no base, no turns).
 pub struct PairedAnswer {
     pub candidate: (WireResult, PathBuf),
-    pub base: (WireResult, PathBuf),
+    pub base: Option<(WireResult, PathBuf)>,
     pub turns: Vec<TurnEnd>,
 }
 
@@ -49,13 +49,7 @@ pub async fn run_paired_cold(
         &label,
     )
     .await?;
-    let answers = match value {
-        Value::Array(a) if a.len() == jobs.len() => a,
-        other => bail!(
-            "{label}: the page returned {other}, not one paired answer per seed ({}); rebuild the host pages from this commit",
-            jobs.len()
-        ),
-    };
+    let answers = one_per_job(value, jobs, &label, "paired answer")?;
     jobs.iter()
         .zip(&answers)
         .map(|(job, answer)| take(job, answer, raw_dir))
@@ -80,7 +74,7 @@ fn take(job: &Job, value: &Value, raw_dir: &Path) -> Result<PairedAnswer> {
     write_atomic(&path, &to_json_bytes(&turns)?)?;
     Ok(PairedAnswer {
         candidate,
-        base,
+        base: Some(base),
         turns,
     })
 }
