@@ -5,6 +5,7 @@ mod cli;
 mod cmd;
 mod files;
 mod gating;
+mod names;
 mod outcome;
 mod policies;
 mod profiles;
@@ -17,6 +18,7 @@ mod signals;
 mod sizes;
 mod summaries;
 mod table;
+mod wasm_parts;
 use charts::units;
 
 use std::process::ExitCode;

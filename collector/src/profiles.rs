@@ -63,6 +63,8 @@ pub struct Built {
     /// TEST ONLY: the slowdown compiled into this build (`build --inject-slowdown`), percent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub injected_slowdown_pct: Option<f64>,
+    /// Where the size attribution finds function names, in words (see `names.rs`).
+    pub names: String,
 }
 
 fn shown(cmd: &Command) -> String {
@@ -99,7 +101,12 @@ fn run(mut cmd: Command, log: &mut Vec<String>, hint: &str) -> Result<()> {
     Ok(())
 }
 
-fn cargo_command(tc: &Toolchain, policy: &OptimizationPolicy, v: &Variant) -> Command {
+fn cargo_command(
+    tc: &Toolchain,
+    policy: &OptimizationPolicy,
+    v: &Variant,
+    map: Option<&Path>,
+) -> Command {
     let p = &v.policy_profile;
     let c = &v.cargo;
     let opt = if c.opt_level.chars().all(|ch| ch.is_ascii_digit()) {
@@ -113,8 +120,11 @@ fn cargo_command(tc: &Toolchain, policy: &OptimizationPolicy, v: &Variant) -> Co
         format!("\"{}\"", c.lto)
     };
     let mut cmd = Command::new(&tc.cargo);
+    cmd.arg(if map.is_some() { "rustc" } else { "build" });
+    if map.is_some() {
+        cmd.arg("--lib");
+    }
     cmd.args([
-        "build",
         "-p",
         &policy.crate_name,
         "--target",
@@ -142,6 +152,11 @@ fn cargo_command(tc: &Toolchain, policy: &OptimizationPolicy, v: &Variant) -> Co
         .map(|p| (p.round() as u32).to_string())
         .unwrap_or_default();
     cmd.env("HARNESS_BUILT_SLOWDOWN_PCT", slowdown);
+    if let Some(map) = map {
+        cmd.arg("--")
+            .arg("-C")
+            .arg(format!("link-arg=-Map={}", map.display()));
+    }
     cmd
 }
 
@@ -165,7 +180,7 @@ pub fn build(
         eprintln!("building {profile} ({} / {})", v.id, v.policy_profile);
         let mut log = Vec::new();
         run(
-            cargo_command(tc, policy, v),
+            cargo_command(tc, policy, v, None),
             &mut log,
             "see the compiler output above",
         )?;
@@ -205,6 +220,7 @@ pub fn build(
             crate::files::rename(&tmp, &wasm)?;
         }
         let bytes = crate::sizes::read_module(&wasm, *profile)?;
+        let names = names_companion(tc, policy, v, &linked, &wasm);
         let built = Built {
             profile: *profile,
             variant: v.id.clone(),
@@ -216,6 +232,7 @@ pub fn build(
             debug_symbols: linked,
             commands: log,
             injected_slowdown_pct: tc.slowdown_pct,
+            names,
         };
         write_atomic(&dir.join("build.json"), &to_json_bytes(&built)?)?;
         out.push(built);
@@ -247,4 +264,97 @@ pub fn build_page_tools(dist: &Path, tc: &Toolchain) -> Result<()> {
         &mut log,
         "install wasm-bindgen-cli matching Cargo.lock (ci/setup.sh does)",
     )
+}
+
+/// The steps the measured build ran after linking, for the names companion.
+struct BuildSteps<'a> {
+    tc: &'a Toolchain,
+    policy: &'a OptimizationPolicy,
+    variant: &'a Variant,
+}
+
+impl crate::names::Steps for BuildSteps<'_> {
+    fn bindgen(&self, input: &Path, out_dir: &Path) -> Result<PathBuf> {
+        let mut cmd = Command::new(&self.tc.wasm_bindgen);
+        cmd.args(["--target", &self.policy.wasm_bindgen_target])
+            .args(["--out-name", "harness", "--out-dir"])
+            .arg(out_dir)
+            .arg(input);
+        run(cmd, &mut Vec::new(), "wasm-bindgen for the names companion")?;
+        Ok(out_dir.join("harness_bg.wasm"))
+    }
+
+    fn optimize(&self, input: &Path, output: &Path, map: &Path) -> Result<bool> {
+        if self.variant.wasm_opt.level == WasmOptLevel::None {
+            return Ok(false);
+        }
+        let mut cmd = Command::new(&self.tc.wasm_opt);
+        cmd.args(&self.variant.wasm_opt.passes)
+            .args(WASM_FEATURES)
+            .arg(input)
+            .arg("-o")
+            .arg(output)
+            .arg(format!("--symbolmap={}", map.display()));
+        run(cmd, &mut Vec::new(), "wasm-opt for the names companion")?;
+        Ok(true)
+    }
+}
+
+/// Where the size attribution finds function names for a built module, in words: its own `name`
+/// section, or a names companion in `<dir>/names/` (see `names.rs`), or why there is none.
+fn names_companion(
+    tc: &Toolchain,
+    policy: &OptimizationPolicy,
+    v: &Variant,
+    linked: &Path,
+    wasm: &Path,
+) -> String {
+    match try_companion(tc, policy, v, linked, wasm) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!(
+                "  no names companion: {e:#} (the size attribution will go by function index)"
+            );
+            format!("none: {e:#}")
+        }
+    }
+}
+
+fn try_companion(
+    tc: &Toolchain,
+    policy: &OptimizationPolicy,
+    v: &Variant,
+    linked: &Path,
+    wasm: &Path,
+) -> Result<String> {
+    let bytes = std::fs::read(wasm)?;
+    if !crate::wasm_parts::parse(&bytes)?.names.is_empty() {
+        return Ok("the module's own name section".into());
+    }
+    let dir = crate::names::companion_dir(wasm);
+    std::fs::create_dir_all(&dir)?;
+    let map = std::fs::canonicalize(&dir)?.join("linker.map");
+    let before = std::fs::read(linked)?;
+    run(
+        cargo_command(tc, policy, v, Some(&map)),
+        &mut Vec::new(),
+        "relinking with a linker map for the names companion",
+    )?;
+    if std::fs::read(linked)? != before {
+        bail!("relinking with `-Map` changed the linked module");
+    }
+    let names = crate::names::from_linker_map(&std::fs::read_to_string(&map)?, &before)?;
+    let steps = BuildSteps {
+        tc,
+        policy,
+        variant: v,
+    };
+    let companion = crate::names::build_companion(linked, &names, wasm, &dir, &steps)?;
+    Ok(format!(
+        "companion {}: the measured module plus a name section; names from wasm-ld's -Map of the \
+         linked module, carried through wasm-bindgen (its output with names byte-identical to its \
+         output without, names aside) and wasm-opt's --symbolmap (wasm-opt run again wrote the \
+         measured module byte for byte)",
+        companion.display()
+    ))
 }

@@ -4,6 +4,7 @@
 //! native targets and `wasm32-unknown-unknown` alike.
 
 pub mod answer;
+pub mod attribution;
 pub mod fixtures;
 pub mod fold;
 pub mod gate;
