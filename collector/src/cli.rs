@@ -114,6 +114,19 @@ pub struct SizeArgs {
     /// Commit SHA to record [default: $GITHUB_SHA or `git rev-parse HEAD`].
     #[arg(long)]
     pub commit: Option<String>,
+    /// Attribute every byte (functions by crate and size group, data, custom sections, structure)
+    /// and write wasm_size_attribution.json beside the summary.
+    #[arg(long)]
+    pub attribute: bool,
+    /// With --attribute: the base build's module; prints and records what grew and shrank.
+    #[arg(long, value_name = "OTHER.wasm", requires = "attribute")]
+    pub against: Option<PathBuf>,
+    /// With --attribute: FILE plus a name section [default: names/harness_bg.wasm beside FILE].
+    #[arg(long, value_name = "COMPANION.wasm", requires = "attribute")]
+    pub names: Option<PathBuf>,
+    /// With --attribute: the optimization policy whose `size_groups` group the functions.
+    #[arg(long, default_value = "ci/wasm_optimization_policy.json")]
+    pub policy: PathBuf,
 }
 
 /// How the gate counts this run, shared by `gate` and `run`.

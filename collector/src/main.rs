@@ -1,6 +1,7 @@
 //! `collector`: a thin entry point that parses the command line, runs one command and maps its outcome to an exit code.
 
 mod against;
+mod attribute;
 mod cli;
 mod cmd;
 mod files;
@@ -15,6 +16,7 @@ mod schemas;
 mod serve;
 mod shards;
 mod signals;
+mod size_table;
 mod sizes;
 mod summaries;
 mod table;

@@ -95,8 +95,9 @@ fn exports_and_names(bytes: &[u8]) -> Result<(BTreeMap<String, u32>, BTreeMap<u3
 
 /// The steps after linking, as the measured build ran them.
 pub trait Steps {
-    /// wasm-bindgen `input` into `out_dir`; returns the module it wrote.
-    fn bindgen(&self, input: &Path, out_dir: &Path) -> Result<PathBuf>;
+    /// wasm-bindgen `input` into `out_dir` (with `--no-demangle` when `mangled`); returns the
+    /// module it wrote.
+    fn bindgen(&self, input: &Path, out_dir: &Path, mangled: bool) -> Result<PathBuf>;
     /// wasm-opt `input` to `output` with the build's passes, writing binaryen's symbol map
     /// (output function index → binaryen's name) to `map`; false when the build runs no wasm-opt.
     fn optimize(&self, input: &Path, output: &Path, map: &Path) -> Result<bool>;
@@ -122,7 +123,7 @@ pub fn build_companion(
 ) -> Result<PathBuf> {
     let read = |p: &Path| std::fs::read(p).with_context(|| format!("cannot read {}", p.display()));
     let linked_bytes = read(linked)?;
-    let plain_path = steps.bindgen(linked, &dir.join("plain"))?;
+    let plain_path = steps.bindgen(linked, &dir.join("plain"), false)?;
     let plain = read(&plain_path)?;
     let plain_code = without_names(&plain, &parse(&plain)?);
     let plain_exports: BTreeSet<String> = exports_and_names(&plain)?.0.into_keys().collect();
@@ -131,7 +132,7 @@ pub fn build_companion(
     for _ in 0..4 {
         let input = dir.join("linked-named.wasm");
         crate::files::write_atomic(&input, &with_names(&linked_bytes, &names)?)?;
-        let bytes = read(&steps.bindgen(&input, &dir.join("named"))?)?;
+        let bytes = read(&steps.bindgen(&input, &dir.join("named"), true)?)?;
         if without_names(&bytes, &parse(&bytes)?) == plain_code {
             named = Some(bytes);
             break;
@@ -143,13 +144,14 @@ pub fn build_companion(
             .filter_map(|(_, i)| fnames.get(i))
             .collect();
         let before = names.len();
-        // wasm-bindgen names a shim it adds after the function, demangled: `<name> externref shim`.
+        // wasm-bindgen names a shim it adds after the function: `<name> externref shim`.
         names.retain(|_, n| {
             let d = rustc_demangle::demangle(n).to_string();
             !renamed.iter().any(|r| {
-                *r == n
-                    || r.strip_prefix(&d)
+                [n.as_str(), d.as_str()].into_iter().any(|n| {
+                    r.strip_prefix(n)
                         .is_some_and(|t| t.is_empty() || t.starts_with(' '))
+                })
             })
         });
         if names.len() == before {
@@ -157,7 +159,7 @@ pub fn build_companion(
         }
     }
     let named = named.context("wasm-bindgen's output with names kept differing after 4 rounds")?;
-    let input_names = parse(&named)?.names;
+    let input = parse(&named)?;
     let measured_bytes = read(measured)?;
     let check = dir.join("check.wasm");
     let map = dir.join("symbolmap.txt");
@@ -167,9 +169,13 @@ pub fn build_companion(
                 "wasm-opt run again on the same input wrote other bytes than the measured module"
             );
         }
-        from_symbol_map(&std::fs::read_to_string(&map)?, &input_names)
+        from_symbol_map(
+            &std::fs::read_to_string(&map)?,
+            &input.names,
+            input.imported,
+        )
     } else if plain == measured_bytes {
-        input_names
+        input.names
     } else {
         bail!("the measured module is not wasm-bindgen's output of its linked module");
     };
@@ -178,9 +184,18 @@ pub fn build_companion(
     Ok(companion)
 }
 
-/// Output function index → name, from binaryen's symbol map and the input's names.
-fn from_symbol_map(map: &str, input: &BTreeMap<u32, String>) -> BTreeMap<u32, String> {
-    let by_index = |n: &str| n.parse::<u32>().ok().and_then(|i| input.get(&i).cloned());
+/// Output function index → name, from binaryen's symbol map and the input's names. Binaryen names
+/// an unnamed defined function by its position among the input's defined functions (`0` is the
+/// first function after the `imported` ones), an unnamed import `fimport$N`.
+fn from_symbol_map(
+    map: &str,
+    input: &BTreeMap<u32, String>,
+    imported: u32,
+) -> BTreeMap<u32, String> {
+    let by_index = |n: &str| {
+        let i = n.parse::<u32>().ok()?;
+        input.get(&(imported + i)).cloned()
+    };
     map.lines()
         .filter_map(|l| l.split_once(':'))
         .filter_map(|(i, n)| {

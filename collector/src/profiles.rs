@@ -274,8 +274,11 @@ struct BuildSteps<'a> {
 }
 
 impl crate::names::Steps for BuildSteps<'_> {
-    fn bindgen(&self, input: &Path, out_dir: &Path) -> Result<PathBuf> {
+    fn bindgen(&self, input: &Path, out_dir: &Path, mangled: bool) -> Result<PathBuf> {
         let mut cmd = Command::new(&self.tc.wasm_bindgen);
+        if mangled {
+            cmd.arg("--no-demangle");
+        }
         cmd.args(["--target", &self.policy.wasm_bindgen_target])
             .args(["--out-name", "harness", "--out-dir"])
             .arg(out_dir)

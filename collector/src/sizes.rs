@@ -6,6 +6,7 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use flate2::{write::GzEncoder, Compression};
 
+use scenarios::attribution::Attribution;
 use scenarios::fold::RunInfo;
 use scenarios::policy::budgets::BudgetPolicy;
 use scenarios::records::{size_records, Module};
@@ -29,10 +30,19 @@ pub fn gzip9(bytes: &[u8]) -> Result<Vec<u8>> {
 
 /// Reads a core wasm module, refusing anything else.
 pub fn read_module(file: &Path, profile: Profile) -> Result<Vec<u8>> {
+    read_core(file, &format!("dist/{profile}/harness_bg.wasm"))
+}
+
+/// Reads any core wasm module, refusing anything else.
+pub fn read_wasm(file: &Path) -> Result<Vec<u8>> {
+    read_core(file, "dist/core-min/harness_bg.wasm")
+}
+
+fn read_core(file: &Path, example: &str) -> Result<Vec<u8>> {
     let bytes = read_bounded(file, MAX_MODULE_BYTES)?;
     if bytes.len() < 8 || &bytes[..4] != b"\0asm" {
         bail!(
-            "{} is not a WebAssembly module (it does not start with \\0asm): pass a .wasm file, e.g. dist/{profile}/harness_bg.wasm",
+            "{} is not a WebAssembly module (it does not start with \\0asm): pass a .wasm file, e.g. {example}",
             file.display()
         );
     }
@@ -51,6 +61,7 @@ pub fn module_records(
     file: &Path,
     profile: Profile,
     run: &RunInfo,
+    attribution: Option<&Attribution>,
 ) -> Result<Vec<Record>> {
     let bytes = read_module(file, profile)?;
     let path = file.display().to_string();
@@ -60,6 +71,7 @@ pub fn module_records(
         gzip_bytes: gzip9(&bytes)?.len() as u64,
         gzip: GZIP,
         path: &path,
+        attribution,
     };
     size_records(budgets, &module, run).with_context(|| format!("{path}: cannot judge its size"))
 }

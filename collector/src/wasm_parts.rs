@@ -17,6 +17,8 @@ pub struct Parsed {
     pub names: BTreeMap<u32, String>,
     /// Functions imported: defined function `i` has index `imported + i`.
     pub imported: u32,
+    /// Exported functions, by function index.
+    pub exported: std::collections::BTreeSet<u32>,
     /// Where the whole `name` section lies, if there is one.
     pub name_section: Option<Range<usize>>,
 }
@@ -52,11 +54,25 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed> {
     let mut out = Parsed::default();
     let mut cursor = 0usize;
     let mut functions = 0u32;
-    let push = |kind, name: String, bytes: u64| RawPart { kind, name, bytes };
+    let push = |kind, name: String, offset: usize, bytes: u64| RawPart {
+        kind,
+        name,
+        offset: offset as u64,
+        bytes,
+        exported: false,
+    };
     let mut parts = Vec::new();
     for payload in Parser::new(0).parse_all(bytes) {
         let payload = payload.context("the module does not parse as WebAssembly")?;
         if let Some((name, range)) = section_name(&payload) {
+            if let Payload::ExportSection(r) = &payload {
+                for e in r.clone() {
+                    let e = e?;
+                    if e.kind == wasmparser::ExternalKind::Func {
+                        out.exported.insert(e.index);
+                    }
+                }
+            }
             if let Payload::ImportSection(r) = &payload {
                 for import in r.clone().into_imports() {
                     if matches!(import?.ty, TypeRef::Func(_) | TypeRef::FuncExact(_)) {
@@ -67,6 +83,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed> {
             parts.push(push(
                 PartKind::Structure,
                 name.into(),
+                cursor,
                 (range.end - cursor) as u64,
             ));
             cursor = range.end;
@@ -74,7 +91,12 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed> {
         }
         match payload {
             Payload::Version { range, .. } => {
-                parts.push(push(PartKind::Structure, "header".into(), range.end as u64));
+                parts.push(push(
+                    PartKind::Structure,
+                    "header".into(),
+                    0,
+                    range.end as u64,
+                ));
                 cursor = range.end;
             }
             Payload::CodeSectionStart { range, count, .. } => {
@@ -82,6 +104,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed> {
                 parts.push(push(
                     PartKind::Structure,
                     "code section header".into(),
+                    cursor,
                     header,
                 ));
                 cursor = range.start;
@@ -89,7 +112,13 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed> {
             Payload::CodeSectionEntry(body) => {
                 let r = body.range();
                 let len = r.len() as u64 + leb_len(r.len());
-                parts.push(push(PartKind::Function, format!("func[{functions}]"), len));
+                let at = r.start - leb_len(r.len()) as usize;
+                parts.push(push(
+                    PartKind::Function,
+                    format!("func[{functions}]"),
+                    at,
+                    len,
+                ));
                 functions += 1;
                 cursor = r.end;
             }
@@ -102,13 +131,19 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed> {
                 let mut seg = 0u64;
                 for (i, s) in starts.iter().enumerate() {
                     let e = starts.get(i + 1).copied().unwrap_or(end);
-                    parts.push(push(PartKind::Data, format!("data[{i}]"), (e - s) as u64));
+                    parts.push(push(
+                        PartKind::Data,
+                        format!("data[{i}]"),
+                        *s,
+                        (e - s) as u64,
+                    ));
                     seg += (e - s) as u64;
                 }
                 let total = (end - cursor) as u64;
                 parts.push(push(
                     PartKind::Structure,
                     "data section header".into(),
+                    cursor,
                     total - seg,
                 ));
                 cursor = end;
@@ -120,7 +155,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed> {
                     read_names(reader, &mut out.names)?;
                 }
                 let name = format!("custom section `{}`", c.name());
-                parts.push(push(PartKind::Custom, name, (end - cursor) as u64));
+                parts.push(push(PartKind::Custom, name, cursor, (end - cursor) as u64));
                 cursor = end;
             }
             Payload::End(end) => {
@@ -210,6 +245,7 @@ pub fn named_parts(parsed: &Parsed, names: &BTreeMap<u32, String>, imported: u32
                 if let Some(n) = names.get(&(imported + i)) {
                     p.name = demangle(n);
                 }
+                p.exported = parsed.exported.contains(&(parsed.imported + i));
                 i += 1;
             }
             p

@@ -315,6 +315,7 @@ pub fn optimization() -> OptimizationPolicy {
         wasm_bindgen_target: "web".into(),
         required_features: REQUIRED_FEATURES.iter().map(|f| f.to_string()).collect(),
         forbidden_features: FORBIDDEN_FEATURES.iter().map(|f| f.to_string()).collect(),
+        size_groups: Vec::new(),
         variants: vec![
             variant(
                 "dev",

@@ -91,6 +91,8 @@ pub struct Module<'a> {
     /// The compressor, in words.
     pub gzip: &'a str,
     pub path: &'a str,
+    /// The module's size attribution, when there is one (its groups go into `detail`).
+    pub attribution: Option<&'a crate::attribution::Attribution>,
 }
 
 /// M-PERF-01A and M-PERF-01B of one module (environment `build`, an empty seed set: one deterministic sample).
@@ -116,6 +118,11 @@ pub fn size_records(
             raw_bytes: Some(module.raw_bytes),
             gzip_bytes: Some(module.gzip_bytes),
             gzip: Some(module.gzip.to_owned()),
+            size_breakdown: module
+                .attribution
+                .map(|a| a.groups.clone())
+                .unwrap_or_default(),
+            size_names: module.attribution.map(|a| a.names.clone()),
             ..Detail::default()
         }),
     };
@@ -279,6 +286,7 @@ mod tests {
             gzip_bytes: 100,
             gzip: "g",
             path: "x.wasm",
+            attribution: None,
         };
         let s = size_records(&b, &m, &RunInfo::default()).unwrap();
         assert_eq!(s[0].metric_id, MetricId::Perf01A);
@@ -295,6 +303,7 @@ mod tests {
             gzip_bytes: 1,
             gzip: "g",
             path: "x.wasm",
+            attribution: None,
         };
         let rec = |v: f64, path: &str| Record {
             value: Some(v),

@@ -139,6 +139,15 @@ pub struct Detail {
     /// Size records: which gzip implementation compressed it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gzip: Option<String>,
+    /// Size records: the module's raw bytes by size group (the policy's `size_groups`, other code,
+    /// data segments, custom sections, module structure), adding up to `raw_bytes`, each with an
+    /// ESTIMATE of what it adds to the gzip size; the whole attribution is in
+    /// `wasm_size_attribution.json`. The gate value is unchanged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub size_breakdown: Vec<crate::attribution::Share>,
+    /// Size records: where the attribution's function names came from, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size_names: Option<String>,
     /// Two views of a latency probe: in how many seeds the per-operation view (single operations timed
     /// alone, a tail the clock can see) set the p95 instead of the batch view (batch means).
     #[serde(default, skip_serializing_if = "Option::is_none")]

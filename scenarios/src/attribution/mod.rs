@@ -40,6 +40,8 @@ pub struct Part {
     pub krate: Option<String>,
     /// The size group (policy `size_groups`, or a fixed group for non-function parts).
     pub group: String,
+    /// Where the part starts in the file.
+    pub offset: u64,
     pub bytes: u64,
 }
 
@@ -49,7 +51,10 @@ pub struct RawPart {
     pub kind: PartKind,
     /// A function's (possibly mangled) name, or the name of any other part.
     pub name: String,
+    pub offset: u64,
     pub bytes: u64,
+    /// A function the module exports (a plain exported symbol rolls up to [`EXPORTS`]).
+    pub exported: bool,
 }
 
 /// A size group of the policy: functions whose path starts with one of `paths` belong to it.
@@ -106,6 +111,31 @@ pub struct Attribution {
     /// The size groups (policy groups, other code, data, custom sections, structure), largest first;
     /// they add up to `raw_bytes`.
     pub groups: Vec<Share>,
+}
+
+/// `wasm_size_attribution.json`: the attribution of each measured module, and what changed
+/// against the base build when there is one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttributionFile {
+    pub schema_version: u32,
+    pub modules: Vec<ModuleAttribution>,
+}
+
+/// One module's attribution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModuleAttribution {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<crate::Profile>,
+    pub attribution: Attribution,
+    /// What changed against the base build (the base of a paired run, `--against FILE`, or the
+    /// attribution file stored beside the baseline).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub against: Option<SizeDiff>,
+    /// Where the base came from, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_source: Option<String>,
 }
 
 /// Why parts cannot be an attribution.
@@ -165,7 +195,10 @@ impl Attribution {
 fn name_part(p: RawPart, named: bool, groups: &[SizeGroup]) -> Part {
     let (krate, group) = match p.kind {
         PartKind::Function if named => {
-            let path = code_path(&p.name);
+            let mut path = code_path(&p.name);
+            if p.exported && !path.contains("::") {
+                path = format!("{EXPORTS}::{path}");
+            }
             (Some(crate_of(&path)), group_of(&path, groups))
         }
         PartKind::Function => (None, OTHER_GROUP.to_owned()),
@@ -178,6 +211,7 @@ fn name_part(p: RawPart, named: bool, groups: &[SizeGroup]) -> Part {
         name: p.name,
         krate,
         group,
+        offset: p.offset,
         bytes: p.bytes,
     }
 }
@@ -236,17 +270,31 @@ pub fn code_path(name: &str) -> String {
         .to_owned()
 }
 
-/// The crate of a code path: its first segment (`(unknown)` when empty).
+/// Where exported plain symbols roll up (a `#[wasm_bindgen]` or `#[no_mangle]` entry point of
+/// the module: its symbol names no crate); a size group may list it as a path.
+pub const EXPORTS: &str = "(exports)";
+
+/// Where plain symbols roll up (`memcpy`, `fmin`: compiler builtins and C ABI functions); a size
+/// group may list it as a path.
+pub const SYMBOLS: &str = "(symbols)";
+
+/// The crate of a code path: its first segment; a plain symbol's is [`SYMBOLS`].
 pub fn crate_of(path: &str) -> String {
-    match path.split("::").next() {
-        Some(c) if !c.is_empty() && path.contains("::") => c.to_owned(),
-        Some(c) if !c.is_empty() => format!("(symbol) {c}"),
-        _ => "(unknown)".to_owned(),
+    match path.split_once("::") {
+        Some((c, _)) if !c.is_empty() => c.to_owned(),
+        _ => SYMBOLS.to_owned(),
     }
 }
 
 /// The group of a code path: the group with the longest matching prefix, else [`OTHER_GROUP`].
 pub fn group_of(path: &str, groups: &[SizeGroup]) -> String {
+    let owned;
+    let path = if path.contains("::") {
+        path
+    } else {
+        owned = format!("{SYMBOLS}::{path}");
+        &owned
+    };
     let mut best: Option<(usize, &str)> = None;
     for g in groups {
         for p in &g.paths {

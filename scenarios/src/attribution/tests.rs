@@ -30,7 +30,9 @@ fn raw(kind: PartKind, name: &str, bytes: u64) -> RawPart {
     RawPart {
         kind,
         name: name.into(),
+        offset: 0,
         bytes,
+        exported: false,
     }
 }
 
@@ -128,7 +130,19 @@ fn code_paths_take_the_implementing_type_of_a_trait_impl() {
         code_path("dlmalloc::Dlmalloc::malloc"),
         "dlmalloc::Dlmalloc::malloc"
     );
-    assert_eq!(crate_of("memcpy"), "(symbol) memcpy");
+    assert_eq!(crate_of("memcpy"), SYMBOLS);
+    let g = vec![SizeGroup {
+        id: "std".into(),
+        label: "std".into(),
+        paths: vec![SYMBOLS.into(), "core".into()],
+    }];
+    assert_eq!(group_of("memcpy", &g), "std");
+    assert_eq!(group_of("core::fmt::write", &g), "std");
+    assert_eq!(
+        group_of("corex::f", &g),
+        OTHER_GROUP,
+        "a crate, not a string prefix"
+    );
     assert_eq!(crate_of(&code_path("core::fmt::write")), "core");
 }
 

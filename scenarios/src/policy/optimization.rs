@@ -23,6 +23,10 @@ pub struct OptimizationPolicy {
     pub required_features: Vec<String>,
     pub forbidden_features: Vec<String>,
     pub variants: Vec<Variant>,
+    /// How the size attribution groups the measured module's functions (the runtime's share beside
+    /// the harness engine, the glue and std); functions of no group count as other code.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub size_groups: Vec<crate::attribution::SizeGroup>,
 }
 
 /// One build variant.
@@ -169,6 +173,7 @@ impl OptimizationPolicy {
                 }
             }
         }
+        check_size_groups(self, &mut out);
         for (i, v) in self.variants.iter().enumerate() {
             if !VARIANTS.iter().any(|(id, ..)| *id == v.id)
                 || self.variants[..i].iter().any(|o| o.id == v.id)
@@ -182,6 +187,36 @@ impl OptimizationPolicy {
             }
         }
         out
+    }
+}
+
+fn check_size_groups(p: &OptimizationPolicy, out: &mut Vec<Violation>) {
+    use crate::attribution::{CUSTOM_GROUP, DATA_GROUP, OTHER_GROUP, STRUCTURE_GROUP};
+    let fixed = [OTHER_GROUP, DATA_GROUP, CUSTOM_GROUP, STRUCTURE_GROUP];
+    for (i, g) in p.size_groups.iter().enumerate() {
+        let path = format!("$.size_groups[{i}]");
+        if g.id.is_empty()
+            || fixed.contains(&g.id.as_str())
+            || p.size_groups[..i].iter().any(|o| o.id == g.id)
+        {
+            out.push(Violation::new(
+                "size_groups.id",
+                format!("{path}.id"),
+                format!(
+                    "`{}` is empty, repeated or one of the fixed groups {fixed:?}",
+                    g.id
+                ),
+                "give each group its own id, e.g. \"runtime\"",
+            ));
+        }
+        if let Some(j) = g.paths.iter().position(|x| x.is_empty() || x.trim() != x) {
+            out.push(Violation::new(
+                "size_groups.paths",
+                format!("{path}.paths[{j}]"),
+                format!("`{}` is not a code path", g.paths[j]),
+                "use a crate (`tokio`), a module (`harness_wasm::reference`) or a crate prefix (`futures_*`)",
+            ));
+        }
     }
 }
 

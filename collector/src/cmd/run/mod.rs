@@ -4,6 +4,7 @@
 
 mod adb;
 mod ask;
+mod attribution;
 mod browser;
 mod confirm;
 mod finish;
@@ -56,6 +57,10 @@ struct Inputs {
     jobs: u32,
     /// `--adb-reverse`: the device serial (if any) whose localhost is routed to the server.
     adb_reverse: Option<Option<String>>,
+    /// The optimization policy's size groups (the size attribution's roll-up).
+    size_groups: Vec<scenarios::attribution::SizeGroup>,
+    /// The size attribution file stored beside `--baseline`, if any.
+    stored_attribution: Option<(PathBuf, scenarios::attribution::AttributionFile)>,
 }
 
 impl Inputs {
@@ -84,6 +89,8 @@ impl Inputs {
             },
             jobs: args.jobs,
             adb_reverse: args.adb_reverse.then(|| args.android_serial.clone()),
+            size_groups: policies::optimization(&args.policy)?.size_groups,
+            stored_attribution: attribution::stored_beside(args.baseline.as_deref())?,
             plan,
             files,
         })
@@ -127,15 +134,16 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
         }
     })?;
     measure::print_times(&measured.sessions, inputs.jobs);
-    let mut sizes = Vec::new();
-    for p in &inputs.plan.profiles {
-        sizes.extend(module_records(
-            &inputs.budgets,
-            &module_path(&dist, *p),
-            *p,
-            &inputs.run,
-        )?);
-    }
+    let size_inputs = attribution::SizeInputs {
+        budgets: &inputs.budgets,
+        groups: &inputs.size_groups,
+        run: &inputs.run,
+        base_dir: base.as_ref().map(|b| (b.dir.as_path(), b.source.as_str())),
+        stored: inputs.stored_attribution.as_ref(),
+    };
+    let (sizes, attributed) =
+        attribution::size_records(&size_inputs, &dist, &inputs.plan.profiles)?;
+    crate::attribute::write(&artifacts.join(crate::attribute::FILE), &attributed)?;
     if deferred {
         let wasm = |p| module_path(&dist, p).display().to_string();
         let meta = shard::ShardMeta {
@@ -163,7 +171,7 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
         let mut paired = measured.paired;
         for p in &inputs.plan.profiles {
             let wasm = module_path(&base.dir, *p);
-            let sizes = module_records(&inputs.budgets, &wasm, *p, &inputs.run)?;
+            let sizes = module_records(&inputs.budgets, &wasm, *p, &inputs.run, None)?;
             // Sizes are deterministic: compared directly, no blocks.
             paired.extend(sizes.iter().map(|r| PairedKey {
                 key: r.key(),

@@ -1,0 +1,124 @@
+//! The size attribution as terminal tables: the breakdown by size group, the largest crates and
+//! functions, and against a base the growers, shrinkers, new and removed functions.
+
+use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
+
+use scenarios::attribution::{Change, ModuleAttribution, PartKind, Share, SizeDiff};
+
+/// Rows of the largest crates and functions shown.
+const ROWS: usize = 8;
+
+fn table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(header.to_vec());
+    t
+}
+
+fn pct(part: u64, whole: u64) -> String {
+    format!("{:.1} %", 100.0 * part as f64 / whole.max(1) as f64)
+}
+
+fn signed(v: i64) -> String {
+    format!("{v:+}")
+}
+
+/// A name cut to `n` characters, so a monomorphized name does not push the table off the screen.
+fn short(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        return s.to_owned();
+    }
+    let cut: String = s.chars().take(n - 1).collect();
+    format!("{cut}…")
+}
+
+fn shares(title: &str, list: &[Share], whole: u64, rows: usize) -> String {
+    let mut t = table(&[title, "bytes", "share", "gzip -9 (est.)"]);
+    for s in list.iter().take(rows) {
+        let name = s.label.as_deref().unwrap_or(&s.name);
+        let gz = s.gzip_bytes_estimate.map_or("–".into(), |g| g.to_string());
+        t.add_row(vec![
+            short(name, 60),
+            s.bytes.to_string(),
+            pct(s.bytes, whole),
+            gz,
+        ]);
+    }
+    format!("{t}\n")
+}
+
+/// The attribution of one module: groups, largest crates and functions, and the diff if any.
+pub fn attribution(m: &ModuleAttribution) -> String {
+    let a = &m.attribution;
+    let profile = m.profile.map(|p| format!("{p} ")).unwrap_or_default();
+    let mut out = format!(
+        "size attribution of {profile}{}: {} B raw, {} B gzip -9\n  names: {}\n",
+        a.module, a.raw_bytes, a.gzip_bytes, a.names
+    );
+    out += &shares("size group", &a.groups, a.raw_bytes, usize::MAX);
+    if a.named {
+        out += &shares("crate", &a.crates, a.raw_bytes, ROWS);
+    }
+    let mut t = table(&["largest functions", "bytes"]);
+    for p in a
+        .parts
+        .iter()
+        .filter(|p| p.kind == PartKind::Function)
+        .take(ROWS)
+    {
+        t.add_row(vec![short(&p.name, 90), p.bytes.to_string()]);
+    }
+    out += &format!("{t}\n");
+    if let Some(d) = &m.against {
+        out += &diff(d, m.base_source.as_deref().unwrap_or("the base"));
+    }
+    out
+}
+
+fn changes(title: &str, list: &[Change]) -> String {
+    if list.is_empty() {
+        return String::new();
+    }
+    let mut t = table(&[title, "base", "now", "change"]);
+    for c in list {
+        t.add_row(vec![
+            short(&c.name, 80),
+            c.base.to_string(),
+            c.candidate.to_string(),
+            signed(c.delta),
+        ]);
+    }
+    format!("{t}\n")
+}
+
+/// What changed against the base.
+pub fn diff(d: &SizeDiff, source: &str) -> String {
+    let mut out = format!(
+        "against {source}: raw {} → {} B ({}), gzip -9 {} → {} B ({}), data segments {}\n",
+        d.total.base,
+        d.total.candidate,
+        signed(d.total.delta),
+        d.gzip_total.base,
+        d.gzip_total.candidate,
+        signed(d.gzip_total.delta),
+        signed(d.data.delta),
+    );
+    if !d.by_name {
+        out += "  (a side has no function names: compared by size group only)\n";
+    }
+    let groups: Vec<Change> = d.groups.iter().filter(|c| c.delta != 0).cloned().collect();
+    out += &changes("size group", &groups);
+    out += &changes("crate", &d.crates[..d.crates.len().min(ROWS)]);
+    out += &changes("grew most", &d.growers);
+    out += &changes("shrank most", &d.shrinkers);
+    out += &changes(
+        &format!("new functions ({} in all)", d.new_count),
+        &d.new_functions,
+    );
+    out += &changes(
+        &format!("removed functions ({} in all)", d.removed_count),
+        &d.removed_functions,
+    );
+    out
+}
