@@ -3,9 +3,11 @@
 
 pub mod distribution;
 pub mod headroom;
+pub mod sizes;
 pub mod style;
 pub mod units;
 
 pub use distribution::{distribution, Distribution, SeedValues};
 pub use headroom::{headroom, Bar};
+pub use sizes::{size_bars, SizeBar};
 pub use style::{ChartError, Svg};

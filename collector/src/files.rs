@@ -47,6 +47,17 @@ pub fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Creates `dir` and its parents.
+pub fn make_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))
+}
+
+/// A UTF-8 text file of at most `max` bytes.
+pub fn read_text(path: &Path, max: u64) -> Result<String> {
+    String::from_utf8(read_bounded(path, max)?)
+        .with_context(|| format!("{} is not UTF-8 text", path.display()))
+}
+
 /// The canonical form of an existing path (symlinks resolved).
 pub fn canonical(path: &Path) -> std::io::Result<std::path::PathBuf> {
     std::fs::canonicalize(path)

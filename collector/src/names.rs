@@ -13,7 +13,9 @@ use anyhow::{bail, Context, Result};
 use wasm_encoder::{NameMap, NameSection, Section};
 use wasmparser::{ExternalKind, Parser, Payload};
 
-use crate::wasm_parts::{parse, without_names};
+use crate::files::{read_bounded, read_text};
+use crate::sizes::MAX_MODULE_BYTES;
+use crate::wasm_parts::{demangle, parse, without_names};
 
 /// Where a module's names companion lives: `<module's dir>/names/`.
 pub fn companion_dir(module: &Path) -> PathBuf {
@@ -121,7 +123,7 @@ pub fn build_companion(
     dir: &Path,
     steps: &dyn Steps,
 ) -> Result<PathBuf> {
-    let read = |p: &Path| std::fs::read(p).with_context(|| format!("cannot read {}", p.display()));
+    let read = |p: &Path| read_bounded(p, MAX_MODULE_BYTES);
     let linked_bytes = read(linked)?;
     let plain_path = steps.bindgen(linked, &dir.join("plain"), false)?;
     let plain = read(&plain_path)?;
@@ -129,6 +131,8 @@ pub fn build_companion(
     let plain_exports: BTreeSet<String> = exports_and_names(&plain)?.0.into_keys().collect();
     let mut names = names.clone();
     let mut named = None;
+    // Functions whose names are left out keep the name wasm-bindgen gave them with it.
+    let mut renamed_at: BTreeMap<u32, String> = BTreeMap::new();
     for _ in 0..4 {
         let input = dir.join("linked-named.wasm");
         crate::files::write_atomic(&input, &with_names(&linked_bytes, &names)?)?;
@@ -138,6 +142,11 @@ pub fn build_companion(
             break;
         }
         let (exports, fnames) = exports_and_names(&bytes)?;
+        for (e, i) in &exports {
+            if let (false, Some(n)) = (plain_exports.contains(e), fnames.get(i)) {
+                renamed_at.insert(*i, n.clone());
+            }
+        }
         let renamed: BTreeSet<&String> = exports
             .iter()
             .filter(|(e, _)| !plain_exports.contains(*e))
@@ -159,7 +168,10 @@ pub fn build_companion(
         }
     }
     let named = named.context("wasm-bindgen's output with names kept differing after 4 rounds")?;
-    let input = parse(&named)?;
+    let mut input = parse(&named)?;
+    for (i, n) in renamed_at {
+        input.names.entry(i).or_insert(n);
+    }
     let measured_bytes = read(measured)?;
     let check = dir.join("check.wasm");
     let map = dir.join("symbolmap.txt");
@@ -170,7 +182,7 @@ pub fn build_companion(
             );
         }
         from_symbol_map(
-            &std::fs::read_to_string(&map)?,
+            &read_text(&map, MAX_MODULE_BYTES)?,
             &input.names,
             input.imported,
         )
@@ -182,6 +194,21 @@ pub fn build_companion(
     let companion = dir.join("harness_bg.wasm");
     crate::files::write_atomic(&companion, &with_names(&measured_bytes, &final_names)?)?;
     Ok(companion)
+}
+
+/// A function only wasm-bindgen or wasm-opt made, named stably across builds: binaryen's index
+/// names and its `_N` suffixes of repeated names move whenever anything else moves.
+fn generated(binaryen: &str) -> String {
+    let stem = binaryen.trim_end_matches(|c: char| c.is_ascii_digit());
+    let stem = match stem.strip_suffix('_') {
+        Some(s) if s.len() + 1 < binaryen.len() => s,
+        _ => binaryen,
+    };
+    if stem.chars().all(|c| c.is_ascii_digit()) {
+        "__wbindgen generated (unnamed)".to_owned()
+    } else {
+        format!("__wbindgen generated: {stem}")
+    }
 }
 
 /// Output function index → name, from binaryen's symbol map and the input's names. Binaryen names
@@ -204,14 +231,11 @@ fn from_symbol_map(
                 return None;
             }
             let name = if let Some(src) = n.strip_prefix("byn$mgfn-shared$") {
-                by_index(src).map(|s| format!("{s} [shared code merged by wasm-opt]"))
+                by_index(src).map(|s| format!("{} [shared code merged by wasm-opt]", demangle(&s)))
             } else {
                 by_index(n)
             };
-            Some((
-                i,
-                name.unwrap_or_else(|| format!("__wbindgen generated: {n}")),
-            ))
+            Some((i, name.unwrap_or_else(|| generated(n))))
         })
         .collect()
 }

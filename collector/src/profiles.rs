@@ -30,6 +30,8 @@ pub struct Toolchain {
     /// TEST ONLY: a calibrated slowdown compiled into the harness (`build --inject-slowdown`): a
     /// distinct build for detection-power benchmarks of a paired run. None in every real build.
     pub slowdown_pct: Option<f64>,
+    /// TEST ONLY: a known function and data blob planted in the harness (`build --plant-size-growth`).
+    pub plant_size_growth: bool,
 }
 
 impl Toolchain {
@@ -42,6 +44,7 @@ impl Toolchain {
             wasm_bindgen: "wasm-bindgen".into(),
             wasm_opt: wasm_opt.unwrap_or_else(|| "target/tools/node_modules/.bin/wasm-opt".into()),
             slowdown_pct: None,
+            plant_size_growth: false,
         }
     }
 }
@@ -65,6 +68,9 @@ pub struct Built {
     pub injected_slowdown_pct: Option<f64>,
     /// Where the size attribution finds function names, in words (see `names.rs`).
     pub names: String,
+    /// TEST ONLY: the build carries a planted function and data blob (`build --plant-size-growth`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub planted_size_growth: bool,
 }
 
 fn shown(cmd: &Command) -> String {
@@ -152,6 +158,10 @@ fn cargo_command(
         .map(|p| (p.round() as u32).to_string())
         .unwrap_or_default();
     cmd.env("HARNESS_BUILT_SLOWDOWN_PCT", slowdown);
+    cmd.env(
+        "HARNESS_SIZE_PLANT",
+        if tc.plant_size_growth { "1" } else { "" },
+    );
     if let Some(map) = map {
         cmd.arg("--")
             .arg("-C")
@@ -233,6 +243,7 @@ pub fn build(
             commands: log,
             injected_slowdown_pct: tc.slowdown_pct,
             names,
+            planted_size_growth: tc.plant_size_growth,
         };
         write_atomic(&dir.join("build.json"), &to_json_bytes(&built)?)?;
         out.push(built);
@@ -330,23 +341,25 @@ fn try_companion(
     linked: &Path,
     wasm: &Path,
 ) -> Result<String> {
-    let bytes = std::fs::read(wasm)?;
+    let read = |p: &Path| crate::files::read_bounded(p, crate::sizes::MAX_MODULE_BYTES);
+    let bytes = read(wasm)?;
     if !crate::wasm_parts::parse(&bytes)?.names.is_empty() {
         return Ok("the module's own name section".into());
     }
     let dir = crate::names::companion_dir(wasm);
-    std::fs::create_dir_all(&dir)?;
-    let map = std::fs::canonicalize(&dir)?.join("linker.map");
-    let before = std::fs::read(linked)?;
+    crate::files::make_dir(&dir)?;
+    let map = crate::files::canonical(&dir)?.join("linker.map");
+    let before = read(linked)?;
     run(
         cargo_command(tc, policy, v, Some(&map)),
         &mut Vec::new(),
         "relinking with a linker map for the names companion",
     )?;
-    if std::fs::read(linked)? != before {
+    if read(linked)? != before {
         bail!("relinking with `-Map` changed the linked module");
     }
-    let names = crate::names::from_linker_map(&std::fs::read_to_string(&map)?, &before)?;
+    let map_text = crate::files::read_text(&map, crate::sizes::MAX_MODULE_BYTES)?;
+    let names = crate::names::from_linker_map(&map_text, &before)?;
     let steps = BuildSteps {
         tc,
         policy,

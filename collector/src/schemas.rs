@@ -16,6 +16,7 @@ pub fn schema_path(kind: SchemaKind) -> &'static str {
         SchemaKind::Event => "ci/schemas/wasm_perf_gate_event.schema.json",
         SchemaKind::Noise => "ci/schemas/wasm_noise_report.schema.json",
         SchemaKind::Shard => "ci/schemas/wasm_budget_shard.schema.json",
+        SchemaKind::SizeAttribution => "ci/schemas/wasm_size_attribution.schema.json",
     }
 }
 
@@ -32,5 +33,6 @@ pub fn schema(kind: SchemaKind) -> Schema {
         SchemaKind::Event => schema_for!(gate::GateEvent),
         SchemaKind::Noise => schema_for!(noise::NoiseReport),
         SchemaKind::Shard => schema_for!(crate::shards::ShardFile),
+        SchemaKind::SizeAttribution => schema_for!(scenarios::attribution::AttributionFile),
     }
 }

@@ -122,3 +122,64 @@ pub fn diff(d: &SizeDiff, source: &str) -> String {
     );
     out
 }
+
+/// What grew, for the terminal at the end of a gated run: for each profile whose size record
+/// failed, warned or regressed, its diff against the base (or its breakdown without one), read
+/// from `wasm_size_attribution.json` in `artifacts` when that file is this run's (its raw size is
+/// the record's). Empty when every size passed.
+pub fn explain(
+    artifacts: &std::path::Path,
+    report: &scenarios::gate::GateReport,
+    records: &[scenarios::summary::Record],
+) -> String {
+    use scenarios::summary::Status;
+    let mut profiles: Vec<scenarios::Profile> = report
+        .results
+        .iter()
+        .filter(|r| r.key.metric_id.is_size() && matches!(r.status, Status::Fail | Status::Warn))
+        .map(|r| r.key.profile)
+        .chain(
+            report
+                .regressions
+                .iter()
+                .filter(|r| r.key.metric_id.is_size() && r.status != Status::Pass)
+                .map(|r| r.key.profile),
+        )
+        .collect();
+    profiles.sort();
+    profiles.dedup();
+    if profiles.is_empty() {
+        return String::new();
+    }
+    let path = artifacts.join(crate::attribute::FILE);
+    let Ok(file) = crate::attribute::read(&path) else {
+        return format!(
+            "(no size attribution in {}: `collector size FILE --attribute` explains a size)\n",
+            path.display()
+        );
+    };
+    let mut out = String::new();
+    for p in profiles {
+        let raw = records
+            .iter()
+            .find(|r| r.profile == p && r.metric_id == scenarios::MetricId::Perf01A)
+            .and_then(|r| r.value);
+        let found = file
+            .modules
+            .iter()
+            .find(|m| m.profile == Some(p) && Some(m.attribution.raw_bytes as f64) == raw);
+        match found {
+            Some(m) => match &m.against {
+                Some(d) => out += &diff(d, m.base_source.as_deref().unwrap_or("the base")),
+                None => out += &attribution(m),
+            },
+            None => {
+                out += &format!(
+                    "(the size attribution in {} is not this run's {p})\n",
+                    path.display()
+                )
+            }
+        }
+    }
+    out
+}

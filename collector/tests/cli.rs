@@ -313,6 +313,7 @@ fn committed_schemas_match_the_types() {
         ("event", "wasm_perf_gate_event"),
         ("noise", "wasm_noise_report"),
         ("shard", "wasm_budget_shard"),
+        ("size-attribution", "wasm_size_attribution"),
     ] {
         let out = collector(d.path()).args(["schema", kind]).output().unwrap();
         let committed =

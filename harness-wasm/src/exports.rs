@@ -76,6 +76,7 @@ fn to_json<T: serde::Serialize>(v: &T) -> Result<String, JsError> {
 /// The budget profile this build is (`core-min`, `core-trace` or `full-dev`).
 #[wasm_bindgen]
 pub fn harness_profile() -> String {
+    crate::planted::touch(1);
     crate::PROFILE_NAME.to_owned()
 }
 
@@ -88,6 +89,7 @@ pub fn harness_version() -> String {
 /// Whether this build has the trace/replay envelope.
 #[wasm_bindgen]
 pub fn trace_enabled() -> bool {
+    crate::planted::touch(2);
     cfg!(feature = "trace")
 }
 

@@ -10,6 +10,7 @@ pub mod engine;
 pub mod error;
 pub mod invariants;
 pub mod pace;
+pub mod planted;
 pub mod rng;
 pub mod schedule;
 pub mod speed;
@@ -46,7 +47,7 @@ pub const HARNESS_VERSION: &str = env!("CARGO_PKG_VERSION");
 pub const BUILT_SLOWDOWN_PCT: Option<u32> = whole_number(option_env!("HARNESS_BUILT_SLOWDOWN_PCT"));
 
 /// `s` as a whole number (None when absent, empty or not all digits), at compile time.
-const fn whole_number(s: Option<&str>) -> Option<u32> {
+pub(crate) const fn whole_number(s: Option<&str>) -> Option<u32> {
     let Some(s) = s else { return None };
     let b = s.as_bytes();
     if b.is_empty() {

@@ -16,11 +16,17 @@ pub fn run(args: &BuildArgs) -> Result<Outcome> {
         &args.dist,
         &Toolchain {
             slowdown_pct: args.inject_slowdown.map(f64::from),
+            plant_size_growth: args.plant_size_growth,
             ..Toolchain::from_env(args.wasm_opt.clone())
         },
     )?;
     if let Some(p) = args.inject_slowdown {
         eprintln!("TEST ONLY: these builds carry a {p} % slowdown of every batched operation (build.json and every record say so)");
+    }
+    if args.plant_size_growth {
+        eprintln!(
+            "TEST ONLY: these builds carry a planted function and data blob (build.json says so)"
+        );
     }
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED);

@@ -46,6 +46,7 @@ pub fn page(view: &View<'_>) -> Result<String, ReportError> {
     sections::distributions(view, &mut out)?;
     sections::phases(view, &mut out)?;
     sections::sizes(view, &mut out)?;
+    super::attribution::html(view, &mut out)?;
     sections::history(view, &mut out)?;
     sections::baseline(view, &mut out);
     sections::provenance(view, &mut out);

@@ -123,6 +123,9 @@ pub struct Inputs {
     pub gate: Option<GateFile>,
     pub history: Vec<GateEvent>,
     pub sources: Sources,
+    /// The size attribution of the summary's modules (`wasm_size_attribution.json`, only modules
+    /// whose raw size is the summary's: a file from another run is left out).
+    pub sizes: Vec<scenarios::attribution::ModuleAttribution>,
 }
 
 /// Reads every input; a missing regression report, event log or raw file is reported, not an error.
@@ -174,6 +177,7 @@ pub fn read(sources: &Sources) -> Result<Inputs> {
         samples.push(seeds);
         links.push(linked);
     }
+    let sizes = attributions(&sources.out_dir, &records)?;
     Ok(Inputs {
         records,
         samples,
@@ -181,7 +185,31 @@ pub fn read(sources: &Sources) -> Result<Inputs> {
         gate,
         history,
         sources: sources.clone(),
+        sizes,
     })
+}
+
+/// The attribution file's modules that match the summary's size records.
+fn attributions(
+    dir: &Path,
+    records: &[Record],
+) -> Result<Vec<scenarios::attribution::ModuleAttribution>> {
+    let path = dir.join(crate::attribute::FILE);
+    if !path.is_file() {
+        return Ok(Vec::new());
+    }
+    let file = crate::attribute::read(&path)?;
+    Ok(file
+        .modules
+        .into_iter()
+        .filter(|m| {
+            records.iter().any(|r| {
+                r.metric_id == scenarios::MetricId::Perf01A
+                    && Some(r.profile) == m.profile
+                    && r.value == Some(m.attribution.raw_bytes as f64)
+            })
+        })
+        .collect())
 }
 
 /// A raw wire result: a `.json` file under a `raw/` directory.

@@ -44,6 +44,7 @@ pub fn summary(view: &View<'_>) -> String {
         out.push('\n');
     }
     regressions(view, &mut out);
+    super::attribution::markdown(view, &mut out);
     let (errors, warnings) = view.gate_messages();
     for e in errors {
         let _ = writeln!(out, "- policy error: {e}");

@@ -255,6 +255,12 @@ fn label_of(name: &str, groups: &[SizeGroup]) -> Option<String> {
 /// code is the type's crate's, as twiggy and cargo-bloat count it); wasm-bindgen's generated
 /// functions (`__wbindgen_*`, `__wbg_*`) belong to `wasm_bindgen`; a plain symbol to itself.
 pub fn code_path(name: &str) -> String {
+    // `<f64 as core::fmt::Display>::fmt`: a primitive type has no crate, so the trait's counts.
+    if let Some((ty, rest)) = name.strip_prefix('<').and_then(|n| n.split_once(" as ")) {
+        if !ty.contains("::") {
+            return code_path(rest);
+        }
+    }
     let mut s = name.trim_start_matches('<');
     s = s.trim_start_matches(['&', '*', '(', '[']);
     for prefix in ["mut ", "const ", "dyn ", "impl "] {

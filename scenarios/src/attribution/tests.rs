@@ -144,6 +144,11 @@ fn code_paths_take_the_implementing_type_of_a_trait_impl() {
         "a crate, not a string prefix"
     );
     assert_eq!(crate_of(&code_path("core::fmt::write")), "core");
+    assert_eq!(
+        crate_of(&code_path("<f64 as core::fmt::Display>::fmt")),
+        "core",
+        "a primitive type's impl counts as the trait's crate"
+    );
 }
 
 #[test]

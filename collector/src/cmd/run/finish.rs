@@ -56,6 +56,10 @@ pub fn finish(end: &Ending<'_>, mut gate: GateInputs, records: Vec<Record>) -> R
     let files = GateFiles::new(end.artifacts, Some(end.history), None);
     gating::record(&report, &files, &gate, end.past)?;
     print!("{}", table::verdict(&report));
+    print!(
+        "{}",
+        crate::size_table::explain(end.artifacts, &report, all)
+    );
     println!(
         "wrote {} and {}",
         files.report.display(),

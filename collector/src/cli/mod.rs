@@ -5,6 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use scenarios::{Environment, Framework, MetricId, Profile, Workload};
 
+mod build;
+pub use build::{BuildArgs, SizeArgs};
+
 /// Measures WebAssembly runtime budgets in real browsers and gates CI on them.
 ///
 /// Exit codes: 0 pass or warn, 1 budget failure, 2 usage, policy or input error.
@@ -95,40 +98,6 @@ pub struct ValidateArgs {
     pub file: Option<PathBuf>,
 }
 
-#[derive(Debug, Args)]
-pub struct SizeArgs {
-    /// A .wasm file: this project's build or any other runtime's artifact.
-    pub file: PathBuf,
-    /// The budget profile the file was built as.
-    #[arg(long, value_parser = parse_profile)]
-    pub profile: Profile,
-    /// Budget policy that supplies the thresholds.
-    #[arg(long, default_value = "ci/wasm_perf_budgets.json")]
-    pub budgets: PathBuf,
-    /// Summary to write [default: <artifacts-dir>/wasm_budget_summary.json].
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Keep the other records of an existing summary (replacing this profile's size records).
-    #[arg(long)]
-    pub merge: bool,
-    /// Commit SHA to record [default: $GITHUB_SHA or `git rev-parse HEAD`].
-    #[arg(long)]
-    pub commit: Option<String>,
-    /// Attribute every byte (functions by crate and size group, data, custom sections, structure)
-    /// and write wasm_size_attribution.json beside the summary.
-    #[arg(long)]
-    pub attribute: bool,
-    /// With --attribute: the base build's module; prints and records what grew and shrank.
-    #[arg(long, value_name = "OTHER.wasm", requires = "attribute")]
-    pub against: Option<PathBuf>,
-    /// With --attribute: FILE plus a name section [default: names/harness_bg.wasm beside FILE].
-    #[arg(long, value_name = "COMPANION.wasm", requires = "attribute")]
-    pub names: Option<PathBuf>,
-    /// With --attribute: the optimization policy whose `size_groups` group the functions.
-    #[arg(long, default_value = "ci/wasm_optimization_policy.json")]
-    pub policy: PathBuf,
-}
-
 /// How the gate counts this run, shared by `gate` and `run`.
 #[derive(Debug, Default, Args)]
 pub struct GatingArgs {
@@ -203,43 +172,14 @@ pub enum SchemaKind {
     Event,
     Noise,
     Shard,
+    /// wasm_size_attribution.json
+    SizeAttribution,
 }
 
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     #[arg(value_enum)]
     pub kind: SchemaKind,
-}
-
-#[derive(Debug, Args)]
-pub struct BuildArgs {
-    /// Optimization policy (variants → profiles).
-    #[arg(long, default_value = "ci/wasm_optimization_policy.json")]
-    pub policy: PathBuf,
-    /// Output directory; each profile goes to <DIST>/<profile>/.
-    #[arg(long, default_value = "dist")]
-    pub dist: PathBuf,
-    /// Profiles to build (repeatable) [default: all three].
-    #[arg(long = "profile", value_parser = parse_profile)]
-    pub profile: Vec<Profile>,
-    /// wasm-opt binary [default: target/tools/node_modules/.bin/wasm-opt, from ci/setup.sh].
-    #[arg(long)]
-    pub wasm_opt: Option<PathBuf>,
-    /// TEST ONLY: compile a calibrated PCT % (a whole number) slowdown of every batched operation into
-    /// the harness (a distinct build, recorded in build.json and every record), for detection-power
-    /// benchmarks of `run --against`; build it into its own `--dist DIR`.
-    #[arg(long = "inject-slowdown", value_name = "PCT", value_parser = clap::value_parser!(u16).range(1..=1000))]
-    pub inject_slowdown: Option<u16>,
-}
-
-impl BuildArgs {
-    pub fn profiles(&self) -> Vec<Profile> {
-        if self.profile.is_empty() {
-            Profile::ALL.to_vec()
-        } else {
-            self.profile.clone()
-        }
-    }
 }
 
 #[derive(Debug, Args)]
