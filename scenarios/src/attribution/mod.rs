@@ -245,7 +245,7 @@ fn label_of(name: &str, groups: &[SizeGroup]) -> Option<String> {
         OTHER_GROUP => "other code",
         DATA_GROUP => "data segments",
         CUSTOM_GROUP => "custom sections",
-        STRUCTURE_GROUP => "module structure (types, imports, exports, tables, section headers)",
+        STRUCTURE_GROUP => "module structure (types, imports, exports, section headers)",
         _ => return None,
     };
     Some(fixed.to_owned())
