@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Attribution, PartKind};
+use super::{Attribution, PartKind, CUSTOM_GROUP, DATA_GROUP, STRUCTURE_GROUP};
+
+/// The one bucket of every function when a side has no names.
+pub const ALL_CODE: &str = "code (all functions)";
 
 /// How many growers, shrinkers, new and removed functions a diff keeps.
 pub const TOP: usize = 5;
@@ -119,9 +122,21 @@ pub fn diff(base: &Attribution, cand: &Attribution) -> SizeDiff {
     ] {
         v.truncate(TOP);
     }
+    // Without names on both sides, functions are compared as one bucket: an unnamed side has
+    // every function in other code, and its groups say nothing of where code moved.
+    let fixed = [DATA_GROUP, CUSTOM_GROUP, STRUCTURE_GROUP];
     let shares = |a: &Attribution, crates: bool| -> BTreeMap<String, u64> {
         let list = if crates { &a.crates } else { &a.groups };
-        list.iter().map(|s| (s.name.clone(), s.bytes)).collect()
+        let mut m = BTreeMap::new();
+        for s in list {
+            let name = if crates || by_name || fixed.contains(&s.name.as_str()) {
+                s.name.clone()
+            } else {
+                ALL_CODE.to_owned()
+            };
+            *m.entry(name).or_default() += s.bytes;
+        }
+        m
     };
     let rolled = |crates: bool| -> Vec<Change> {
         let (b, c) = (shares(base, crates), shares(cand, crates));

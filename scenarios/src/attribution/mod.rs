@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use diff::{diff, Change, SizeDiff, TOP};
+pub use diff::{diff, Change, SizeDiff, ALL_CODE, TOP};
 
 /// What a part of the module is.
 #[derive(

@@ -207,5 +207,13 @@ fn without_names_on_either_side_a_diff_compares_groups_only() {
     let d = diff(&base, &cand);
     assert!(!d.by_name);
     assert!(d.growers.is_empty() && d.crates.is_empty());
-    assert!(!d.groups.is_empty());
+    let names: Vec<&str> = d.groups.iter().map(|g| g.name.as_str()).collect();
+    assert!(
+        names.contains(&ALL_CODE) && names.contains(&DATA_GROUP),
+        "{names:?}"
+    );
+    assert!(
+        !names.contains(&"runtime"),
+        "no group split without names on both sides"
+    );
 }
