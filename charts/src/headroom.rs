@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use scenarios::summary::Status;
 
-use crate::style::{plot_err, status_color, svg, Svg, FAIL, FONT, WARN};
+use crate::style::{plot_err, rows_chart, status_color, svg, RowAxes, Svg, FAIL, WARN};
 
 /// One record's bar: values in the record's unit.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,30 +37,16 @@ pub fn headroom(title: &str, bars: &[Bar]) -> Svg {
     let n = bars.len();
     let max = bars.iter().filter_map(Bar::used).fold(1.1_f64, f64::max) * 100.0;
     svg((820, 60 + 24 * n as u32), |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 15))
-            .margin(6)
-            .x_label_area_size(28)
-            .y_label_area_size(300)
-            .build_cartesian_2d(0.0..max, (0..n).into_segmented())
-            .map_err(plot_err)?;
-        chart
-            .configure_mesh()
-            .max_light_lines(2)
-            .label_style(("sans-serif", 12))
-            .axis_desc_style(("sans-serif", 12))
-            .disable_y_mesh()
-            .x_desc("% of the hard budget")
-            .x_label_formatter(&|v| format!("{v:.0} %"))
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => {
-                    bars.get(*i).map(|b| b.label.clone()).unwrap_or_default()
-                }
-                _ => String::new(),
-            })
-            .y_labels(n + 1)
-            .draw()
-            .map_err(plot_err)?;
+        let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
+        let axes = RowAxes {
+            title,
+            labels: &labels,
+            label_width: 300,
+            max,
+            x_desc: Some("% of the hard budget"),
+            x_label: &|v| format!("{v:.0} %"),
+        };
+        let mut chart = rows_chart(root, &axes)?;
         let filled = bars.iter().enumerate().filter_map(|(i, b)| {
             let used = b.used()? * 100.0;
             let mut bar = Rectangle::new(

@@ -4,7 +4,7 @@
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 
-use crate::style::{plot_err, svg, Svg, FAIL, FONT, PASS, SKIP};
+use crate::style::{plot_err, rows_chart, svg, RowAxes, Svg, FAIL, PASS, SKIP};
 
 /// One part's bytes now, and in the base build when there is one.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,30 +25,16 @@ pub fn size_bars(title: &str, bars: &[SizeBar]) -> Svg {
         .fold(1.0_f64, f64::max)
         * 1.08;
     svg((820, 60 + 26 * n as u32), |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 15))
-            .margin(6)
-            .x_label_area_size(28)
-            .y_label_area_size(300)
-            .build_cartesian_2d(0.0..max, (0..n).into_segmented())
-            .map_err(plot_err)?;
-        chart
-            .configure_mesh()
-            .max_light_lines(2)
-            .label_style((FONT, 12))
-            .axis_desc_style((FONT, 12))
-            .disable_y_mesh()
-            .x_desc("KiB (raw)")
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => {
-                    bars.get(*i).map(|b| b.label.clone()).unwrap_or_default()
-                }
-                _ => String::new(),
-            })
-            .y_labels(n + 1)
-            .draw()
-            .map_err(plot_err)?;
+        let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
+        let axes = RowAxes {
+            title,
+            labels: &labels,
+            label_width: 300,
+            max,
+            x_desc: Some("KiB (raw)"),
+            x_label: &|v| format!("{v:.0}"),
+        };
+        let mut chart = rows_chart(root, &axes)?;
         let bar = |i: usize, value: f64, color: RGBColor, top: u32, bottom: u32| {
             let mut r = Rectangle::new(
                 [

@@ -75,3 +75,60 @@ pub fn svg<E: From<ChartError>>(
     }
     Ok(out)
 }
+
+/// The house horizontal-bar chart's coordinates: a value on x, one labelled row per bar on y.
+pub type Rows<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<
+        plotters::coord::types::RangedCoordf64,
+        plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordusize>,
+    >,
+>;
+
+/// What a row chart shows, beside its bars.
+pub struct RowAxes<'l> {
+    pub title: &'l str,
+    /// One label per row, top to bottom.
+    pub labels: &'l [String],
+    /// Pixels for the labels.
+    pub label_width: u32,
+    /// The x axis runs from 0 to this.
+    pub max: f64,
+    pub x_desc: Option<&'l str>,
+    pub x_label: &'l dyn Fn(&f64) -> String,
+}
+
+/// The house horizontal-bar chart: caption, axes, row labels and light x mesh drawn; the caller
+/// draws its bars (rows `i..i + 1` of the segmented y axis).
+pub fn rows_chart<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    axes: &RowAxes<'_>,
+) -> Result<Rows<'a, 'b>, ChartError> {
+    use plotters::coord::ranged1d::SegmentValue;
+    let n = axes.labels.len();
+    let mut chart = ChartBuilder::on(root)
+        .caption(axes.title, (FONT, 15))
+        .margin(6)
+        .x_label_area_size(28)
+        .y_label_area_size(axes.label_width)
+        .build_cartesian_2d(0.0..axes.max.max(1e-9), (0..n).into_segmented())
+        .map_err(plot_err)?;
+    let y_label = |v: &SegmentValue<usize>| match v {
+        SegmentValue::CenterOf(i) => axes.labels.get(*i).cloned().unwrap_or_default(),
+        _ => String::new(),
+    };
+    let mut mesh = chart.configure_mesh();
+    mesh.max_light_lines(2)
+        .label_style((FONT, 12))
+        .axis_desc_style((FONT, 12))
+        .disable_y_mesh()
+        .x_label_formatter(axes.x_label)
+        .y_label_formatter(&y_label)
+        .y_labels(n + 1);
+    if let Some(d) = axes.x_desc {
+        mesh.x_desc(d);
+    }
+    mesh.draw().map_err(plot_err)?;
+    Ok(chart)
+}

@@ -193,6 +193,9 @@ pub fn build_companion(
     };
     let companion = dir.join("harness_bg.wasm");
     crate::files::write_atomic(&companion, &with_names(&measured_bytes, &final_names)?)?;
+    for scratch in ["plain", "named", "linked-named.wasm", "check.wasm"] {
+        crate::files::remove_scratch(&dir.join(scratch));
+    }
     Ok(companion)
 }
 

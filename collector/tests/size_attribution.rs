@@ -7,7 +7,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -18,22 +17,7 @@ use common::{dist, read, root};
 const BLOB_BYTES: f64 = 16384.0;
 
 fn planted_build(dir: &Path) {
-    let out = Command::cargo_bin("collector")
-        .unwrap()
-        .current_dir(root())
-        .args([
-            "build",
-            "--profile",
-            "core-min",
-            "--plant-size-growth",
-            "--dist",
-        ])
-        .arg(dir)
-        .timeout(Duration::from_secs(900))
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "the planted build: {err}");
+    let err = common::build_variant(dir, &["--plant-size-growth"]);
     assert!(!err.contains("no names companion"), "{err}");
     let built = read(&dir.join("core-min/build.json"));
     assert_eq!(built["planted_size_growth"], true, "recorded in build.json");

@@ -7,8 +7,9 @@ use plotters::prelude::*;
 use scenarios::Unit;
 
 use super::model::Row;
-use super::plots::{self, plot_err, status_color, svg, Svg, FAIL, FONT, SEED_COLORS};
+use super::plots::{self, plot_err, status_color, svg, Svg, FAIL, SEED_COLORS};
 use crate::units::{human, human_in, scale_for};
+use charts::style::{rows_chart, RowAxes};
 
 /// One stacked bar: its label, its phases in order, its hard budget.
 type Bar = (String, Vec<(String, f64)>, Option<f64>);
@@ -45,30 +46,16 @@ pub fn phases(rows: &[&Row<'_>]) -> Svg {
         .map(|b| b.1.iter().map(|p| p.0.clone()).collect())
         .unwrap_or_default();
     svg((820, 150 + 30 * n as u32), |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(
-                "Cold init: p95 of each phase (median over seeds)",
-                (FONT, 15),
-            )
-            .margin(6)
-            .x_label_area_size(28)
-            .y_label_area_size(300)
-            .build_cartesian_2d(0.0..max.max(1e-9), (0..n).into_segmented())
-            .map_err(plot_err)?;
-        chart
-            .configure_mesh()
-            .max_light_lines(2)
-            .label_style(("sans-serif", 12))
-            .axis_desc_style(("sans-serif", 12))
-            .disable_y_mesh()
-            .x_label_formatter(&|v| human(*v, unit))
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => bars.get(*i).map(|b| b.0.clone()).unwrap_or_default(),
-                _ => String::new(),
-            })
-            .y_labels(n + 1)
-            .draw()
-            .map_err(plot_err)?;
+        let labels: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
+        let axes = RowAxes {
+            title: "Cold init: p95 of each phase (median over seeds)",
+            labels: &labels,
+            label_width: 300,
+            max,
+            x_desc: None,
+            x_label: &|v| human(*v, unit),
+        };
+        let mut chart = rows_chart(root, &axes)?;
         for (k, name) in names.iter().enumerate() {
             let color = SEED_COLORS[k % SEED_COLORS.len()];
             let segs = bars.iter().enumerate().filter_map(|(i, (_, p, _))| {
@@ -151,27 +138,15 @@ pub fn sizes(rows: &[&Row<'_>]) -> Svg {
         })
         .collect();
     svg((820, 70 + 30 * n as u32), |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption("Module size against the hard budget (red)", (FONT, 15))
-            .margin(6)
-            .x_label_area_size(28)
-            .y_label_area_size(160)
-            .build_cartesian_2d(0.0..max, (0..n).into_segmented())
-            .map_err(plot_err)?;
-        chart
-            .configure_mesh()
-            .max_light_lines(2)
-            .label_style(("sans-serif", 12))
-            .axis_desc_style(("sans-serif", 12))
-            .disable_y_mesh()
-            .x_label_formatter(&|v| human_in(*v, scale))
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
-                _ => String::new(),
-            })
-            .y_labels(n + 1)
-            .draw()
-            .map_err(plot_err)?;
+        let axes = RowAxes {
+            title: "Module size against the hard budget (red)",
+            labels: &labels,
+            label_width: 160,
+            max,
+            x_desc: None,
+            x_label: &|v| human_in(*v, scale),
+        };
+        let mut chart = rows_chart(root, &axes)?;
         let bars = rows.iter().enumerate().filter_map(|(i, r)| {
             let mut b = Rectangle::new(
                 [

@@ -1,7 +1,7 @@
 //! The report's record charts, drawn by the `charts` crate (the page draws the same ones): headroom
 //! bars and per-seed latency CDFs with budget lines, from the report's rows; plus the shared style.
 
-pub use charts::style::{status_color, FAIL, FONT, SEED_COLORS, WARN};
+pub use charts::style::{status_color, FAIL, SEED_COLORS, WARN};
 
 use plotters::prelude::*;
 

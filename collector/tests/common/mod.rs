@@ -119,6 +119,24 @@ pub fn measured_records(mut cmd: Command, artifacts: &Path, what: &str) -> Vec<V
     s["records"].as_array().unwrap().clone()
 }
 
+/// `collector build --profile core-min FLAGS… --dist DIR`: a test-only variant of core-min in its own
+/// directory (a compiled-in slowdown, a planted size growth); returns the build's stderr.
+pub fn build_variant(dir: &Path, flags: &[&str]) -> String {
+    let out = assert_cmd::Command::cargo_bin("collector")
+        .unwrap()
+        .current_dir(root())
+        .args(["build", "--profile", "core-min"])
+        .args(flags)
+        .arg("--dist")
+        .arg(dir)
+        .timeout(Duration::from_secs(900))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "the {flags:?} build: {err}");
+    err
+}
+
 pub fn read(p: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(p).expect("file")).expect("json")
 }
