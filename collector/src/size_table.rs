@@ -183,3 +183,85 @@ pub fn explain(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use scenarios::attribution::{
+        diff, Attribution, AttributionFile, ModuleAttribution, PartKind, RawPart,
+    };
+    use scenarios::gate::{GateReport, MetricResult, Verdict};
+    use scenarios::records::{size_records, Module};
+    use scenarios::summary::Status;
+    use scenarios::{fixtures, Profile};
+
+    fn module(extra: u64) -> Attribution {
+        let part = |name: &str, bytes| RawPart {
+            kind: PartKind::Function,
+            name: name.into(),
+            offset: 0,
+            bytes,
+            exported: false,
+        };
+        let parts = vec![part("harness_wasm::a", 60), part("tokio::b", 40 + extra)];
+        Attribution::new("m.wasm", 100 + extra, 50, parts, (true, "n".into()), &[]).unwrap()
+    }
+
+    fn failing(raw: u64) -> (GateReport, Vec<scenarios::summary::Record>) {
+        let m = Module {
+            profile: Profile::CoreMin,
+            raw_bytes: raw,
+            gzip_bytes: 50,
+            gzip: "gz",
+            path: "m.wasm",
+            attribution: None,
+        };
+        let recs = size_records(&fixtures::budgets(), &m, &Default::default()).unwrap();
+        let result = MetricResult {
+            key: recs[0].key(),
+            value: Some(raw as f64),
+            unit: recs[0].unit,
+            threshold_warn: None,
+            threshold_hard: Some(1.0),
+            band: Status::Fail,
+            status: Status::Fail,
+            warn_streak: 0,
+            reason: String::new(),
+        };
+        let report = GateReport {
+            verdict: Verdict::Fail,
+            results: vec![result],
+            regressions: Vec::new(),
+            no_baseline: Vec::new(),
+            not_measured: Vec::new(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        };
+        (report, recs)
+    }
+
+    #[test]
+    fn a_failing_size_is_explained_by_what_grew_and_a_stale_file_is_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let (base, now) = (module(0), module(30));
+        let file = AttributionFile {
+            schema_version: crate::attribute::SCHEMA_VERSION,
+            modules: vec![ModuleAttribution {
+                profile: Some(Profile::CoreMin),
+                against: Some(diff(&base, &now)),
+                base_source: Some("the base".into()),
+                attribution: now,
+            }],
+        };
+        crate::attribute::write(&dir.path().join(crate::attribute::FILE), &file).unwrap();
+        let (report, recs) = failing(130);
+        let text = super::explain(dir.path(), &report, &recs);
+        assert!(text.contains("against the base"), "{text}");
+        assert!(text.contains("tokio::b") && text.contains("+30"), "{text}");
+        let (report, recs) = failing(999);
+        let text = super::explain(dir.path(), &report, &recs);
+        assert!(text.contains("is not this run's"), "{text}");
+        let mut passing = report.clone();
+        passing.results[0].status = Status::Pass;
+        assert_eq!(super::explain(dir.path(), &passing, &recs), "");
+    }
+}

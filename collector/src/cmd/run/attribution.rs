@@ -81,3 +81,33 @@ pub fn stored_beside(baseline: Option<&Path>) -> Result<Option<(PathBuf, Attribu
     }
     Ok(Some((path.clone(), attribute::read(&path)?)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_file_beside_a_baseline_is_read_and_a_bad_one_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let baseline = dir.path().join("baseline.json");
+        assert!(
+            stored_beside(Some(&baseline)).unwrap().is_none(),
+            "none beside it"
+        );
+        assert!(stored_beside(None).unwrap().is_none());
+        let beside = dir.path().join(attribute::FILE);
+        let empty = AttributionFile {
+            schema_version: attribute::SCHEMA_VERSION,
+            modules: Vec::new(),
+        };
+        attribute::write(&beside, &empty).unwrap();
+        let (path, file) = stored_beside(Some(&baseline)).unwrap().unwrap();
+        assert_eq!((path, file), (beside.clone(), empty));
+        crate::files::write_atomic(&beside, b"{\"schema_version\": 9, \"modules\": []}").unwrap();
+        let e = format!("{:#}", stored_beside(Some(&baseline)).unwrap_err());
+        assert!(
+            e.contains("wasm_size_attribution.json") && e.contains("schema_version"),
+            "{e}"
+        );
+    }
+}
