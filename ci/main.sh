@@ -4,7 +4,12 @@
 # (e.g. `ci/main.sh --matrix`, `ci/main.sh --env desktop-firefox --profile core-trace`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ci/setup.sh
+# Install only what this job runs: Chromium's tool chain, and Firefox only when the flags measure it.
+components=(core)
+case " $* " in
+  *" --matrix "* | *"desktop-firefox"*) components+=(firefox) ;;
+esac
+ci/setup.sh "${components[@]}"
 # An optimised build: the collector is also the server that hands the pages their bytes.
 collector() { cargo run -q --release -p collector -- "$@"; }
 collector validate budgets ci/wasm_perf_budgets.json

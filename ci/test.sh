@@ -3,7 +3,7 @@
 # collector end to end, and the wasm harness in headless Chromium and Firefox).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ci/setup.sh
+ci/setup.sh all
 step() { printf '\n==> %s\n' "$*" >&2; }
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 GECKO="$(command -v geckodriver || echo "$HOME/.cargo/bin/geckodriver")"
