@@ -334,18 +334,33 @@ fn the_main_jobs_setup_plans_only_what_it_runs() {
             .args(args)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let core = plan(&["core"]);
-    for needed in ["chromium-driver", "wasm32-unknown-unknown", "wasm-bindgen-cli", "binaryen@"] {
+    for needed in [
+        "chromium-driver",
+        "wasm32-unknown-unknown",
+        "wasm-bindgen-cli",
+        "binaryen@",
+    ] {
         assert!(core.contains(needed), "core lacks {needed}: {core}");
     }
     for unused in ["firefox", "geckodriver", "openjdk", "selenium", "appium"] {
-        assert!(!core.contains(unused), "the main job's set-up plans {unused}: {core}");
+        assert!(
+            !core.contains(unused),
+            "the main job's set-up plans {unused}: {core}"
+        );
     }
     let firefox = plan(&["firefox"]);
-    assert!(firefox.contains("geckodriver") && firefox.contains("binaryen@"), "{firefox}");
+    assert!(
+        firefox.contains("geckodriver") && firefox.contains("binaryen@"),
+        "{firefox}"
+    );
     let all = plan(&[]);
     for c in ["core:", "firefox:", "grid:", "appium:"] {
         assert!(all.contains(c), "the test suite's set-up lacks {c}: {all}");

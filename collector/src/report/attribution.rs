@@ -158,6 +158,19 @@ pub fn html(view: &View<'_>, out: &mut String) -> Result<(), ReportError> {
     Ok(())
 }
 
+/// One table row within the Markdown's 80 columns (a long name is cut: a wrapped row breaks the table).
+fn md_row(c: &Change) -> String {
+    let numbers = format!(" | {} | {} | {:+} |", c.base, c.candidate, c.delta);
+    let room = 80usize.saturating_sub(numbers.chars().count() + 4);
+    let name = if c.name.chars().count() <= room {
+        c.name.clone()
+    } else {
+        let cut: String = c.name.chars().take(room.saturating_sub(1)).collect();
+        format!("{cut}…")
+    };
+    format!("| `{name}`{numbers}")
+}
+
 /// The Markdown lines: per module with a base, the total change and the top growers (a short
 /// table for a pull request comment); without a base, the runtime's share.
 pub fn markdown(view: &View<'_>, out: &mut String) {
@@ -184,11 +197,7 @@ pub fn markdown(view: &View<'_>, out: &mut String) {
                     .collect();
                 rows.sort_by_key(|c| -c.delta);
                 for c in rows.into_iter().take(TOP) {
-                    let _ = writeln!(
-                        out,
-                        "| `{}` | {} | {} | {:+} |",
-                        c.name, c.base, c.candidate, c.delta
-                    );
+                    let _ = writeln!(out, "{}", md_row(c));
                 }
                 out.push('\n');
             }
@@ -201,5 +210,32 @@ pub fn markdown(view: &View<'_>, out: &mut String) {
                 let _ = writeln!(out, "- size of {}: {}\n", title(m), parts.join(" · "));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_markdown_row_stays_within_80_columns() {
+        let c = Change {
+            name: "core::ptr::drop_in_place<alloc::vec::Vec<scenarios::wire::WireResult>>"
+                .repeat(2),
+            base: 1_000_000,
+            candidate: 2_000_000,
+            delta: 1_000_000,
+        };
+        let row = md_row(&c);
+        assert!(row.chars().count() <= 80, "{row}");
+        assert!(
+            row.ends_with("| 1000000 | 2000000 | +1000000 |") && row.contains('…'),
+            "{row}"
+        );
+        let short = Change {
+            name: "a::b".into(),
+            ..c
+        };
+        assert_eq!(md_row(&short), "| `a::b` | 1000000 | 2000000 | +1000000 |");
     }
 }
