@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
 use scenarios::attribution::{Attribution, AttributionFile, SizeGroup};
 
@@ -64,7 +64,15 @@ fn names_for(
         return Ok((parsed.names.clone(), parsed.imported, true, note));
     }
     let default = crate::names::companion_dir(path).join("harness_bg.wasm");
+    let asked = companion.is_some();
     let companion: PathBuf = companion.map_or(default, Path::to_path_buf);
+    if asked && !companion.is_file() {
+        bail!(
+            "--names {}: no such file: pass {} plus a name section (`collector build` writes              dist/<profile>/names/harness_bg.wasm), or leave --names out",
+            companion.display(),
+            path.display()
+        );
+    }
     if !companion.is_file() {
         let note = format!(
             "none: the module has no name section and there is no names companion ({}): functions \
@@ -74,8 +82,18 @@ fn names_for(
         return Ok((BTreeMap::new(), 0, false, note));
     }
     let c = read_wasm(&companion)?;
-    let cp = parse(&c).with_context(|| format!("{}: cannot read names", companion.display()))?;
-    if without_names(&c, &cp) != bytes || cp.names.is_empty() {
+    let flag = if asked { "--names " } else { "" };
+    let cp = parse(&c)
+        .with_context(|| format!("{flag}{}: cannot read names", companion.display()))?;
+    let same = without_names(&c, &cp) == bytes && !cp.names.is_empty();
+    if asked && !same {
+        bail!(
+            "--names {}: not {} plus a name section (they differ outside the name section): pass              the companion built with this very module",
+            companion.display(),
+            path.display()
+        );
+    }
+    if !same {
         let note = format!(
             "none: {} is not this module plus a name section (it differs outside its name section): \
              functions are attributed by index; rebuild both with `collector build`",

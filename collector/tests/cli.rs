@@ -372,3 +372,62 @@ fn the_main_jobs_setup_plans_only_what_it_runs() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown component 'nonsense'"));
 }
+
+#[test]
+fn a_bad_names_companion_is_named_and_nothing_is_written() {
+    let d = tempfile::tempdir().unwrap();
+    let m = d.path().join("m.wasm");
+    std::fs::write(&m, b"\0asm\x01\0\0\0").unwrap();
+    let other = d.path().join("other.wasm");
+    std::fs::write(&other, b"\0asm\x01\0\0\0\0\x02\x01x").unwrap();
+    for (names, says) in [
+        ("nowhere.wasm", "no such file"),
+        ("other.wasm", "plus a name section"),
+    ] {
+        let out = collector(d.path())
+            .current_dir(d.path())
+            .args(["size", "m.wasm", "--profile", "core-min", "--commit", "t"])
+            .args(["--attribute", "--names", names])
+            .args(["--policy"])
+            .arg(root().join("ci/wasm_optimization_policy.json"))
+            .args(["--budgets"])
+            .arg(root().join("ci/wasm_perf_budgets.json"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("--names") && err.contains(says), "{err}");
+        assert!(!d.path().join("artifacts").exists(), "nothing written");
+    }
+    let out = collector(d.path())
+        .current_dir(d.path())
+        .args([
+            "size",
+            "m.wasm",
+            "--profile",
+            "core-min",
+            "--commit",
+            "t",
+            "--attribute",
+        ])
+        .args(["--policy"])
+        .arg(root().join("ci/wasm_optimization_policy.json"))
+        .args(["--budgets"])
+        .arg(root().join("ci/wasm_perf_budgets.json"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file: Value = serde_json::from_slice(
+        &std::fs::read(d.path().join("artifacts/wasm_size_attribution.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        file["modules"][0]["attribution"]["raw_bytes"], 8,
+        "the header alone"
+    );
+    assert_eq!(file["modules"][0]["attribution"]["named"], false);
+}
