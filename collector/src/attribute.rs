@@ -83,8 +83,8 @@ fn names_for(
     }
     let c = read_wasm(&companion)?;
     let flag = if asked { "--names " } else { "" };
-    let cp = parse(&c)
-        .with_context(|| format!("{flag}{}: cannot read names", companion.display()))?;
+    let cp =
+        parse(&c).with_context(|| format!("{flag}{}: cannot read names", companion.display()))?;
     let same = without_names(&c, &cp) == bytes && !cp.names.is_empty();
     if asked && !same {
         bail!(
