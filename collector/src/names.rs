@@ -29,7 +29,12 @@ pub fn from_linker_map(map: &str, linked: &[u8]) -> Result<BTreeMap<u32, String>
     let mut entries: Vec<(u64, u64, String)> = Vec::new();
     let mut in_code = false;
     for line in map.lines().skip(1) {
-        let (head, rest) = line.split_at(line.len().min(26));
+        // Columns: address, offset and size in the first 26 bytes, then the indented name.
+        let at = (0..=line.len().min(26))
+            .rev()
+            .find(|i| line.is_char_boundary(*i))
+            .unwrap_or(0);
+        let (head, rest) = line.split_at(at);
         let indent = rest.len() - rest.trim_start().len();
         if indent <= 1 && !rest.trim().is_empty() {
             in_code = rest.trim() == "CODE";
