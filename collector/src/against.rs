@@ -13,8 +13,8 @@ use wasm_encoder::{CustomSection, Section};
 use scenarios::Profile;
 
 use crate::files::{files_in, read_bounded, temp_dir, write_atomic};
+use crate::module_size::MAX_MODULE_BYTES;
 use crate::profiles::module_path;
-use crate::sizes::MAX_MODULE_BYTES;
 
 /// The custom section that marks a served base module (its payload: `base`).
 pub const SIDE_SECTION: &str = "wasm-budgets-side";

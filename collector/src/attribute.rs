@@ -9,12 +9,11 @@ use anyhow::{bail, Context, Result};
 
 use scenarios::attribution::{Attribution, AttributionFile, SizeGroup};
 
+use crate::documents::Document;
 use crate::files::{to_json_bytes, write_atomic};
-use crate::sizes::{gzip9, read_wasm};
+use crate::module_size::{gzip9, read_wasm};
 use crate::wasm_parts::{named_parts, parse, without_names, Parsed};
 
-/// The attribution file's name, in the artifacts directory (and beside a stored baseline).
-pub const FILE: &str = "wasm_size_attribution.json";
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// How many crates get a gzip estimate (the largest; every size group gets one).
@@ -156,9 +155,11 @@ pub fn read(path: &Path) -> Result<AttributionFile> {
     let bytes = crate::files::read_bounded(path, 64 * 1024 * 1024)?;
     let file: AttributionFile = serde_json::from_slice(&bytes).with_context(|| {
         format!(
-            "{} is not a size attribution file ({FILE}, schema ci/schemas/wasm_size_attribution.schema.json): \
+            "{} is not a size attribution file ({}, schema {}): \
              write it with `collector run` or `collector size FILE --attribute`",
-            path.display()
+            path.display(),
+            Document::SizeAttribution.file_name().unwrap_or_default(),
+            Document::SizeAttribution.schema_path()
         )
     })?;
     if file.schema_version != SCHEMA_VERSION {

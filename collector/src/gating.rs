@@ -11,13 +11,24 @@ use scenarios::policy::budgets::BudgetPolicy;
 use scenarios::summary::Record;
 use scenarios::{MetricId, Profile};
 
-use crate::cli::{GatingArgs, SchemaKind};
+use crate::documents::Document;
 use crate::files::{
     append_ndjson, read_json, read_ndjson, to_json_bytes, write_atomic, write_ndjson,
 };
 use crate::outcome::Outcome;
-use crate::schemas::schema_path;
 use crate::{provenance, table};
+
+/// How the gate counts a run: typed from `--run-id`, `--require-baseline`,
+/// `--speed-adjusted-baseline` and `--noise` by the commands.
+#[derive(Debug, Default, Clone)]
+pub struct GatingSettings {
+    /// The CI run id (else read from the CI's environment by `provenance::run_id`).
+    pub run_id: Option<String>,
+    pub require_baseline: bool,
+    pub speed_adjusted_baseline: bool,
+    /// A noise report to read and show beside each regression.
+    pub noise: Option<PathBuf>,
+}
 
 /// Everything a gate run needs, already read.
 #[derive(Debug, Clone)]
@@ -44,7 +55,11 @@ pub struct GateInputs {
 impl GateInputs {
     /// A request with nothing to judge yet, for `commit`, counted as `gating` says (run id, required
     /// baseline, noise file read now); callers fill in what to judge.
-    pub fn new(budgets: BudgetPolicy, commit: String, gating: &GatingArgs) -> Result<GateInputs> {
+    pub fn new(
+        budgets: BudgetPolicy,
+        commit: String,
+        gating: &GatingSettings,
+    ) -> Result<GateInputs> {
         Ok(GateInputs {
             budgets,
             profile: None,
@@ -74,17 +89,17 @@ impl GateFiles {
         GateFiles {
             history: history
                 .map(Path::to_path_buf)
-                .unwrap_or_else(|| artifacts.join("wasm_perf_gate_events.ndjson")),
+                .unwrap_or_else(|| Document::Event.in_dir(artifacts)),
             report: report
                 .map(Path::to_path_buf)
-                .unwrap_or_else(|| artifacts.join("wasm_perf_regression_report.json")),
+                .unwrap_or_else(|| Document::Report.in_dir(artifacts)),
         }
     }
 }
 
 /// Reads the gate's event log (a missing file is an empty history).
 pub fn read_history(path: &Path) -> Result<Vec<GateEvent>> {
-    read_ndjson(path, schema_path(SchemaKind::Event))
+    read_ndjson(path, Document::Event.schema_path())
 }
 
 /// Judges the inputs against `past`. Pure: nothing is written.
@@ -112,7 +127,7 @@ pub fn judge(inputs: &GateInputs, past: &[GateEvent]) -> GateReport {
 
 /// Reads a noise report written by `collector noise`.
 pub fn read_noise(path: &Path) -> Result<NoiseReport> {
-    read_json(path, schema_path(SchemaKind::Noise))
+    read_json(path, Document::Noise.schema_path())
 }
 
 fn this_run(inputs: &GateInputs) -> Option<(&str, &str)> {

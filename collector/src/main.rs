@@ -1,23 +1,26 @@
 //! `collector`: a thin entry point that parses the command line, runs one command and maps its outcome to an exit code.
 
 mod against;
+mod answers;
 mod attribute;
 mod cli;
 mod cmd;
+mod documents;
+mod ending;
 mod files;
 mod gating;
+mod measuring;
+mod module_size;
 mod names;
 mod outcome;
 mod policies;
 mod profiles;
 mod provenance;
 mod report;
-mod schemas;
 mod serve;
 mod shards;
 mod signals;
 mod size_table;
-mod sizes;
 mod summaries;
 mod table;
 mod wasm_parts;

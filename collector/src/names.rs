@@ -14,7 +14,7 @@ use wasm_encoder::{NameMap, NameSection, Section};
 use wasmparser::{ExternalKind, Parser, Payload};
 
 use crate::files::{read_bounded, read_text};
-use crate::sizes::MAX_MODULE_BYTES;
+use crate::module_size::MAX_MODULE_BYTES;
 use crate::wasm_parts::{demangle, parse, without_names};
 
 /// Where a module's names companion lives: `<module's dir>/names/`.

@@ -10,9 +10,8 @@ use scenarios::policy::corpus::Corpus;
 use scenarios::policy::optimization::OptimizationPolicy;
 use scenarios::policy::Violation;
 
-use crate::cli::SchemaKind;
+use crate::documents::Document;
 use crate::files::read_json;
-use crate::schemas::schema_path;
 use crate::table;
 
 /// The error for a policy that breaks rules: every violation on its own line, with its path and fix.
@@ -28,10 +27,10 @@ pub fn broken(path: &Path, violations: &[Violation]) -> anyhow::Error {
 
 fn load_valid<T: DeserializeOwned>(
     path: &Path,
-    kind: SchemaKind,
+    kind: Document,
     validate: fn(&T) -> Vec<Violation>,
 ) -> Result<T> {
-    let doc: T = read_json(path, schema_path(kind))?;
+    let doc: T = read_json(path, kind.schema_path())?;
     let v = validate(&doc);
     if v.is_empty() {
         Ok(doc)
@@ -41,13 +40,13 @@ fn load_valid<T: DeserializeOwned>(
 }
 
 pub fn budgets(path: &Path) -> Result<BudgetPolicy> {
-    load_valid(path, SchemaKind::Budgets, BudgetPolicy::validate)
+    load_valid(path, Document::Budgets, BudgetPolicy::validate)
 }
 
 pub fn corpus(path: &Path) -> Result<Corpus> {
-    load_valid(path, SchemaKind::Corpus, Corpus::validate)
+    load_valid(path, Document::Corpus, Corpus::validate)
 }
 
 pub fn optimization(path: &Path) -> Result<OptimizationPolicy> {
-    load_valid(path, SchemaKind::Optimization, OptimizationPolicy::validate)
+    load_valid(path, Document::Optimization, OptimizationPolicy::validate)
 }

@@ -229,7 +229,7 @@ pub fn build(
             run(opt, &mut log, "install npm's binaryen (ci/setup.sh does; Debian's binaryen 108 breaks the output)")?;
             crate::files::rename(&tmp, &wasm)?;
         }
-        let bytes = crate::sizes::read_module(&wasm, *profile)?;
+        let bytes = crate::module_size::read_module(&wasm, *profile)?;
         let names = names_companion(tc, policy, v, &linked, &wasm);
         let built = Built {
             profile: *profile,
@@ -237,7 +237,7 @@ pub fn build(
             policy_profile: v.policy_profile.clone(),
             features: v.features.clone(),
             raw_bytes: bytes.len() as u64,
-            gzip_bytes: crate::sizes::gzip9(&bytes)?.len() as u64,
+            gzip_bytes: crate::module_size::gzip9(&bytes)?.len() as u64,
             wasm,
             debug_symbols: linked,
             commands: log,
@@ -341,7 +341,7 @@ fn try_companion(
     linked: &Path,
     wasm: &Path,
 ) -> Result<String> {
-    let read = |p: &Path| crate::files::read_bounded(p, crate::sizes::MAX_MODULE_BYTES);
+    let read = |p: &Path| crate::files::read_bounded(p, crate::module_size::MAX_MODULE_BYTES);
     let bytes = read(wasm)?;
     if !crate::wasm_parts::parse(&bytes)?.names.is_empty() {
         return Ok("the module's own name section".into());
@@ -358,7 +358,7 @@ fn try_companion(
     if read(linked)? != before {
         bail!("relinking with `-Map` changed the linked module");
     }
-    let map_text = crate::files::read_text(&map, crate::sizes::MAX_MODULE_BYTES)?;
+    let map_text = crate::files::read_text(&map, crate::module_size::MAX_MODULE_BYTES)?;
     let names = crate::names::from_linker_map(&map_text, &before)?;
     let steps = BuildSteps {
         tc,

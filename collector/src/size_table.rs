@@ -151,7 +151,7 @@ pub fn explain(
     if profiles.is_empty() {
         return String::new();
     }
-    let path = artifacts.join(crate::attribute::FILE);
+    let path = crate::documents::Document::SizeAttribution.in_dir(artifacts);
     let Ok(file) = crate::attribute::read(&path) else {
         return format!(
             "(no size attribution in {}: `collector size FILE --attribute` explains a size)\n",
@@ -252,7 +252,11 @@ mod tests {
                 attribution: now,
             }],
         };
-        crate::attribute::write(&dir.path().join(crate::attribute::FILE), &file).unwrap();
+        crate::attribute::write(
+            &crate::documents::Document::SizeAttribution.in_dir(dir.path()),
+            &file,
+        )
+        .unwrap();
         let (report, recs) = failing(130);
         let text = super::explain(dir.path(), &report, &recs);
         assert!(text.contains("against the base"), "{text}");

@@ -6,13 +6,12 @@ use anyhow::{bail, Result};
 
 use scenarios::summary::{Record, Summary, SUMMARY_SCHEMA_VERSION};
 
-use crate::cli::SchemaKind;
+use crate::documents::Document;
 use crate::files::{read_json, to_json_bytes, write_atomic};
-use crate::schemas::schema_path;
 
 /// Reads a summary's records, refusing another schema version.
 pub fn read_summary(path: &Path) -> Result<Vec<Record>> {
-    let s: Summary = read_json(path, schema_path(SchemaKind::Summary))?;
+    let s: Summary = read_json(path, Document::Summary.schema_path())?;
     if s.schema_version != SUMMARY_SCHEMA_VERSION {
         bail!(
             "{}: schema_version {} is not {SUMMARY_SCHEMA_VERSION}; regenerate it with this collector",

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use crate::ids::{Environment, MetricId, Probe, Unit};
 use crate::protocol::{median, metric_for};
 use crate::stats::{
-    fold, overhead_pct, seed_p95, tail_resolution_ns, two_views, StatsError, TwoViews, View,
+    median_of_seed_p95s, overhead_pct, seed_p95, tail_resolution_ns, two_views, StatsError,
+    TwoViews, View,
 };
 use crate::summary::{Detail, Record, SeedValue, Status};
 use crate::wire::{ProbeResult, SampleUnit, WireResult};
@@ -177,7 +178,7 @@ fn fold_probe(
         rejected_batches += p.rejected_batches;
         speed.push(p.speed_reference.as_ref());
         for (name, values) in &p.components {
-            let f = fold([(r.seed, values.as_slice())])
+            let f = median_of_seed_p95s([(r.seed, values.as_slice())])
                 .map_err(|source| FoldError::Stats { probe, source })?;
             components
                 .entry(component_name(name, p.unit, unit))

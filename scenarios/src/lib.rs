@@ -15,6 +15,7 @@ pub mod paired;
 pub mod policy;
 pub mod protocol;
 pub mod records;
+pub mod shard;
 pub mod speed;
 pub mod stats;
 pub mod summary;

@@ -117,7 +117,7 @@ pub fn two_views(
 }
 
 /// Per-seed p95, then the median of those p95s (contract section 6.3).
-pub fn fold<'a>(
+pub fn median_of_seed_p95s<'a>(
     per_seed: impl IntoIterator<Item = (u64, &'a [f64])>,
 ) -> Result<Folded, StatsError> {
     let per_seed = per_seed
@@ -163,7 +163,7 @@ mod tests {
             .zip(crate::protocol::SEED_SET)
             .map(|(v, seed)| (seed, vec![*v; 20]))
             .collect();
-        let f = fold(seeds.iter().map(|(s, v)| (*s, v.as_slice()))).unwrap();
+        let f = median_of_seed_p95s(seeds.iter().map(|(s, v)| (*s, v.as_slice()))).unwrap();
         assert_eq!(f.median_p95, 30.0);
         assert_eq!(f.per_seed.len(), 5);
         assert_eq!(f.per_seed[1].p95, 50.0);
@@ -171,12 +171,18 @@ mod tests {
 
     #[test]
     fn fold_rejects_empty_seed_and_bad_samples() {
-        assert_eq!(fold([(11, &[][..])]), Err(StatsError::Empty { seed: 11 }));
+        assert_eq!(
+            median_of_seed_p95s([(11, &[][..])]),
+            Err(StatsError::Empty { seed: 11 })
+        );
         assert!(matches!(
-            fold([(11, &[f64::NAN][..])]),
+            median_of_seed_p95s([(11, &[f64::NAN][..])]),
             Err(StatsError::BadSample { .. })
         ));
-        assert_eq!(fold(std::iter::empty()), Err(StatsError::NoSeeds));
+        assert_eq!(
+            median_of_seed_p95s(std::iter::empty()),
+            Err(StatsError::NoSeeds)
+        );
     }
 
     #[test]

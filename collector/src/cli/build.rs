@@ -7,6 +7,7 @@ use clap::Args;
 use scenarios::Profile;
 
 use super::parse_profile;
+use crate::documents;
 
 #[derive(Debug, Args)]
 pub struct SizeArgs {
@@ -16,7 +17,7 @@ pub struct SizeArgs {
     #[arg(long, value_parser = parse_profile)]
     pub profile: Profile,
     /// Budget policy that supplies the thresholds.
-    #[arg(long, default_value = "ci/wasm_perf_budgets.json")]
+    #[arg(long, default_value = documents::BUDGETS_DEFAULT)]
     pub budgets: PathBuf,
     /// Summary to write [default: <artifacts-dir>/wasm_budget_summary.json].
     #[arg(long)]
@@ -38,14 +39,14 @@ pub struct SizeArgs {
     #[arg(long, value_name = "COMPANION.wasm", requires = "attribute")]
     pub names: Option<PathBuf>,
     /// With --attribute: the optimization policy whose `size_groups` group the functions.
-    #[arg(long, default_value = "ci/wasm_optimization_policy.json")]
+    #[arg(long, default_value = documents::OPTIMIZATION_DEFAULT)]
     pub policy: PathBuf,
 }
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     /// Optimization policy (variants → profiles).
-    #[arg(long, default_value = "ci/wasm_optimization_policy.json")]
+    #[arg(long, default_value = documents::OPTIMIZATION_DEFAULT)]
     pub policy: PathBuf,
     /// Output directory; each profile goes to <DIST>/<profile>/.
     #[arg(long, default_value = "dist")]

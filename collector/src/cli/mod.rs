@@ -2,6 +2,9 @@
 
 use std::path::PathBuf;
 
+use crate::documents::{self, Document};
+use crate::gating::GatingSettings;
+use crate::measuring::plan::Shard;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use scenarios::{Environment, Framework, MetricId, Profile, Workload};
 
@@ -127,6 +130,18 @@ pub struct GatingArgs {
     pub noise: Option<PathBuf>,
 }
 
+impl GatingArgs {
+    /// The gate's typed settings.
+    pub fn settings(&self) -> GatingSettings {
+        GatingSettings {
+            run_id: self.run_id.clone(),
+            require_baseline: self.require_baseline,
+            speed_adjusted_baseline: self.speed_adjusted_baseline,
+            noise: self.noise.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct GateArgs {
     /// Budget policy (ci/wasm_perf_budgets.json).
@@ -160,26 +175,10 @@ pub struct GateArgs {
     pub gating: GatingArgs,
 }
 
-/// A file whose JSON Schema can be printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SchemaKind {
-    Budgets,
-    Corpus,
-    Optimization,
-    Summary,
-    Wire,
-    Report,
-    Event,
-    Noise,
-    Shard,
-    /// wasm_size_attribution.json
-    SizeAttribution,
-}
-
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     #[arg(value_enum)]
-    pub kind: SchemaKind,
+    pub kind: Document,
 }
 
 #[derive(Debug, Args)]
@@ -306,13 +305,13 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 60)]
     pub startup_timeout: u64,
     /// Budget policy.
-    #[arg(long, default_value = "ci/wasm_perf_budgets.json")]
+    #[arg(long, default_value = documents::BUDGETS_DEFAULT)]
     pub budgets: PathBuf,
     /// Benchmark corpus (which workloads each framework runs, and their warm-up).
-    #[arg(long, default_value = "ci/wasm_benchmark_corpus.json")]
+    #[arg(long, default_value = documents::CORPUS_DEFAULT)]
     pub corpus: PathBuf,
     /// Optimization policy, for building.
-    #[arg(long, default_value = "ci/wasm_optimization_policy.json")]
+    #[arg(long, default_value = documents::OPTIMIZATION_DEFAULT)]
     pub policy: PathBuf,
     /// Baseline summary for the regression check.
     #[arg(long)]
@@ -363,19 +362,6 @@ impl ListenArgs {
     }
 }
 
-/// `--shard I/N`: the I-th of N deterministic parts of the plan (1-based).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shard {
-    pub index: u32,
-    pub count: u32,
-}
-
-impl std::fmt::Display for Shard {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.index, self.count)
-    }
-}
-
 fn parse_shard(s: &str) -> Result<Shard, String> {
     let bad = || format!("`{s}` is not a shard: write I/N with 1 <= I <= N (e.g. 2/3)");
     let (i, n) = s.split_once('/').ok_or_else(bad)?;
@@ -406,7 +392,7 @@ pub struct MergeArgs {
     #[arg(required = true, value_name = "SHARD_FILE")]
     pub shards: Vec<PathBuf>,
     /// Budget policy.
-    #[arg(long, default_value = "ci/wasm_perf_budgets.json")]
+    #[arg(long, default_value = documents::BUDGETS_DEFAULT)]
     pub budgets: PathBuf,
     /// Baseline summary for the regression check.
     #[arg(long)]

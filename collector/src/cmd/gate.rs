@@ -20,7 +20,7 @@ pub fn run(artifacts: &Path, args: &GateArgs) -> Result<Outcome> {
         ..GateInputs::new(
             policies::budgets(&args.budgets)?,
             provenance::commit(args.commit.as_deref()),
-            &args.gating,
+            &args.gating.settings(),
         )?
     };
     let files = GateFiles::new(artifacts, args.history.as_deref(), args.report.as_deref());

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
 
-use scenarios::answer::{check_answer, Asked};
+use scenarios::answer::Asked;
 use scenarios::fold::{RunInfo, SessionInfo};
 use scenarios::policy::budgets::BudgetPolicy;
 use scenarios::records::workload_records;
@@ -16,15 +16,16 @@ use scenarios::summary::{Record, RecordKey};
 use scenarios::wire::WireResult;
 use scenarios::{Environment, Framework, MetricId, Profile, Workload};
 
-use super::run::{finish, Ending};
-use crate::cli::{MergeArgs, SchemaKind};
-use crate::files::{parse_json, read_bounded, read_json, MAX_JSON_BYTES};
+use crate::answers::checked;
+use crate::cli::MergeArgs;
+use crate::documents::Document;
+use crate::ending::{finish, Ending};
+use crate::files::{read_bounded, read_json, MAX_JSON_BYTES};
 use crate::gating::{self, GateFiles, GateInputs};
 use crate::outcome::Outcome;
-use crate::schemas::schema_path;
-use crate::shards::{ShardFile, ShardUnit, SHARD_SCHEMA_VERSION};
 use crate::summaries::read_summary;
 use crate::{policies, provenance};
+use scenarios::shard::{ShardFile, ShardUnit, SHARD_SCHEMA_VERSION};
 
 type UnitKey = (Environment, Profile, Framework, Workload);
 
@@ -45,7 +46,7 @@ pub fn run(artifacts: &Path, args: &MergeArgs) -> Result<Outcome> {
         .map(|p| {
             Ok((
                 p.clone(),
-                read_json::<ShardFile>(p, schema_path(SchemaKind::Shard))?,
+                read_json::<ShardFile>(p, Document::Shard.schema_path())?,
             ))
         })
         .collect::<Result<_>>()?;
@@ -64,7 +65,7 @@ pub fn run(artifacts: &Path, args: &MergeArgs) -> Result<Outcome> {
         concurrency: shards.iter().map(|(_, s)| s.concurrency).max(),
         server_delay_ms: shards.iter().find_map(|(_, s)| s.server_delay_ms),
     };
-    let mut records = fold(&budgets, &run, &first.seeds, &groups)?;
+    let mut records = records_of(&budgets, &run, &first.seeds, &groups)?;
     records.extend(sizes(&shards)?);
     let files = GateFiles::new(artifacts, args.history.as_deref(), None);
     let past = gating::read_history(&files.history)?;
@@ -77,7 +78,7 @@ pub fn run(artifacts: &Path, args: &MergeArgs) -> Result<Outcome> {
     let gate = GateInputs {
         required,
         baseline: args.baseline.as_deref().map(read_summary).transpose()?,
-        ..GateInputs::new(budgets, run.commit.clone(), &args.gating)?
+        ..GateInputs::new(budgets, run.commit.clone(), &args.gating.settings())?
     };
     let stamp = provenance::now().replace(':', "");
     let elapsed = shards
@@ -106,7 +107,7 @@ pub fn run(artifacts: &Path, args: &MergeArgs) -> Result<Outcome> {
 }
 
 /// Each workload's gathered seeds folded once (per-seed p95 → median), in the plan's seed order.
-fn fold(
+fn records_of(
     budgets: &BudgetPolicy,
     run: &RunInfo,
     seeds: &[u64],
@@ -318,9 +319,6 @@ fn read_answer(
     let bytes = read_bounded(file, MAX_JSON_BYTES)?;
     let text =
         String::from_utf8(bytes.clone()).map_err(|_| anyhow!("{} is not UTF-8", file.display()))?;
-    let wire: WireResult = parse_json(&text, file, schema_path(SchemaKind::Wire))?;
-    wire.check()
-        .map_err(|e| anyhow!("{}: malformed wire result: {e}", file.display()))?;
     let asked = Asked {
         workload: u.workload,
         framework: u.framework,
@@ -330,14 +328,7 @@ fn read_answer(
         warmup: u.warmup,
         slowdown_pct: shard.slowdown_pct,
     };
-    let wrong = check_answer(&wire, &asked);
-    if !wrong.is_empty() {
-        bail!(
-            "{} does not answer what the shard asked: {}",
-            file.display(),
-            wrong.join("; ")
-        );
-    }
+    let wire = checked(&text, file, &asked).context("the shard's answer is refused")?;
     Ok((wire, bytes))
 }
 

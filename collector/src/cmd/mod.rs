@@ -3,7 +3,6 @@
 mod build;
 mod gate;
 mod merge;
-mod noise;
 mod report;
 mod run;
 mod schema;
@@ -26,7 +25,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Serve(a) => serve::run(&a),
         Command::Run(a) => run::run(&cli.artifacts_dir, &a),
         Command::Merge(a) => merge::run(&cli.artifacts_dir, &a),
-        Command::Noise(a) => noise::run(&cli.artifacts_dir, &a),
+        Command::Noise(a) => run::noise::run(&cli.artifacts_dir, &a),
         Command::Report(a) => report::run(&cli.artifacts_dir, &a),
     }
 }

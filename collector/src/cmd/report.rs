@@ -5,11 +5,12 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::cli::ReportArgs;
+use crate::documents::Document;
 use crate::outcome::Outcome;
 use crate::report::{self, Sources};
 
 pub fn run(artifacts: &Path, args: &ReportArgs) -> Result<Outcome> {
-    let mut sources = Sources::new(artifacts, &artifacts.join("wasm_perf_gate_events.ndjson"));
+    let mut sources = Sources::new(artifacts, &Document::Event.in_dir(artifacts));
     if let Some(p) = &args.summary {
         sources.summary = p.clone();
     }

@@ -4,9 +4,8 @@ use anyhow::Result;
 
 use crate::cli::SchemaArgs;
 use crate::outcome::Outcome;
-use crate::schemas::schema;
 
 pub fn run(args: &SchemaArgs) -> Result<Outcome> {
-    println!("{}", serde_json::to_string_pretty(&schema(args.kind))?);
+    println!("{}", serde_json::to_string_pretty(&args.kind.schema())?);
     Ok(Outcome::Pass)
 }

@@ -9,8 +9,9 @@ use scenarios::fold::RunInfo;
 use scenarios::summary::Status;
 
 use crate::cli::SizeArgs;
+use crate::documents::Document;
+use crate::module_size::module_records;
 use crate::outcome::Outcome;
-use crate::sizes::module_records;
 use crate::summaries::{read_summary, write_summary};
 use crate::{attribute, policies, provenance, table};
 
@@ -35,7 +36,7 @@ pub fn run(artifacts: &Path, args: &SizeArgs) -> Result<Outcome> {
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| artifacts.join("wasm_budget_summary.json"));
+        .unwrap_or_else(|| Document::Summary.in_dir(artifacts));
     let mut all = if args.merge && out.exists() {
         read_summary(&out)?
     } else {
@@ -56,7 +57,7 @@ pub fn run(artifacts: &Path, args: &SizeArgs) -> Result<Outcome> {
     print!("{}", table::records(&records));
     println!("wrote {}", out.display());
     if let Some(m) = attributed {
-        let path = out.with_file_name(attribute::FILE);
+        let path = Document::SizeAttribution.beside(&out);
         print!("{}", crate::size_table::attribution(&m));
         let file = AttributionFile {
             schema_version: attribute::SCHEMA_VERSION,

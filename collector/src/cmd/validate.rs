@@ -11,10 +11,10 @@ use scenarios::policy::corpus::{Corpus, Coverage};
 use scenarios::policy::optimization::{OptimizationPolicy, Variant};
 use scenarios::policy::Violation;
 
-use crate::cli::{PolicyKind, SchemaKind, ValidateArgs};
+use crate::cli::{PolicyKind, ValidateArgs};
+use crate::documents::Document;
 use crate::files::{parse_json, read_json, to_json_bytes, write_atomic};
 use crate::outcome::Outcome;
-use crate::schemas::schema_path;
 
 pub fn run(artifacts: &Path, args: &ValidateArgs) -> Result<Outcome> {
     if args.self_test {
@@ -25,11 +25,11 @@ pub fn run(artifacts: &Path, args: &ValidateArgs) -> Result<Outcome> {
     };
     let violations = match kind {
         PolicyKind::Budgets => {
-            let p: BudgetPolicy = read_json(file, schema_path(SchemaKind::Budgets))?;
+            let p: BudgetPolicy = read_json(file, Document::Budgets.schema_path())?;
             p.validate()
         }
         PolicyKind::Corpus => {
-            let c: Corpus = read_json(file, schema_path(SchemaKind::Corpus))?;
+            let c: Corpus = read_json(file, Document::Corpus.schema_path())?;
             let v = c.validate();
             let summary = CorpusSummary::new(file, &c, &v);
             write_atomic(
@@ -39,7 +39,7 @@ pub fn run(artifacts: &Path, args: &ValidateArgs) -> Result<Outcome> {
             v
         }
         PolicyKind::Optimization => {
-            let p: OptimizationPolicy = read_json(file, schema_path(SchemaKind::Optimization))?;
+            let p: OptimizationPolicy = read_json(file, Document::Optimization.schema_path())?;
             let v = p.validate();
             let summary = OptimizationSummary::new(file, &p, &v);
             write_atomic(

@@ -5,17 +5,14 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result};
-use serde::Deserialize;
 
 use scenarios::gate::GateEvent;
-use scenarios::summary::{Record, RecordKey, Status};
+use scenarios::summary::Record;
 use scenarios::wire::WireResult;
-use scenarios::Unit;
 
-use crate::cli::SchemaKind;
+use crate::documents::Document;
 use crate::files::read_json;
 use crate::gating::read_history;
-use crate::schemas::schema_path;
 use crate::summaries::read_summary;
 
 use super::ReportError;
@@ -34,72 +31,16 @@ impl Sources {
     /// The contract's file names under `artifacts`, with the event log at `history`.
     pub fn new(artifacts: &Path, history: &Path) -> Sources {
         Sources {
-            summary: artifacts.join("wasm_budget_summary.json"),
-            gate_report: artifacts.join("wasm_perf_regression_report.json"),
+            summary: Document::Summary.in_dir(artifacts),
+            gate_report: Document::Report.in_dir(artifacts),
             history: history.to_path_buf(),
             out_dir: artifacts.to_path_buf(),
         }
     }
 }
 
-/// The gate's overall verdict as the report file writes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    Pass,
-    Warn,
-    Fail,
-    PolicyError,
-}
-
-/// One judged record of `wasm_perf_regression_report.json` (the fields a report shows).
-#[derive(Debug, Clone, Deserialize)]
-pub struct Judged {
-    pub key: RecordKey,
-    pub value: Option<f64>,
-    pub unit: Unit,
-    pub band: Status,
-    pub status: Status,
-    #[serde(default)]
-    pub warn_streak: u32,
-    pub reason: String,
-}
-
-/// One baseline comparison of the gate's report.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Compared {
-    pub key: RecordKey,
-    pub baseline: f64,
-    pub current: f64,
-    /// Machine-speed reference now / at the baseline, when the comparison was made at one speed.
-    #[serde(default)]
-    pub machine_slowdown: Option<f64>,
-    pub regression_pct: f64,
-    pub max_regression_pct: f64,
-    pub status: Status,
-    #[serde(default)]
-    pub noise_pct: Option<f64>,
-    /// Set when the base was measured beside the candidate (`run --against`).
-    #[serde(default)]
-    pub paired: Option<scenarios::paired::PairedNote>,
-}
-
-/// The gate's report, read back (`scenarios::gate::GateReport` is write-only).
-#[derive(Debug, Clone, Deserialize)]
-pub struct GateFile {
-    pub verdict: Verdict,
-    pub results: Vec<Judged>,
-    #[serde(default)]
-    pub regressions: Vec<Compared>,
-    #[serde(default)]
-    pub no_baseline: Vec<RecordKey>,
-    #[serde(default)]
-    pub not_measured: Vec<RecordKey>,
-    #[serde(default)]
-    pub errors: Vec<String>,
-    #[serde(default)]
-    pub warnings: Vec<String>,
-}
+/// The gate's report, read back with the types that wrote it.
+pub use scenarios::gate::{GateReport, MetricResult, Regression, Verdict};
 
 /// One seed's samples of a record's probe, per operation, in the record's unit (what the charts draw).
 pub use charts::SeedValues as SeedSamples;
@@ -120,7 +61,7 @@ pub struct Inputs {
     pub samples: Vec<Vec<SeedSamples>>,
     /// Per record (same order): every file it names.
     pub links: Vec<Vec<Linked>>,
-    pub gate: Option<GateFile>,
+    pub gate: Option<GateReport>,
     pub history: Vec<GateEvent>,
     pub sources: Sources,
     /// The size attribution of the summary's modules (`wasm_size_attribution.json`, only modules
@@ -135,9 +76,9 @@ pub fn read(sources: &Sources) -> Result<Inputs> {
     }
     let records = read_summary(&sources.summary)?;
     let gate = if sources.gate_report.is_file() {
-        Some(read_json::<GateFile>(
+        Some(read_json::<GateReport>(
             &sources.gate_report,
-            schema_path(SchemaKind::Report),
+            Document::Report.schema_path(),
         )?)
     } else {
         None
@@ -163,7 +104,7 @@ pub fn read(sources: &Sources) -> Result<Inputs> {
                 continue;
             };
             if !cache.contains_key(&path) {
-                let wire = read_json::<WireResult>(&path, schema_path(SchemaKind::Wire))?;
+                let wire = read_json::<WireResult>(&path, Document::Wire.schema_path())?;
                 cache.insert(path.clone(), wire);
             }
             if let Some(s) = seed_samples(r, &cache[&path], &path)
@@ -194,7 +135,7 @@ fn attributions(
     dir: &Path,
     records: &[Record],
 ) -> Result<Vec<scenarios::attribution::ModuleAttribution>> {
-    let path = dir.join(crate::attribute::FILE);
+    let path = Document::SizeAttribution.in_dir(dir);
     if !path.is_file() {
         return Ok(Vec::new());
     }

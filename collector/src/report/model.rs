@@ -4,7 +4,7 @@
 use scenarios::summary::{Record, RecordKey, Status};
 use scenarios::Unit;
 
-use super::inputs::{Compared, Inputs, Judged, Linked, SeedSamples, Verdict};
+use super::inputs::{Inputs, Linked, MetricResult, Regression, SeedSamples, Verdict};
 use crate::units::{human, why, Why};
 
 /// One record as every output shows it.
@@ -144,7 +144,7 @@ impl<'a> View<'a> {
         }
     }
 
-    pub fn regressions(&self) -> &'a [Compared] {
+    pub fn regressions(&self) -> &'a [Regression] {
         regressions(self.inputs)
     }
 
@@ -172,19 +172,23 @@ impl<'a> View<'a> {
     }
 }
 
-fn regressions(inputs: &Inputs) -> &[Compared] {
+fn regressions(inputs: &Inputs) -> &[Regression] {
     inputs.gate.as_ref().map_or(&[], |g| &g.regressions[..])
 }
 
 /// The gate's judgement of `r`, when it judged this key with this value.
-fn judged<'g>(results: &'g [Judged], key: &RecordKey, r: &Record) -> Option<&'g Judged> {
+fn judged<'g>(
+    results: &'g [MetricResult],
+    key: &RecordKey,
+    r: &Record,
+) -> Option<&'g MetricResult> {
     results
         .iter()
         .find(|j| &j.key == key && j.value == r.value && j.unit == r.unit)
 }
 
 /// The gate's verdict; without a gate report, the worst record status.
-fn verdict(gate: Option<Verdict>, rows: &[Row<'_>], regs: &[Compared]) -> Verdict {
+fn verdict(gate: Option<Verdict>, rows: &[Row<'_>], regs: &[Regression]) -> Verdict {
     if let Some(v) = gate {
         return v;
     }

@@ -53,23 +53,34 @@ pub struct ScenarioRequest {
 }
 
 impl ScenarioRequest {
+    /// Iterations and warm-up, the contract's values where the page gave none: the one place the
+    /// defaults are filled in.
+    fn counts(&self) -> (u32, u32) {
+        (
+            self.iterations.unwrap_or(MIN_ITERATIONS),
+            self.warmup.unwrap_or(HEAP_WARMUP_OPS),
+        )
+    }
+
     /// The request with its defaults filled in.
     pub fn resolved(self) -> Self {
+        let (iterations, warmup) = self.counts();
         Self {
-            iterations: Some(self.iterations.unwrap_or(MIN_ITERATIONS)),
-            warmup: Some(self.warmup.unwrap_or(HEAP_WARMUP_OPS)),
+            iterations: Some(iterations),
+            warmup: Some(warmup),
             ..self
         }
     }
 
     /// The run configuration on a page whose clock is `clock`.
     pub fn config(self, clock: ClockInfo) -> RunConfig {
+        let (iterations, warmup) = self.counts();
         RunConfig {
             workload: self.workload,
             framework: self.framework,
             seed: self.seed,
-            iterations: self.iterations.unwrap_or(MIN_ITERATIONS),
-            warmup: self.warmup.unwrap_or(HEAP_WARMUP_OPS),
+            iterations,
+            warmup,
             user_agent: self.user_agent,
             clock,
             slowdown_pct: self.slowdown_pct,

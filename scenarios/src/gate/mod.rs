@@ -57,7 +57,7 @@ pub struct GateRequest<'a> {
 }
 
 /// The judgement of one record.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MetricResult {
     pub key: RecordKey,
     pub value: Option<f64>,
@@ -72,7 +72,7 @@ pub struct MetricResult {
 }
 
 /// One baseline comparison.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Regression {
     pub key: RecordKey,
     pub baseline: f64,
@@ -99,7 +99,7 @@ pub struct Regression {
 }
 
 /// Overall outcome; maps to exit codes 0 (pass, warn), 1 (fail) and 2 (policy error).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Pass,
@@ -108,8 +108,8 @@ pub enum Verdict {
     PolicyError,
 }
 
-/// Everything the gate found.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+/// Everything the gate found: written to `wasm_perf_regression_report.json` and read back by the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GateReport {
     pub verdict: Verdict,
     pub results: Vec<MetricResult>,

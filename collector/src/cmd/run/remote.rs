@@ -1,6 +1,6 @@
-//! Session settings from the command line and the environment: the remote endpoint with its credentials
-//! (`WEBDRIVER_USERNAME`/`WEBDRIVER_ACCESS_KEY`), extra capabilities (`--capabilities`, `--capability`,
-//! `${VAR}` values), and the rule that parallel sessions need a remote endpoint.
+//! Session settings from the command line and the environment, read once per run: the remote endpoint
+//! with its credentials (`WEBDRIVER_USERNAME`/`WEBDRIVER_ACCESS_KEY`), extra capabilities
+//! (`--capabilities`, `--capability`, `${VAR}` values), and the driver discovery variables.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -8,12 +8,11 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
-use webdriver::{discover, Capabilities, DriverEnv};
+use webdriver::{Capabilities, DriverEnv};
 
-use super::browser::{target, SessionSettings};
-use super::plan::Plan;
 use crate::cli::RunArgs;
 use crate::files::read_json;
+use crate::measuring::browser::SessionSettings;
 
 /// Environment variables holding the remote endpoint's credentials (HTTP basic auth).
 pub const CREDENTIAL_VARS: (&str, &str) = ("WEBDRIVER_USERNAME", "WEBDRIVER_ACCESS_KEY");
@@ -49,53 +48,12 @@ pub fn settings(args: &RunArgs) -> Result<SessionSettings> {
         webdriver_url,
         capabilities,
         allow_not_isolated: args.allow_not_isolated,
+        driver_env: DriverEnv::from_pairs(
+            webdriver::DISCOVERY_VARS
+                .iter()
+                .filter_map(|name| env.get(*name).map(|value| (*name, value.clone()))),
+        ),
     })
-}
-
-/// `--jobs N` above 1 only when every planned environment resolves to a remote endpoint: parallel
-/// sessions on this machine would measure each other.
-pub fn check_jobs(jobs: u32, plan: &Plan, settings: &SessionSettings) -> Result<()> {
-    if jobs <= 1 {
-        return Ok(());
-    }
-    let env = DriverEnv::from_process_env();
-    for e in &plan.environments {
-        let kind = target(*e, settings)?.driver_kind();
-        let remote = discover(kind, settings.webdriver_url.as_deref(), &env)
-            .map(|l| l.is_remote())
-            .unwrap_or(false);
-        if !remote {
-            bail!("--jobs {jobs}: {e} would run on a local {kind} on this machine, where parallel sessions distort each other's timings; use --jobs 1 here, or point --webdriver-url (or {}_REMOTE) at a Selenium Grid or device farm", kind.to_string().to_ascii_uppercase());
-        }
-    }
-    Ok(())
-}
-
-/// Warns when a Selenium Grid node's own `session-timeout` is shorter than `--scenario-timeout`: the grid
-/// would cut a long scenario first, and the fix is the grid's setting, not the collector's.
-pub async fn warn_grid_timeouts(plan: &Plan, settings: &SessionSettings) {
-    let env = DriverEnv::from_process_env();
-    let mut seen = Vec::new();
-    for e in &plan.environments {
-        let Ok(kind) = target(*e, settings).map(|t| t.driver_kind()) else {
-            continue;
-        };
-        if let Ok(webdriver::DriverLocation::Remote { url, .. }) =
-            discover(kind, settings.webdriver_url.as_deref(), &env)
-        {
-            if !seen.contains(&url) {
-                seen.push(url);
-            }
-        }
-    }
-    for url in seen {
-        for (node, limit) in webdriver::grid_node_timeouts(&url).await {
-            if limit < settings.scenario_timeout {
-                eprintln!("warning: grid node {node} has session-timeout {}s, shorter than --scenario-timeout {}s: the grid cuts any call longer than that; raise the node's session-timeout (TOML [node] session-timeout) to at least {}s",
-                    limit.as_secs(), settings.scenario_timeout.as_secs(), settings.scenario_timeout.as_secs());
-            }
-        }
-    }
 }
 
 /// The endpoint with `WEBDRIVER_USERNAME`/`WEBDRIVER_ACCESS_KEY` as its user info, unless it has its own.

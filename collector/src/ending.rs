@@ -9,6 +9,7 @@ use anyhow::Result;
 use scenarios::gate::GateEvent;
 use scenarios::summary::Record;
 
+use crate::documents::Document;
 use crate::gating::{self, GateFiles, GateInputs};
 use crate::outcome::Outcome;
 use crate::summaries::write_summary;
@@ -32,7 +33,7 @@ pub fn finish(end: &Ending<'_>, mut gate: GateInputs, records: Vec<Record>) -> R
     gate.measurements = Some(records);
     let report = gating::judge(&gate, end.past);
     let all = gate.measurements.as_deref().unwrap_or_default();
-    let summary_path = end.artifacts.join("wasm_budget_summary.json");
+    let summary_path = Document::Summary.in_dir(end.artifacts);
     if let Err(e) = gating::refuse_unjudged(&report) {
         write_summary(end.refused, all)?;
         return Err(e.context(format!(

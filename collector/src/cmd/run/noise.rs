@@ -1,5 +1,6 @@
 //! `collector noise`: measures one build several times and writes each record's run-to-run spread
-//! (`artifacts/wasm_noise_report.json`), the noise floor the 10 % regression rule is read against.
+//! (`artifacts/wasm_noise_report.json`), the noise floor the 10 % regression rule is read against. It lives
+//! beside `run` because it takes the same flags (`settings`).
 
 use std::path::Path;
 
@@ -9,18 +10,20 @@ use scenarios::gate::show;
 use scenarios::noise::noise;
 
 use crate::cli::NoiseArgs;
+use crate::documents::Document;
 use crate::files::{to_json_bytes, write_atomic};
 use crate::outcome::Outcome;
 
-use super::run::measure_runs;
+use super::settings;
+use crate::measuring::measure_runs;
 
 pub fn run(artifacts: &Path, args: &NoiseArgs) -> Result<Outcome> {
-    let (runs, rule) = measure_runs(artifacts, &args.run, args.runs)?;
+    let (runs, rule) = measure_runs(artifacts, &settings(&args.run)?, args.runs)?;
     let report = noise(&runs, rule);
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| artifacts.join("wasm_noise_report.json"));
+        .unwrap_or_else(|| Document::Noise.in_dir(artifacts));
     write_atomic(&out, &to_json_bytes(&report)?)?;
     for e in &report.entries {
         let values: Vec<String> = e.values.iter().map(|v| show(*v)).collect();

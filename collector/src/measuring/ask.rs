@@ -7,16 +7,15 @@ use anyhow::{anyhow, bail, Context, Result};
 use serde_json::{json, Value};
 use webdriver::Session;
 
-use scenarios::answer::{check_answer, Asked};
+use scenarios::answer::Asked;
 use scenarios::wire::WireResult;
 use scenarios::{Environment, Framework, Profile, Workload};
 
-use crate::cli::SchemaKind;
-use crate::files::{parse_json, write_atomic};
-use crate::schemas::schema_path;
+use crate::answers::checked;
+use crate::files::write_atomic;
 
-const RUN_SCENARIO_JS: &str = include_str!("../../../../www/webdriver/run-scenario.js");
-const RUN_COLD_START_JS: &str = include_str!("../../../../www/webdriver/run-cold-start.js");
+const RUN_SCENARIO_JS: &str = include_str!("../../../www/webdriver/run-scenario.js");
+const RUN_COLD_START_JS: &str = include_str!("../../../www/webdriver/run-cold-start.js");
 
 /// Unwraps `{ok: …}` / `{err: …}` from the page scripts.
 pub fn page_result(v: Value) -> Result<Value> {
@@ -54,6 +53,19 @@ impl Job {
             self.seed,
         );
         format!("{e} {p} {f}/{w} seed {s}")
+    }
+
+    /// What it asks, as the answer check reads it.
+    pub fn asked(&self) -> Asked {
+        Asked {
+            workload: self.workload,
+            framework: self.framework,
+            profile: self.profile,
+            seed: self.seed,
+            iterations: self.iterations,
+            warmup: self.warmup,
+            slowdown_pct: self.slowdown_pct,
+        }
     }
 
     /// Where its wire JSON is kept, under the run's raw directory.
@@ -168,30 +180,7 @@ pub(super) fn keep(job: &Job, value: &Value, raw_dir: &Path) -> Result<(WireResu
         .with_context(|| format!("{label}: the page returned {value}, not a wire JSON string"))?;
     let path = raw_dir.join(job.raw_name());
     write_atomic(&path, text.as_bytes())?;
-    let wire: WireResult = parse_json(text, &path, schema_path(SchemaKind::Wire))
-        .with_context(|| format!("{label}: malformed wire result (rebuild the harness and the collector from one commit)"))?;
-    wire.check().map_err(|e| {
-        anyhow!(
-            "{label}: malformed wire result (kept in {}): {e}",
-            path.display()
-        )
-    })?;
-    let asked = Asked {
-        workload: job.workload,
-        framework: job.framework,
-        profile: job.profile,
-        seed: job.seed,
-        iterations: job.iterations,
-        warmup: job.warmup,
-        slowdown_pct: job.slowdown_pct,
-    };
-    let wrong = check_answer(&wire, &asked);
-    if !wrong.is_empty() {
-        bail!(
-            "{label}: the page's answer does not fit the question (kept in {}): {}; rebuild the harness and the host pages from this commit",
-            path.display(),
-            wrong.join("; ")
-        );
-    }
+    let wire = checked(text, &path, &job.asked())
+        .with_context(|| format!("{label}: the page's answer is refused (kept as evidence)"))?;
     Ok((wire, path))
 }

@@ -18,7 +18,7 @@ use super::plan::SessionUnit;
 use super::progress::Progress;
 use crate::files::write_atomic;
 
-const READY_JS: &str = include_str!("../../../../www/webdriver/ready.js");
+const READY_JS: &str = include_str!("../../../www/webdriver/ready.js");
 
 /// The wire results of one workload, one per seed, with where each was saved.
 pub struct WorkloadResults {
@@ -68,6 +68,8 @@ pub struct SessionSettings {
     pub capabilities: Capabilities,
     /// Measure a page that is not cross-origin isolated instead of failing closed.
     pub allow_not_isolated: bool,
+    /// The driver discovery variables (`CHROMEDRIVER`, `*_REMOTE`, `PATH`…), read once per run.
+    pub driver_env: DriverEnv,
 }
 
 /// The WebDriver target of an environment.
@@ -110,9 +112,8 @@ async fn grid_hint(
     kind: webdriver::DriverKind,
     asked: &Capabilities,
 ) -> Option<String> {
-    let env = DriverEnv::from_process_env();
     let webdriver::DriverLocation::Remote { url, .. } =
-        webdriver::discover(kind, args.webdriver_url.as_deref(), &env).ok()?
+        webdriver::discover(kind, args.webdriver_url.as_deref(), &args.driver_env).ok()?
     else {
         return None;
     };
@@ -199,9 +200,9 @@ async fn open_session(args: &SessionSettings, unit: &SessionUnit) -> Result<Sess
     if let Some(url) = &args.webdriver_url {
         config = config.remote_url(url.clone());
     }
-    let driver_env = DriverEnv::from_process_env();
+    let driver_env = &args.driver_env;
     let kind = config.target.driver_kind();
-    let remote = webdriver::discover(kind, args.webdriver_url.as_deref(), &driver_env)
+    let remote = webdriver::discover(kind, args.webdriver_url.as_deref(), driver_env)
         .is_ok_and(|l| l.is_remote());
     let asked = webdriver::build_capabilities(
         &config.target,
@@ -211,7 +212,7 @@ async fn open_session(args: &SessionSettings, unit: &SessionUnit) -> Result<Sess
             extra: Some(&config.extra_capabilities),
         },
     );
-    match Session::start(config, &driver_env).await {
+    match Session::start(config, driver_env).await {
         Ok(s) => Ok(s),
         Err(e) => {
             let grid = match (&e, remote) {

@@ -14,9 +14,9 @@ use scenarios::wire::WireResult;
 use super::ask::{ask, cold_label, keep, one_per_job, page_config, Job};
 use crate::files::{to_json_bytes, write_atomic};
 
-const RUN_PAIRED_JS: &str = include_str!("../../../../www/webdriver/run-paired.js");
+const RUN_PAIRED_JS: &str = include_str!("../../../www/webdriver/run-paired.js");
 const RUN_COLD_START_PAIRED_JS: &str =
-    include_str!("../../../../www/webdriver/run-cold-start-paired.js");
+    include_str!("../../../www/webdriver/run-cold-start-paired.js");
 
 /// Both sides' answers to one question and the turns they took (an unpaired step: no base, no turns).
 pub struct PairedAnswer {

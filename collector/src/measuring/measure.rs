@@ -32,7 +32,7 @@ pub struct Measured {
 }
 
 /// Serves the pages, measures the plan, then (when `gate` is given) confirms every unit that would warn or fail.
-pub(super) async fn measure_all(
+pub async fn measure_all(
     inputs: &Inputs,
     dist: &Path,
     raw_dir: &Path,
@@ -78,11 +78,11 @@ async fn measure_served(
 ) -> Result<Measured> {
     let inputs = m.inputs;
     eprintln!("serving {} at {}", inputs.www.display(), m.origin);
-    super::remote::warn_grid_timeouts(&inputs.plan, &inputs.settings).await;
+    super::grid::warn_grid_timeouts(&inputs.plan, &inputs.settings).await;
     let progress = Progress::new(inputs.plan.jobs());
     let sessions = m.sessions(&inputs.plan, raw_dir, &progress).await?;
-    let mut records = m.fold(&sessions)?;
-    let (base_records, paired) = m.fold_base(&sessions)?;
+    let mut records = m.records_of(&sessions)?;
+    let (base_records, paired) = m.base_records_of(&sessions)?;
     if let Some(gate) = gate.filter(|_| !m.paired) {
         records = m
             .confirm(records, gate, confirmations, raw_dir, &progress)
@@ -99,7 +99,7 @@ async fn measure_served(
 }
 
 /// Each session's start and total time, and what they mean for a parallel plan (stderr).
-pub(super) fn print_times(sessions: &[SessionResults], jobs: u32) {
+pub fn print_times(sessions: &[SessionResults], jobs: u32) {
     if sessions.is_empty() {
         return;
     }
@@ -181,7 +181,7 @@ impl Measure<'_> {
     }
 
     /// The records of measured sessions (`scenarios::records`), in plan order.
-    fn fold(&self, sessions: &[SessionResults]) -> Result<Vec<Record>> {
+    fn records_of(&self, sessions: &[SessionResults]) -> Result<Vec<Record>> {
         let inputs = self.inputs;
         let mut out = Vec::new();
         for got in sessions {
@@ -214,7 +214,10 @@ impl Measure<'_> {
     }
 
     /// A paired run's base records (folded like the candidate's) and each key's paired estimate.
-    fn fold_base(&self, sessions: &[SessionResults]) -> Result<(Vec<Record>, Vec<PairedKey>)> {
+    fn base_records_of(
+        &self,
+        sessions: &[SessionResults],
+    ) -> Result<(Vec<Record>, Vec<PairedKey>)> {
         let inputs = self.inputs;
         let (mut records, mut paired) = (Vec::new(), Vec::new());
         for got in sessions {
@@ -281,7 +284,7 @@ impl Measure<'_> {
                 progress.grow(sub.jobs());
                 let dir = raw_dir.join(format!("confirm-{i}"));
                 let sessions = self.sessions(&sub, &dir, progress).await?;
-                again.extend(self.fold(&sessions)?);
+                again.extend(self.records_of(&sessions)?);
             }
         }
         Ok(confirm::merge(first, &units, &again))

@@ -8,7 +8,7 @@ use scenarios::policy::corpus::Corpus;
 use scenarios::protocol::{MIN_ITERATIONS, SEED_SET};
 use scenarios::{Environment, Framework, Profile, Workload};
 
-use crate::cli::{RunArgs, Shard};
+use std::path::Path;
 
 /// One (workload, seed) step: the smallest unit a shard takes.
 pub type Step = (Environment, Profile, Framework, Workload, u64);
@@ -38,6 +38,38 @@ pub struct PlannedWorkload {
     pub environments: Vec<Environment>,
 }
 
+/// What the flags ask for, before the corpus says what exists (empty lists: the defaults).
+#[derive(Debug, Clone, Default)]
+pub struct PlanRequest {
+    /// Every browser environment × every profile (`--matrix`), instead of `environments`/`profiles`.
+    pub matrix: bool,
+    pub environments: Vec<Environment>,
+    pub profiles: Vec<Profile>,
+    pub all_frameworks: bool,
+    pub frameworks: Vec<Framework>,
+    pub workloads: Vec<Workload>,
+    /// The warm-up of every workload instead of the corpus's.
+    pub warmup: Option<u32>,
+    pub seeds: Vec<u64>,
+    pub iterations: u32,
+    /// TEST ONLY: a calibrated slowdown of every batched operation, percent.
+    pub slowdown_pct: Option<f64>,
+    pub shard: Option<Shard>,
+}
+
+/// `--shard I/N`: the I-th of N deterministic parts of the plan (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
 /// The whole run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
@@ -54,35 +86,36 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn new(args: &RunArgs, corpus: &Corpus) -> Result<Plan> {
+    /// The plan `args` asks for of `corpus` (read from `corpus_path`, named in errors).
+    pub fn new(args: &PlanRequest, corpus: &Corpus, corpus_path: &Path) -> Result<Plan> {
         let (environments, profiles) = if args.matrix {
             (Environment::BROWSERS.to_vec(), Profile::ALL.to_vec())
         } else {
             (
-                if args.env.is_empty() {
+                if args.environments.is_empty() {
                     vec![Environment::DesktopChromium]
                 } else {
-                    distinct(&args.env)
+                    distinct(&args.environments)
                 },
-                if args.profile.is_empty() {
+                if args.profiles.is_empty() {
                     vec![Profile::CoreMin]
                 } else {
-                    distinct(&args.profile)
+                    distinct(&args.profiles)
                 },
             )
         };
         let frameworks = if args.all_frameworks {
             Framework::ALL.to_vec()
-        } else if args.framework.is_empty() {
+        } else if args.frameworks.is_empty() {
             vec![Framework::VanillaJs]
         } else {
-            distinct(&args.framework)
+            distinct(&args.frameworks)
         };
         let workloads: Vec<PlannedWorkload> = corpus
             .scenarios
             .iter()
             .filter(|s| frameworks.contains(&s.framework))
-            .filter(|s| args.workload.is_empty() || args.workload.contains(&s.workload))
+            .filter(|s| args.workloads.is_empty() || args.workloads.contains(&s.workload))
             .map(|s| PlannedWorkload {
                 framework: s.framework,
                 workload: s.workload,
@@ -93,7 +126,7 @@ impl Plan {
         if workloads.is_empty() {
             bail!(
                 "the corpus ({}) has no scenario for the chosen frameworks and workloads: add one or change --framework/--workload",
-                args.corpus.display()
+                corpus_path.display()
             );
         }
         let seeds = if args.seeds.is_empty() {
@@ -111,7 +144,7 @@ impl Plan {
             workloads,
             seeds,
             iterations: args.iterations,
-            slowdown_pct: args.inject_slowdown,
+            slowdown_pct: args.slowdown_pct,
             part: None,
         };
         if let Some(shard) = args.shard {

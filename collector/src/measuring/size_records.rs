@@ -12,8 +12,9 @@ use scenarios::summary::Record;
 use scenarios::Profile;
 
 use crate::attribute::{self, attribute};
+use crate::documents::Document;
+use crate::module_size::module_records;
 use crate::profiles::module_path;
-use crate::sizes::module_records;
 
 /// What the size records are measured from and compared with.
 pub struct SizeInputs<'a> {
@@ -73,7 +74,7 @@ pub fn size_records(
 
 /// The attribution file beside a stored baseline, if there is one (read before measuring).
 pub fn stored_beside(baseline: Option<&Path>) -> Result<Option<(PathBuf, AttributionFile)>> {
-    let Some(path) = baseline.map(|b| b.with_file_name(attribute::FILE)) else {
+    let Some(path) = baseline.map(|b| Document::SizeAttribution.beside(b)) else {
         return Ok(None);
     };
     if !path.is_file() {
@@ -95,7 +96,7 @@ mod tests {
             "none beside it"
         );
         assert!(stored_beside(None).unwrap().is_none());
-        let beside = dir.path().join(attribute::FILE);
+        let beside = Document::SizeAttribution.in_dir(dir.path());
         let empty = AttributionFile {
             schema_version: attribute::SCHEMA_VERSION,
             modules: Vec::new(),
