@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use scenarios::Unit;
 
 use crate::style::{
-    frame, legend, mesh, plot_err, svg, ChartError, Frame, Svg, FAIL, INK, SEED_COLORS, WARN,
+    frame, legend, mesh, plot_err, svg, Chart, ChartError, Frame, Svg, FAIL, INK, SEED_COLORS, WARN,
 };
 use crate::units::human;
 
@@ -138,13 +138,11 @@ fn ns_unit(unit: Unit) -> Unit {
     }
 }
 
-type LogChart<'a, 'b> = ChartContext<
+type LogChart<'a, 'b> = Chart<
     'a,
-    SVGBackend<'b>,
-    Cartesian2d<
-        plotters::coord::combinators::LogCoord<f64>,
-        plotters::coord::types::RangedCoordf64,
-    >,
+    'b,
+    plotters::coord::combinators::LogCoord<f64>,
+    plotters::coord::types::RangedCoordf64,
 >;
 
 /// Vertical lines at the target (amber), the hard budget (red) and the value (ink).

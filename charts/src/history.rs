@@ -8,7 +8,7 @@ use scenarios::summary::Status;
 use scenarios::Unit;
 
 use crate::style::{
-    frame, legend, mesh, plot_err, status_color, svg, ChartError, Frame, Svg, FAIL, WARN,
+    frame, legend, mesh, plot_err, status_color, svg, Chart, ChartError, Frame, Svg, FAIL, WARN,
 };
 use crate::units::{human_in, scale_for};
 
@@ -85,13 +85,11 @@ pub fn history(h: &History<'_>) -> Svg {
     })
 }
 
-type RunChart<'a, 'b> = ChartContext<
+type RunChart<'a, 'b> = Chart<
     'a,
-    SVGBackend<'b>,
-    Cartesian2d<
-        plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordusize>,
-        plotters::coord::types::RangedCoordf64,
-    >,
+    'b,
+    plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordusize>,
+    plotters::coord::types::RangedCoordf64,
 >;
 
 /// The runs' values: a thin grey line through them, a dot per run in its status's colour.

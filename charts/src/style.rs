@@ -128,13 +128,11 @@ where
 }
 
 /// The house horizontal-bar chart's coordinates: a value on x, one labelled row per bar on y.
-pub type Rows<'a, 'b> = ChartContext<
+pub type Rows<'a, 'b> = Chart<
     'a,
-    SVGBackend<'b>,
-    Cartesian2d<
-        plotters::coord::types::RangedCoordf64,
-        plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordusize>,
-    >,
+    'b,
+    plotters::coord::types::RangedCoordf64,
+    plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordusize>,
 >;
 
 /// What a row chart shows, beside its bars.
