@@ -5,7 +5,9 @@ use plotters::prelude::*;
 
 use scenarios::Unit;
 
-use crate::style::{legend, plot_err, svg, ChartError, Svg, FAIL, FONT, INK, SEED_COLORS, WARN};
+use crate::style::{
+    frame, legend, mesh, plot_err, svg, Chart, ChartError, Frame, Svg, FAIL, INK, SEED_COLORS, WARN,
+};
 use crate::units::human;
 
 /// Points per seed kept in a CDF (quantiles): enough for the shape, small enough for 250 charts.
@@ -80,18 +82,14 @@ pub fn distribution(d: &Distribution<'_>) -> Svg {
     let lo = floor / 1.3;
     let axis_unit = if d.relative { ns_unit(d.unit) } else { d.unit };
     svg((620, 280), |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(d.title, (FONT, 14))
-            .margin(6)
-            .x_label_area_size(30)
-            .y_label_area_size(44)
-            .build_cartesian_2d((lo..hi).log_scale(), 0.0..1.0)
-            .map_err(plot_err)?;
-        chart
-            .configure_mesh()
-            .max_light_lines(2)
-            .label_style(("sans-serif", 12))
-            .axis_desc_style(("sans-serif", 12))
+        let at = Frame {
+            title: d.title,
+            caption: 14,
+            x_area: 30,
+            y_area: 44,
+        };
+        let mut chart = frame(root, &at, (lo..hi).log_scale(), 0.0..1.0)?;
+        mesh(&mut chart)
             .x_desc(if d.relative {
                 "per-op time, replay (solid) vs live (thin)"
             } else {
@@ -140,13 +138,11 @@ fn ns_unit(unit: Unit) -> Unit {
     }
 }
 
-type LogChart<'a, 'b> = ChartContext<
+type LogChart<'a, 'b> = Chart<
     'a,
-    SVGBackend<'b>,
-    Cartesian2d<
-        plotters::coord::combinators::LogCoord<f64>,
-        plotters::coord::types::RangedCoordf64,
-    >,
+    'b,
+    plotters::coord::combinators::LogCoord<f64>,
+    plotters::coord::types::RangedCoordf64,
 >;
 
 /// Vertical lines at the target (amber), the hard budget (red) and the value (ink).

@@ -6,7 +6,9 @@ use plotters::prelude::*;
 
 use scenarios::summary::Status;
 
-use crate::style::{plot_err, rows_chart, status_color, svg, RowAxes, Svg, FAIL, WARN};
+use crate::style::{
+    plot_err, row_bar, row_mark, rows_chart, status_color, svg, RowAxes, Svg, FAIL, WARN,
+};
 
 /// One record's bar: values in the record's unit.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,23 +51,18 @@ pub fn headroom(title: &str, bars: &[Bar]) -> Svg {
         let mut chart = rows_chart(root, &axes)?;
         let filled = bars.iter().enumerate().filter_map(|(i, b)| {
             let used = b.used()? * 100.0;
-            let mut bar = Rectangle::new(
-                [
-                    (0.0, SegmentValue::Exact(i)),
-                    (used.min(max), SegmentValue::Exact(i + 1)),
-                ],
-                status_color(b.status).filled(),
-            );
-            bar.set_margin(4, 4, 0, 0);
-            Some(bar)
+            Some(row_bar(
+                i,
+                0.0,
+                used.min(max),
+                status_color(b.status),
+                (4, 4),
+            ))
         });
         chart.draw_series(filled).map_err(plot_err)?;
         let targets = bars.iter().enumerate().filter_map(|(i, b)| {
             let t = share(b.warn, b.hard)? * 100.0;
-            Some(PathElement::new(
-                vec![(t, SegmentValue::Exact(i)), (t, SegmentValue::Exact(i + 1))],
-                WARN.stroke_width(3),
-            ))
+            Some(row_mark(i, t, WARN.stroke_width(3)))
         });
         chart.draw_series(targets).map_err(plot_err)?;
         let budget = PathElement::new(

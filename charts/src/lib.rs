@@ -3,11 +3,15 @@
 
 pub mod distribution;
 pub mod headroom;
+pub mod history;
+pub mod phases;
 pub mod sizes;
 pub mod style;
 pub mod units;
 
 pub use distribution::{distribution, Distribution, SeedValues};
 pub use headroom::{headroom, Bar};
-pub use sizes::{size_bars, SizeBar};
+pub use history::{history, History, Run};
+pub use phases::{phases, PhaseBar, Phases};
+pub use sizes::{module_sizes, size_bars, ModuleSize, SizeBar};
 pub use style::{ChartError, Svg};

@@ -1,5 +1,8 @@
-//! What every chart shares: status and seed colours, the font, the SVG canvas, the legend, the error.
+//! What every chart shares: status and seed colours, the font, the SVG canvas, the chart's frame and
+//! mesh (the one set-up every chart uses), the row chart, the legend, the error.
 
+use plotters::chart::MeshStyle;
+use plotters::coord::ranged1d::{AsRangedCoord, Ranged, ValueFormatter};
 use plotters::prelude::*;
 
 use scenarios::summary::Status;
@@ -76,14 +79,60 @@ pub fn svg<E: From<ChartError>>(
     Ok(out)
 }
 
+/// A chart's frame: its caption and the room its axis labels get, on the house margin and font.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame<'t> {
+    pub title: &'t str,
+    /// The caption's font size.
+    pub caption: u32,
+    /// Pixels under the plot for the x labels.
+    pub x_area: u32,
+    /// Pixels left of the plot for the y labels.
+    pub y_area: u32,
+}
+
+/// A chart on an SVG canvas with `X` × `Y` coordinates.
+pub type Chart<'a, 'b, X, Y> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<X, Y>>;
+
+/// The house chart set-up, the one place it is written: caption, margin and label areas on `root`,
+/// with `x` × `y` coordinates. Draw the mesh with [`mesh`].
+pub fn frame<'a, 'b, X: AsRangedCoord, Y: AsRangedCoord>(
+    root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    frame: &Frame<'_>,
+    x: X,
+    y: Y,
+) -> Result<Chart<'a, 'b, X::CoordDescType, Y::CoordDescType>, ChartError> {
+    ChartBuilder::on(root)
+        .caption(frame.title, (FONT, frame.caption))
+        .margin(6)
+        .x_label_area_size(frame.x_area)
+        .y_label_area_size(frame.y_area)
+        .build_cartesian_2d(x, y)
+        .map_err(plot_err)
+}
+
+/// The house mesh of `chart`: light lines at most 2 between labels, labels and axis titles in the
+/// house font. The caller adds its labels and descriptions, then draws it.
+pub fn mesh<'a, 'm, 'b, X, Y, XT, YT>(
+    chart: &'m mut Chart<'a, 'b, X, Y>,
+) -> MeshStyle<'a, 'm, X, Y, SVGBackend<'b>>
+where
+    X: Ranged<ValueType = XT> + ValueFormatter<XT>,
+    Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
+{
+    let mut mesh = chart.configure_mesh();
+    mesh.max_light_lines(2)
+        .label_style((FONT, 12))
+        .axis_desc_style((FONT, 12));
+    mesh
+}
+
 /// The house horizontal-bar chart's coordinates: a value on x, one labelled row per bar on y.
-pub type Rows<'a, 'b> = ChartContext<
+pub type Rows<'a, 'b> = Chart<
     'a,
-    SVGBackend<'b>,
-    Cartesian2d<
-        plotters::coord::types::RangedCoordf64,
-        plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordusize>,
-    >,
+    'b,
+    plotters::coord::types::RangedCoordf64,
+    plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordusize>,
 >;
 
 /// What a row chart shows, beside its bars.
@@ -107,22 +156,19 @@ pub fn rows_chart<'a, 'b>(
 ) -> Result<Rows<'a, 'b>, ChartError> {
     use plotters::coord::ranged1d::SegmentValue;
     let n = axes.labels.len();
-    let mut chart = ChartBuilder::on(root)
-        .caption(axes.title, (FONT, 15))
-        .margin(6)
-        .x_label_area_size(28)
-        .y_label_area_size(axes.label_width)
-        .build_cartesian_2d(0.0..axes.max.max(1e-9), (0..n).into_segmented())
-        .map_err(plot_err)?;
+    let at = Frame {
+        title: axes.title,
+        caption: 15,
+        x_area: 28,
+        y_area: axes.label_width,
+    };
+    let mut chart = frame(root, &at, 0.0..axes.max.max(1e-9), (0..n).into_segmented())?;
     let y_label = |v: &SegmentValue<usize>| match v {
         SegmentValue::CenterOf(i) => axes.labels.get(*i).cloned().unwrap_or_default(),
         _ => String::new(),
     };
-    let mut mesh = chart.configure_mesh();
-    mesh.max_light_lines(2)
-        .label_style((FONT, 12))
-        .axis_desc_style((FONT, 12))
-        .disable_y_mesh()
+    let mut mesh = mesh(&mut chart);
+    mesh.disable_y_mesh()
         .x_label_formatter(axes.x_label)
         .y_label_formatter(&y_label)
         .y_labels(n + 1);
@@ -131,4 +177,37 @@ pub fn rows_chart<'a, 'b>(
     }
     mesh.draw().map_err(plot_err)?;
     Ok(chart)
+}
+
+/// The house row bar: row `i` of a row chart, from `from` to `to` on x, `top`/`bottom` pixels in.
+pub fn row_bar(
+    i: usize,
+    from: f64,
+    to: f64,
+    color: RGBColor,
+    (top, bottom): (u32, u32),
+) -> Rectangle<(f64, plotters::coord::ranged1d::SegmentValue<usize>)> {
+    use plotters::coord::ranged1d::SegmentValue;
+    let mut r = Rectangle::new(
+        [
+            (from, SegmentValue::Exact(i)),
+            (to, SegmentValue::Exact(i + 1)),
+        ],
+        color.filled(),
+    );
+    r.set_margin(top, bottom, 0, 0);
+    r
+}
+
+/// A vertical mark across row `i` of a row chart at `x`.
+pub fn row_mark(
+    i: usize,
+    x: f64,
+    style: ShapeStyle,
+) -> PathElement<(f64, plotters::coord::ranged1d::SegmentValue<usize>)> {
+    use plotters::coord::ranged1d::SegmentValue;
+    PathElement::new(
+        vec![(x, SegmentValue::Exact(i)), (x, SegmentValue::Exact(i + 1))],
+        style,
+    )
 }

@@ -3,7 +3,6 @@
 //! all drawn from the summary, the raw wire results, the gate's report and its event log.
 
 mod attribution;
-mod bars;
 mod bmf;
 mod history;
 mod html;
@@ -43,8 +42,6 @@ pub enum ReportError {
         found: String,
         want: String,
     },
-    #[error("cannot draw a chart: {0}")]
-    Plot(String),
     #[error(transparent)]
     Chart(#[from] charts::ChartError),
     #[error("cannot write the JUnit XML: {0}")]

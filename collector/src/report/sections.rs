@@ -7,7 +7,6 @@ use std::fmt::Write;
 use scenarios::summary::Status;
 use scenarios::MetricId;
 
-use super::bars;
 use super::history;
 use super::markup::{esc, figure, grouped, is_runtime, status_cell};
 use super::model::{Row, View};
@@ -62,7 +61,7 @@ pub fn phases(view: &View<'_>, out: &mut String) -> Result<(), ReportError> {
         return Ok(());
     }
     out.push_str("<h2 id=\"phases\">Cold init phases</h2>\n<p class=\"muted\">Each phase's p95 (median over seeds); the bar's end is their sum, which can exceed the record's value (p95s do not add up exactly). Red: the hard budget.</p>\n");
-    let svg = bars::phases(&rows)?;
+    let svg = plots::phases(&rows)?;
     out.push_str(&figure(
         "phases",
         &svg,
@@ -82,7 +81,7 @@ pub fn sizes(view: &View<'_>, out: &mut String) -> Result<(), ReportError> {
         return Ok(());
     }
     out.push_str("<h2 id=\"sizes\">Sizes</h2>\n");
-    let svg = bars::sizes(&rows)?;
+    let svg = plots::sizes(&rows)?;
     out.push_str(&figure(
         "sizes",
         &svg,
