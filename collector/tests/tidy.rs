@@ -41,6 +41,7 @@ pub fn violations(root: &Path, cli_allowed: &[&str]) -> Vec<String> {
     let crates = workspace::crates(root);
     let mut out = Vec::new();
     workspace::check_manifests(&crates, &mut out);
+    codemap::check_edges(root, &crates, &mut out);
     let map = codemap::read(root, &mut out);
     for c in &crates {
         let files = rust_files(&root.join(&c.dir).join("src"));

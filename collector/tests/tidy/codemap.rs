@@ -110,3 +110,56 @@ pub fn read(root: &std::path::Path, out: &mut Vec<String>) -> Vec<Section> {
         Vec::new()
     })
 }
+
+/// The edges ARCHITECTURE.md's `Edges:` paragraph draws (`a → b`, `a → {b, c}`), as (from, to) folders.
+fn documented_edges(text: &str) -> Option<Vec<(String, String)>> {
+    let start = text.find("\nEdges: ")?;
+    let para = text[start..].split("\n\n").next().unwrap_or("");
+    let mut out = Vec::new();
+    for token in para.split('`').skip(1).step_by(2) {
+        let Some((from, to)) = token.split_once('→') else {
+            continue;
+        };
+        for to in to.trim().trim_matches(|c| c == '{' || c == '}').split(',') {
+            out.push((from.trim().to_string(), to.trim().to_string()));
+        }
+    }
+    Some(out)
+}
+
+/// ARCHITECTURE.md's `Edges:` paragraph and the tidy test's EDGES table must draw the same edges.
+pub fn check_edges(root: &std::path::Path, crates: &[Crate], out: &mut Vec<String>) {
+    let text = std::fs::read_to_string(root.join(FILE)).unwrap_or_default();
+    let Some(doc) = documented_edges(&text) else {
+        out.push(format!(
+            "{FILE}: no `Edges: ` paragraph listing the crates' edges: add one"
+        ));
+        return;
+    };
+    let package = |dir: &str| {
+        crates
+            .iter()
+            .find(|c| c.dir == dir)
+            .map_or(dir.to_string(), |c| c.package.clone())
+    };
+    let mut doc: Vec<(String, String)> =
+        doc.iter().map(|(a, b)| (package(a), package(b))).collect();
+    let mut table: Vec<(String, String)> = super::workspace::EDGES
+        .iter()
+        .flat_map(|(a, to)| to.iter().map(move |b| (a.to_string(), b.to_string())))
+        .collect();
+    doc.sort();
+    table.sort();
+    for (a, b) in doc.iter().filter(|e| !table.contains(e)) {
+        out.push(format!(
+            "{FILE}: its Edges paragraph draws `{a} → {b}`, which the tidy test's EDGES table \
+             (collector/tests/tidy/workspace.rs) does not allow: make the two agree"
+        ));
+    }
+    for (a, b) in table.iter().filter(|e| !doc.contains(e)) {
+        out.push(format!(
+            "{FILE}: the tidy test's EDGES table allows `{a} → {b}`, which its Edges paragraph does \
+             not draw: add it there or drop it from EDGES"
+        ));
+    }
+}
