@@ -18,16 +18,10 @@ const STD_IMPURE: [&str; 5] = [
 /// The one collector file allowed to touch the file system through `std::fs`/`tokio::fs`.
 const FILES_RS: &str = "collector/src/files.rs";
 
-/// Services (collector modules outside `cmd/`) that still import `crate::cli` today, to be emptied
-/// by the services-free-of-CLI change. An entry that no longer imports `crate::cli` is itself a
-/// violation, so the list only shrinks.
-pub const CLI_ALLOWED: &[&str] = &[
-    "collector/src/gating.rs",
-    "collector/src/policies.rs",
-    "collector/src/report/inputs.rs",
-    "collector/src/schemas.rs",
-    "collector/src/summaries.rs",
-];
+/// Services (collector modules outside `cmd/`) allowed to import `crate::cli`: none since the
+/// services took typed settings. An entry that no longer imports `crate::cli` is itself a
+/// violation, so the list can only shrink.
+pub const CLI_ALLOWED: &[&str] = &[];
 
 /// The names code uses for workspace crate `c`: its package name as an identifier, and its
 /// folder's (the workspace renames `bench-webdriver` to `webdriver`).
