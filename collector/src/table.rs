@@ -96,67 +96,15 @@ pub fn compared(
     }
 }
 
+/// The gate's verdict as text: the judged records, the baseline comparisons, what could not be
+/// compared, warnings, policy errors and the verdict line.
 pub fn verdict(report: &GateReport) -> String {
     let mut out = String::new();
     if !report.results.is_empty() {
-        let mut t = table();
-        t.set_header([
-            "metric",
-            "profile",
-            "environment",
-            "scenario",
-            "value",
-            "status",
-            "why",
-        ]);
-        for r in &report.results {
-            t.add_row([
-                r.key.metric_id.to_string(),
-                r.key.profile.to_string(),
-                r.key.environment.to_string(),
-                scenario(&r.key),
-                human_opt(r.value, r.unit),
-                r.status.to_string().to_uppercase(),
-                short_why(r),
-            ]);
-        }
-        if let Some(c) = t.column_mut(6) {
-            c.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(WHY_WIDTH)));
-        }
-        t.set_content_arrangement(ContentArrangement::Dynamic);
-        t.set_width(250);
-        out.push_str(&format!("{t}\n"));
+        out.push_str(&format!("{}\n", results_table(report)));
     }
     if !report.regressions.is_empty() {
-        let mut t = table();
-        t.set_header([
-            "regression",
-            "scenario",
-            "baseline",
-            "current",
-            "compared",
-            "change %",
-            "max %",
-            "noise %",
-            "status",
-        ]);
-        for r in &report.regressions {
-            t.add_row([
-                format!(
-                    "{} {} {}",
-                    r.key.metric_id, r.key.profile, r.key.environment
-                ),
-                scenario(&r.key),
-                human(r.baseline, r.key.metric_id.unit()),
-                human(r.current, r.key.metric_id.unit()),
-                compared(r.paired.as_ref(), r.machine_slowdown),
-                format!("{:+.2}", r.regression_pct),
-                digits(r.max_regression_pct),
-                r.noise_pct.map_or("?".to_owned(), digits),
-                r.status.to_string().to_uppercase(),
-            ]);
-        }
-        out.push_str(&format!("{t}\n"));
+        out.push_str(&format!("{}\n", regressions_table(report)));
         if let Some(p) = report.regressions.iter().find_map(|r| r.paired.as_ref()) {
             out.push_str(&format!(
                 "baseline = the base build {}, measured beside the candidate in the same browser session(s)\n",
@@ -187,6 +135,68 @@ pub fn verdict(report: &GateReport) -> String {
         Verdict::PolicyError => "verdict: POLICY ERROR (the measurements cannot be judged)\n",
     });
     out
+}
+
+fn results_table(report: &GateReport) -> Table {
+    let mut t = table();
+    t.set_header([
+        "metric",
+        "profile",
+        "environment",
+        "scenario",
+        "value",
+        "status",
+        "why",
+    ]);
+    for r in &report.results {
+        t.add_row([
+            r.key.metric_id.to_string(),
+            r.key.profile.to_string(),
+            r.key.environment.to_string(),
+            scenario(&r.key),
+            human_opt(r.value, r.unit),
+            r.status.to_string().to_uppercase(),
+            short_why(r),
+        ]);
+    }
+    if let Some(c) = t.column_mut(6) {
+        c.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(WHY_WIDTH)));
+    }
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    t.set_width(250);
+    t
+}
+
+fn regressions_table(report: &GateReport) -> Table {
+    let mut t = table();
+    t.set_header([
+        "regression",
+        "scenario",
+        "baseline",
+        "current",
+        "compared",
+        "change %",
+        "max %",
+        "noise %",
+        "status",
+    ]);
+    for r in &report.regressions {
+        t.add_row([
+            format!(
+                "{} {} {}",
+                r.key.metric_id, r.key.profile, r.key.environment
+            ),
+            scenario(&r.key),
+            human(r.baseline, r.key.metric_id.unit()),
+            human(r.current, r.key.metric_id.unit()),
+            compared(r.paired.as_ref(), r.machine_slowdown),
+            format!("{:+.2}", r.regression_pct),
+            digits(r.max_regression_pct),
+            r.noise_pct.map_or("?".to_owned(), digits),
+            r.status.to_string().to_uppercase(),
+        ]);
+    }
+    t
 }
 
 /// At most `MAX_LISTED` items joined by `sep`, then how many more there were (100 000 duplicate records

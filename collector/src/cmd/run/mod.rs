@@ -12,12 +12,14 @@ use std::time::Duration;
 use anyhow::{bail, Result};
 
 use scenarios::paired::PairedKey;
+use scenarios::summary::Record;
 
+use crate::against::BaseBuild;
 use crate::cli::RunArgs;
 use crate::documents::Document;
 use crate::ending::{finish, Ending};
 use crate::gating::GateInputs;
-use crate::measuring::measure::{measure_all, print_times};
+use crate::measuring::measure::{measure_all, print_times, Measured};
 use crate::measuring::plan::PlanRequest;
 use crate::measuring::{prepare_dist, size_records, Inputs, RunSettings};
 use crate::module_size::module_records;
@@ -110,46 +112,21 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
         size_records::size_records(&size_inputs, &dist, &inputs.plan.profiles)?;
     crate::attribute::write(&Document::SizeAttribution.in_dir(artifacts), &attributed)?;
     if deferred {
-        let wasm = |p| module_path(&dist, p).display().to_string();
-        let meta = shards::ShardMeta {
-            plan: &inputs.plan,
-            shard: args.shard.map(|s| s.to_string()),
-            commit: &inputs.run.commit,
-            commands: &inputs.run.commands,
-            concurrency: inputs.jobs,
-            server_delay_ms: inputs.run.server_delay_ms,
-            required: gate_inputs.required.clone(),
-            wasm: &wasm,
-        };
-        let path = shards::write(artifacts, &meta, &measured.sessions, sizes)?;
-        println!(
-            "measured {} session(s) in {}; no gate (--no-gate/--shard): wrote {} for `collector merge`",
-            measured.sessions.len(),
-            humantime::format_duration(Duration::from_secs(measured.elapsed.as_secs())),
-            path.display()
+        return write_shard(
+            artifacts,
+            args,
+            &inputs,
+            &gate_inputs,
+            &dist,
+            measured,
+            sizes,
         );
-        return Ok(Outcome::Pass);
     }
     let mut gate_inputs = gate_inputs;
     if let Some(base) = &base {
-        let mut base_records = measured.base_records;
-        let mut paired = measured.paired;
-        for p in &inputs.plan.profiles {
-            let wasm = module_path(&base.dir, *p);
-            let sizes = module_records(&inputs.budgets, &wasm, *p, &inputs.run, None)?;
-            // Sizes are deterministic: compared directly, no blocks.
-            paired.extend(sizes.iter().map(|r| PairedKey {
-                key: r.key(),
-                estimate: None,
-                turn_ms: None,
-            }));
-            base_records.extend(sizes);
-        }
-        eprintln!(
-            "paired run: the base ({}) was measured beside this build in each session; the baseline rule judges the pair",
-            base.source
-        );
-        gate_inputs.baseline = Some(base_records);
+        let (records, paired) = (measured.base_records, measured.paired);
+        let (baseline, paired) = with_base_sizes(&inputs, base, records, paired)?;
+        gate_inputs.baseline = Some(baseline);
         gate_inputs.paired = Some((base.source.clone(), paired));
     }
     let mut all = measured.records;
@@ -163,4 +140,60 @@ pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
         reduced_protocol: inputs.run.reduced_protocol,
     };
     finish(&end, gate_inputs, all)
+}
+
+/// `--shard`/`--no-gate`: the measured sessions and sizes kept in the shard file for `collector merge`.
+fn write_shard(
+    artifacts: &Path,
+    args: &RunArgs,
+    inputs: &Inputs,
+    gate_inputs: &GateInputs,
+    dist: &Path,
+    measured: Measured,
+    sizes: Vec<Record>,
+) -> Result<Outcome> {
+    let wasm = |p| module_path(dist, p).display().to_string();
+    let meta = shards::ShardMeta {
+        plan: &inputs.plan,
+        shard: args.shard.map(|s| s.to_string()),
+        commit: &inputs.run.commit,
+        commands: &inputs.run.commands,
+        concurrency: inputs.jobs,
+        server_delay_ms: inputs.run.server_delay_ms,
+        required: gate_inputs.required.clone(),
+        wasm: &wasm,
+    };
+    let path = shards::write(artifacts, &meta, &measured.sessions, sizes)?;
+    println!(
+        "measured {} session(s) in {}; no gate (--no-gate/--shard): wrote {} for `collector merge`",
+        measured.sessions.len(),
+        humantime::format_duration(Duration::from_secs(measured.elapsed.as_secs())),
+        path.display()
+    );
+    Ok(Outcome::Pass)
+}
+
+/// A paired run's baseline: the base's records measured beside this build, plus its sizes, which are
+/// deterministic and compared directly (no blocks).
+fn with_base_sizes(
+    inputs: &Inputs,
+    base: &BaseBuild,
+    mut base_records: Vec<Record>,
+    mut paired: Vec<PairedKey>,
+) -> Result<(Vec<Record>, Vec<PairedKey>)> {
+    for p in &inputs.plan.profiles {
+        let wasm = module_path(&base.dir, *p);
+        let sizes = module_records(&inputs.budgets, &wasm, *p, &inputs.run, None)?;
+        paired.extend(sizes.iter().map(|r| PairedKey {
+            key: r.key(),
+            estimate: None,
+            turn_ms: None,
+        }));
+        base_records.extend(sizes);
+    }
+    eprintln!(
+        "paired run: the base ({}) was measured beside this build in each session; the baseline rule judges the pair",
+        base.source
+    );
+    Ok((base_records, paired))
 }
