@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::ids::{Environment, MetricId, Probe, Unit};
-use crate::protocol::{median, metric_for};
+use crate::protocol::{median, metric_for, timing, Timing};
 use crate::stats::{
     fold, overhead_pct, seed_p95, tail_resolution_ns, two_views, StatsError, TwoViews, View,
 };
@@ -293,8 +293,8 @@ fn record(
             built_slowdown_pct: first.built_slowdown_pct,
             cold_frame_gc: first.cold_frame_gc,
             server_delay_ms: run.server_delay_ms,
-            rejected_batches: (pr.unit == SampleUnit::Ns && pr.batch_size > 1)
-                .then_some(f.rejected_batches),
+            timing: Some(timing(pr.probe)),
+            rejected_batches: (timing(pr.probe) == Timing::Batches).then_some(f.rejected_batches),
             per_op_view_seeds: f.views.as_ref().map(|v| v.per_op_seeds),
             tail_below_resolution_seeds: f.views.as_ref().map(|v| v.hidden_seeds),
             tail_resolution_ns: f

@@ -115,6 +115,11 @@ pub struct Detail {
     /// The statistic `value` is, in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistic: Option<String>,
+    /// How the samples were taken: `batches` (timed by the engine, each batch spanning at least 100
+    /// ticks at any batch size), `single-operation` (one operation per sample timed alone by the page,
+    /// e.g. cold init: not held to the 100-tick span) or `reading` (memory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timing: Option<crate::protocol::Timing>,
     /// Operations per timed sample, per seed (by seed, as text).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub batch_size_per_seed: BTreeMap<String, u32>,

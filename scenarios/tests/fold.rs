@@ -225,3 +225,51 @@ fn mixed_or_incomplete_results_are_refused() {
         Err(FoldError::Empty)
     );
 }
+
+#[test]
+fn a_record_says_how_its_samples_were_timed() {
+    // A batched probe at a batch of one is still timed in checked batches: it counts its rejected
+    // batches; cold init is one operation per sample, timed alone by the page.
+    let storm = vec![wire(
+        11,
+        Workload::CancellationStorm,
+        vec![
+            ProbeResult {
+                batch_size: 1,
+                rejected_batches: 2,
+                ..probe(Probe::CancelResponse, vec![2e6; 10], None)
+            },
+            probe(Probe::TimeoutArmCancel, vec![1e6; 10], None),
+        ],
+    )];
+    let r = records(
+        Environment::DesktopChromium,
+        &SessionInfo::default(),
+        &run(),
+        &storm,
+        &[],
+    )
+    .unwrap();
+    let d = serde_json::to_value(r[0].detail.as_ref().unwrap()).unwrap();
+    assert_eq!(d["timing"], "batches", "{d}");
+    assert_eq!(d["rejected_batches"], 2, "{d}");
+    let cold = vec![wire(
+        11,
+        Workload::ColdStart,
+        vec![ProbeResult {
+            batch_size: 1,
+            ..probe(Probe::ColdInit, vec![20e6; 10], None)
+        }],
+    )];
+    let r = records(
+        Environment::DesktopChromium,
+        &SessionInfo::default(),
+        &run(),
+        &cold,
+        &[],
+    )
+    .unwrap();
+    let d = serde_json::to_value(r[0].detail.as_ref().unwrap()).unwrap();
+    assert_eq!(d["timing"], "single-operation", "{d}");
+    assert!(d.get("rejected_batches").is_none(), "{d}");
+}
