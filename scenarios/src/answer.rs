@@ -163,7 +163,7 @@ fn check_probe_list(wire: &WireResult, asked: &Asked, out: &mut Vec<String>) {
 }
 
 /// What the minimum span asks of a probe's samples, by how they were taken (`protocol::timing`): every
-/// timed batch spans it at any batch size; a single-operation probe is one operation per sample with
+/// timed batch spans it at any batch size (a paired probe's live batches too); a single-operation probe is one operation per sample with
 /// nothing subtracted.
 fn check_spans(here: &str, p: &crate::wire::ProbeResult, tick: f64, out: &mut Vec<String>) {
     if !tick.is_finite() {
@@ -181,11 +181,16 @@ fn check_spans(here: &str, p: &crate::wire::ProbeResult, tick: f64, out: &mut Ve
     }
     match timing(p.probe) {
         Timing::Batches => {
-            let short = short(&p.samples);
-            if short > 0 {
-                out.push(format!(
-                    "{here}: {short} timed batches span fewer than {MIN_TICKS_PER_BATCH} ticks ({min} ns): the page must reject them"
-                ));
+            let live = p.baseline_samples.as_deref().unwrap_or_default();
+            for (what, short) in [
+                ("timed", short(&p.samples)),
+                ("live (baseline)", short(live)),
+            ] {
+                if short > 0 {
+                    out.push(format!(
+                        "{here}: {short} {what} batches span fewer than {MIN_TICKS_PER_BATCH} ticks ({min} ns): the page must reject them"
+                    ));
+                }
             }
         }
         Timing::SingleOperation if p.batch_size != 1 || p.loop_overhead_ns != 0.0 => {

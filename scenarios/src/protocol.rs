@@ -21,7 +21,8 @@ pub const MIN_TICKS_PER_BATCH: f64 = 100.0;
 #[serde(rename_all = "kebab-case")]
 pub enum Timing {
     /// Batches the engine timed: every one spans at least [`MIN_TICKS_PER_BATCH`] ticks at any batch
-    /// size, a batch of one operation included (the page rejects a shorter one).
+    /// size, a batch of one operation included (the page rejects a shorter one); a paired probe's live
+    /// (baseline) batches too.
     Batches,
     /// One operation per sample, timed alone by the page (cold init: each sample is a fresh instance,
     /// which no batch can repeat): batch size 1, no loop overhead. A sample spans what the operation

@@ -188,6 +188,26 @@ fn a_single_operation_probe_is_one_operation_per_sample_with_no_overhead() {
 }
 
 #[test]
+fn live_batches_of_a_paired_probe_are_held_to_the_minimum_span_too() {
+    // 04D: the replay batches are `samples`, the live ones `baseline_samples`; both are timed.
+    let mut a = asked();
+    (a.workload, a.profile) = (Workload::StreamingIo, Profile::CoreTrace);
+    let mut w = wire();
+    (w.workload, w.profile) = (Workload::StreamingIo, Profile::CoreTrace);
+    let mut replay = probe(Probe::ReplayStep, 200);
+    replay.per_op_samples = None;
+    replay.baseline_samples = Some(vec![550_000.0; 200]);
+    w.probes = vec![probe(Probe::ReserveSend, 200), replay];
+    assert_eq!(check_answer(&w, &a), Vec::<String>::new());
+    if let Some(live) = w.probes[1].baseline_samples.as_mut() {
+        live[9] = 400_000.0; // 80 ticks of 5 µs
+    }
+    let errs = check_answer(&w, &a);
+    let want = "1 live (baseline) batches span fewer than 100 ticks";
+    assert!(errs.iter().any(|e| e.contains(want)), "{errs:?}");
+}
+
+#[test]
 fn a_latency_probe_without_its_per_operation_view_is_refused() {
     let mut w = wire();
     w.probes[0].per_op_samples = None;
