@@ -77,6 +77,7 @@ struct Folded {
     value: f64,
     per_seed: Vec<SeedValue>,
     batch_size_per_seed: BTreeMap<String, u32>,
+    loop_overhead_ns_per_seed: BTreeMap<String, f64>,
     warmup_batches_per_seed: BTreeMap<String, u32>,
     unsteady_warmup_seeds: u32,
     components_p95: BTreeMap<String, f64>,
@@ -145,6 +146,7 @@ fn fold_probe(
     let unit = metric.unit();
     let mut per_seed = Vec::new();
     let mut batch_size_per_seed = BTreeMap::new();
+    let mut loop_overhead_ns_per_seed = BTreeMap::new();
     let mut warmup_batches_per_seed = BTreeMap::new();
     let mut unsteady_warmup_seeds = 0u32;
     let mut components: BTreeMap<String, Vec<f64>> = BTreeMap::new();
@@ -170,6 +172,7 @@ fn fold_probe(
             v.per_op_p95.push(to_unit(t.per_op_p95, p.unit, unit));
         }
         batch_size_per_seed.insert(r.seed.to_string(), p.batch_size);
+        loop_overhead_ns_per_seed.insert(r.seed.to_string(), p.loop_overhead_ns);
         if p.warmup_batches > 0 {
             warmup_batches_per_seed.insert(r.seed.to_string(), p.warmup_batches);
         }
@@ -191,6 +194,7 @@ fn fold_probe(
         value: median(&seeds).ok_or(FoldError::Empty)?,
         per_seed,
         batch_size_per_seed,
+        loop_overhead_ns_per_seed,
         warmup_batches_per_seed,
         unsteady_warmup_seeds,
         components_p95: components
@@ -264,7 +268,8 @@ fn record(
             framework: Some(first.framework),
             per_seed_p95: f.per_seed,
             iterations: Some(first.iterations),
-            batch_size: Some(pr.batch_size),
+            batch_size: f.batch_size_per_seed.values().copied().min(),
+            batch_size_max: f.batch_size_per_seed.values().copied().max(),
             timer_tick_ns: Some(first.clock.tick_ns),
             cross_origin_isolated: Some(first.clock.cross_origin_isolated),
             browser: Some(session.browser.clone()),
@@ -286,7 +291,17 @@ fn record(
             unsteady_warmup_seeds: (!f.warmup_batches_per_seed.is_empty())
                 .then_some(f.unsteady_warmup_seeds),
             warmup_batches_per_seed: f.warmup_batches_per_seed,
-            loop_overhead_ns: Some(pr.loop_overhead_ns),
+            loop_overhead_ns: f
+                .loop_overhead_ns_per_seed
+                .values()
+                .copied()
+                .reduce(f64::min),
+            loop_overhead_ns_max: f
+                .loop_overhead_ns_per_seed
+                .values()
+                .copied()
+                .reduce(f64::max),
+            loop_overhead_ns_per_seed: f.loop_overhead_ns_per_seed,
             components_p95: f.components_p95,
             reduced_protocol: run.reduced_protocol.then_some(true),
             injected_slowdown_pct: first.injected_slowdown_pct,
