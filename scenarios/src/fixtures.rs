@@ -451,6 +451,11 @@ pub fn optimization_mutations() -> Vec<Mutation<OptimizationPolicy>> {
             apply: |p| p.variants[2].features.clear(),
         },
         Mutation {
+            rule: "features.trace",
+            what: "canary's `trace` feature renamed to `x`",
+            apply: |p| p.variants[1].features = vec!["reference-adapter".into(), "x".into()],
+        },
+        Mutation {
             rule: "features.forbidden",
             what: "dev with tokio/net",
             apply: |p| p.variants[0].features.push("tokio/net".into()),
