@@ -277,4 +277,33 @@ mod tests {
         let e = parse_json::<T>(r#"{"a": [1, "x"]}"#, Path::new("f.json"), "s").unwrap_err();
         assert!(e.to_string().contains("$.a[1]"), "{e}");
     }
+
+    #[test]
+    fn a_raw_answer_reaches_the_record_to_the_last_bit() {
+        // The harness writes the shortest text that reads back as its f64; this one reads back 1 ulp
+        // off without serde_json's `float_roundtrip` (its significand needs 17 digits).
+        const WIRE_VALUE: &str = "1279999.9993294477";
+        let exact: f64 = WIRE_VALUE.parse().unwrap(); // std's parse is correctly rounded
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vanilla-js-memory-pressure-seed11.json");
+        let probe = format!(
+            r#"{{"probe":"heap","unit":"bytes","batch_size":1,"loop_overhead_ns":0.0,"samples":[{WIRE_VALUE},{WIRE_VALUE}]}}"#
+        );
+        let text = format!(
+            r#"{{"wire_version":1,"harness_version":"0","adapter":"a","workload":"memory-pressure","framework":"vanilla-js","profile":"core-min","seed":11,"iterations":2,"warmup":0,"clock":{{"tick_ns":5000.0,"cross_origin_isolated":true}},"user_agent":"ua","probes":[{probe}]}}"#
+        );
+        std::fs::write(&path, text).unwrap();
+        let wire: scenarios::wire::WireResult = read_json(&path, "wire schema").unwrap();
+        let env = scenarios::Environment::DesktopChromium;
+        let (session, run) = (Default::default(), Default::default());
+        let recs = scenarios::fold::records(env, &session, &run, &[wire], &[]).unwrap();
+        let p95 = recs[0].detail.as_ref().map(|d| d.per_seed_p95[0].p95);
+        assert_eq!(p95.map(f64::to_bits), Some(exact.to_bits()), "{p95:?}");
+        assert_eq!(recs[0].value.map(f64::to_bits), Some(exact.to_bits()));
+        let written = serde_json::to_string(&recs[0]).unwrap();
+        assert!(
+            written.contains(&format!("\"value\":{WIRE_VALUE}")),
+            "{written}"
+        );
+    }
 }

@@ -428,8 +428,9 @@ impl<C: Clock, P: Pacer> Engine<C, P> {
                     (self.time_batch(n, &mut prepare_a, &mut run_a)?, tb)
                 };
                 i += 1;
-                // The measured batch must span the minimum; its pair is dropped with it.
-                if ta >= self.min_batch_ns() {
+                // Both batches of a pair must span the minimum (the live one is timed too); a pair
+                // with a short batch is dropped whole and counted.
+                if ta >= self.min_batch_ns() && tb >= self.min_batch_ns() {
                     a.push(ta);
                     b.push(tb);
                 } else {

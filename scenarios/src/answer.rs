@@ -2,7 +2,9 @@
 //! plausible clock, overheads and values. A page is trusted for its measurements, not for their shape.
 
 use crate::ids::{Environment, Framework, Probe, Profile, Workload};
-use crate::protocol::{metric_for, probes_for, unmeasurable, HEAP_SAMPLES, MIN_TICKS_PER_BATCH};
+use crate::protocol::{
+    metric_for, probes_for, timing, unmeasurable, Timing, HEAP_SAMPLES, MIN_TICKS_PER_BATCH,
+};
 use crate::wire::{SampleUnit, WireResult};
 
 /// The longest single timed sample believed (a batch or one cold start): ten minutes, in ns.
@@ -160,28 +162,44 @@ fn check_probe_list(wire: &WireResult, asked: &Asked, out: &mut Vec<String>) {
     }
 }
 
-/// Every timed batch (a batched time probe) spans at least the protocol's minimum of ticks.
+/// What the minimum span asks of a probe's samples, by how they were taken (`protocol::timing`): every
+/// timed batch spans it at any batch size (a paired probe's live batches too); a single-operation probe is one operation per sample with
+/// nothing subtracted.
 fn check_spans(here: &str, p: &crate::wire::ProbeResult, tick: f64, out: &mut Vec<String>) {
     if !tick.is_finite() {
         return;
     }
     let min = MIN_TICKS_PER_BATCH * tick;
+    let short = |v: &[f64]| v.iter().filter(|s| **s < min).count();
     if let Some(r) = &p.speed_reference {
-        let short = r.samples.iter().filter(|s| **s < min).count();
+        let short = short(&r.samples);
         if short > 0 {
             out.push(format!(
                 "{here}: {short} speed-reference batches span fewer than {MIN_TICKS_PER_BATCH} ticks ({min} ns): the page must drop them"
             ));
         }
     }
-    if p.unit != SampleUnit::Ns || p.batch_size <= 1 {
-        return;
-    }
-    let short = p.samples.iter().filter(|s| **s < min).count();
-    if short > 0 {
-        out.push(format!(
-            "{here}: {short} timed batches span fewer than {MIN_TICKS_PER_BATCH} ticks ({min} ns): the page must reject them"
-        ));
+    match timing(p.probe) {
+        Timing::Batches => {
+            let live = p.baseline_samples.as_deref().unwrap_or_default();
+            for (what, short) in [
+                ("timed", short(&p.samples)),
+                ("live (baseline)", short(live)),
+            ] {
+                if short > 0 {
+                    out.push(format!(
+                        "{here}: {short} {what} batches span fewer than {MIN_TICKS_PER_BATCH} ticks ({min} ns): the page must reject them"
+                    ));
+                }
+            }
+        }
+        Timing::SingleOperation if p.batch_size != 1 || p.loop_overhead_ns != 0.0 => {
+            out.push(format!(
+                "{here}: batch_size {} and loop_overhead_ns {}: {} is one operation per sample timed alone by the page (batch_size 1, loop_overhead_ns 0), not a batch held to {MIN_TICKS_PER_BATCH} ticks",
+                p.batch_size, p.loop_overhead_ns, p.probe
+            ));
+        }
+        Timing::SingleOperation | Timing::Reading => {}
     }
 }
 
@@ -198,7 +216,7 @@ fn check_probe(here: &str, p: &crate::wire::ProbeResult, iterations: u32, out: &
             p.samples.len()
         ));
     }
-    let batched_time = unit == SampleUnit::Ns && p.batch_size > 1 && p.probe != Probe::ReplayStep;
+    let batched_time = timing(p.probe) == Timing::Batches && p.probe != Probe::ReplayStep;
     match (&p.per_op_samples, batched_time) {
         (None, true) => out.push(format!(
             "{here}: no per_op_samples: a batched latency probe carries its per-operation view"
@@ -249,195 +267,4 @@ fn check_probe(here: &str, p: &crate::wire::ProbeResult, iterations: u32, out: &
 }
 
 #[cfg(test)]
-mod tests {
-    use std::collections::BTreeMap;
-
-    use super::*;
-    use crate::wire::{ClockInfo, ProbeResult, WIRE_VERSION};
-
-    fn probe(p: Probe, n: usize) -> ProbeResult {
-        ProbeResult {
-            probe: p,
-            unit: sample_unit(p),
-            batch_size: 100,
-            loop_overhead_ns: 10.0,
-            samples: vec![600_000.0; n],
-            baseline_samples: None,
-            components: BTreeMap::new(),
-            rejected_batches: 0,
-            warmup_batches: 0,
-            warmup_unsteady: false,
-            per_op_samples: (sample_unit(p) == SampleUnit::Ns).then(|| vec![0.0; n]),
-            speed_reference: None,
-        }
-    }
-
-    fn asked() -> Asked {
-        Asked {
-            workload: Workload::SteadyThroughput,
-            framework: Framework::VanillaJs,
-            profile: Profile::CoreMin,
-            seed: 11,
-            iterations: 200,
-            warmup: 50,
-            slowdown_pct: None,
-        }
-    }
-
-    fn wire() -> WireResult {
-        WireResult {
-            wire_version: WIRE_VERSION,
-            harness_version: "0".into(),
-            adapter: "a".into(),
-            workload: Workload::SteadyThroughput,
-            framework: Framework::VanillaJs,
-            profile: Profile::CoreMin,
-            seed: 11,
-            iterations: 200,
-            warmup: 50,
-            clock: ClockInfo {
-                tick_ns: 5000.0,
-                cross_origin_isolated: true,
-            },
-            injected_slowdown_pct: None,
-            built_slowdown_pct: None,
-            yield_every_ms: Some(100.0),
-            cold_frame_gc: None,
-            cold_seeds_in_turn: None,
-            user_agent: "ua".into(),
-            probes: vec![probe(Probe::ReserveSend, 200), probe(Probe::SpawnJoin, 200)],
-        }
-    }
-
-    fn refused(w: &WireResult, needle: &str) -> bool {
-        let errs = check_answer(w, &asked());
-        errs.iter().any(|e| e.contains(needle))
-    }
-
-    #[test]
-    fn a_faithful_answer_passes() {
-        assert_eq!(check_answer(&wire(), &asked()), Vec::<String>::new());
-    }
-
-    #[test]
-    fn a_batched_answer_must_say_how_the_engine_yielded() {
-        for bad in [None, Some(0.0), Some(f64::NAN), Some(5_000.0)] {
-            let mut w = wire();
-            w.yield_every_ms = bad;
-            assert!(refused(&w, "yield_every_ms is"), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn too_few_or_too_many_samples_are_refused() {
-        for n in [3, 1_000_000] {
-            let mut w = wire();
-            w.probes[0] = probe(Probe::ReserveSend, n);
-            assert!(refused(&w, &format!("{n} samples, 200 were asked")));
-        }
-    }
-
-    #[test]
-    fn a_huge_loop_overhead_is_refused() {
-        let mut w = wire();
-        w.probes[1].loop_overhead_ns = 1e15;
-        assert!(refused(&w, "clamped to 0"));
-    }
-
-    #[test]
-    fn another_framework_or_seed_is_refused() {
-        let mut w = wire();
-        w.framework = Framework::React;
-        assert!(refused(&w, "answered for core-min react"));
-        let mut w = wire();
-        w.seed = 29;
-        assert!(refused(&w, "seed 29"));
-    }
-
-    #[test]
-    fn empty_extra_or_duplicate_probe_lists_are_refused() {
-        for probes in [
-            vec![],
-            vec![probe(Probe::ReserveSend, 200)],
-            vec![
-                probe(Probe::ReserveSend, 200),
-                probe(Probe::SpawnJoin, 200),
-                probe(Probe::Heap, 200),
-            ],
-            vec![
-                probe(Probe::ReserveSend, 200),
-                probe(Probe::ReserveSend, 200),
-            ],
-        ] {
-            let mut w = wire();
-            w.probes = probes;
-            assert!(refused(&w, "the probes are ["), "{:?}", w.probes.len());
-        }
-    }
-
-    #[test]
-    fn implausible_values_and_clock_are_refused() {
-        let mut w = wire();
-        w.probes[0].samples[0] = 1e13;
-        assert!(refused(&w, "beyond any real reading"));
-        let mut w = wire();
-        w.clock.tick_ns = 0.0;
-        assert!(refused(&w, "tick_ns"));
-    }
-
-    #[test]
-    fn batches_shorter_than_the_minimum_span_are_refused() {
-        let mut w = wire();
-        w.probes[0].samples[7] = 400_000.0; // 80 ticks of 5 µs
-        assert!(refused(&w, "1 timed batches span fewer than 100 ticks"));
-        let mut w = wire();
-        w.probes[0].speed_reference = Some(crate::wire::SpeedReference {
-            batch_size: 8192,
-            samples: vec![1_000_000.0, 400_000.0],
-        });
-        assert!(refused(&w, "1 speed-reference batches span fewer"));
-    }
-
-    #[test]
-    fn a_latency_probe_without_its_per_operation_view_is_refused() {
-        let mut w = wire();
-        w.probes[0].per_op_samples = None;
-        assert!(refused(&w, "no per_op_samples"));
-        w.probes[0].per_op_samples = Some(vec![0.0; 3]);
-        assert!(refused(&w, "3 per-operation samples for 200 samples"));
-    }
-
-    #[test]
-    fn only_a_cold_start_result_says_whether_frames_were_collected() {
-        let mut w = wire();
-        w.cold_frame_gc = Some(true);
-        assert!(refused(&w, "cold_frame_gc is Some(true)"));
-    }
-
-    #[test]
-    fn only_a_cold_start_result_says_how_many_seeds_took_turns() {
-        let mut w = wire();
-        w.cold_seeds_in_turn = Some(5);
-        assert!(refused(&w, "cold_seeds_in_turn is Some(5)"));
-    }
-
-    #[test]
-    fn an_unasked_or_missing_slowdown_is_refused() {
-        let mut w = wire();
-        w.injected_slowdown_pct = Some(10.0);
-        assert!(refused(&w, "injected_slowdown_pct"));
-    }
-
-    #[test]
-    fn replay_is_expected_only_where_the_profile_has_it() {
-        assert_eq!(
-            expected_probes(Workload::StreamingIo, Profile::CoreMin),
-            vec![Probe::ReserveSend]
-        );
-        assert_eq!(
-            expected_probes(Workload::StreamingIo, Profile::CoreTrace),
-            vec![Probe::ReserveSend, Probe::ReplayStep]
-        );
-        assert_eq!(expected_samples(Probe::Heap, 2000), 500);
-    }
-}
+mod tests;

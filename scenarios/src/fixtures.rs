@@ -233,6 +233,15 @@ pub fn corpus_mutations() -> Vec<Mutation<Corpus>> {
             },
         },
         Mutation {
+            rule: "scenario.duplicate_pair",
+            what: "vanilla-js/cold-start listed again under another id",
+            apply: |c| {
+                let mut s = c.scenarios[0].clone();
+                s.id = "vanilla-js/cold-start-again".into();
+                c.scenarios.push(s);
+            },
+        },
+        Mutation {
             rule: "scenario.environments",
             what: "scenario with no environment",
             apply: |c| c.scenarios[0].environments.clear(),
@@ -442,6 +451,11 @@ pub fn optimization_mutations() -> Vec<Mutation<OptimizationPolicy>> {
             apply: |p| p.variants[2].features.clear(),
         },
         Mutation {
+            rule: "features.trace",
+            what: "canary's `trace` feature renamed to `x`",
+            apply: |p| p.variants[1].features = vec!["reference-adapter".into(), "x".into()],
+        },
+        Mutation {
             rule: "features.forbidden",
             what: "dev with tokio/net",
             apply: |p| p.variants[0].features.push("tokio/net".into()),
@@ -450,44 +464,4 @@ pub fn optimization_mutations() -> Vec<Mutation<OptimizationPolicy>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn each_rule_catches<T: Clone>(
-        good: T,
-        validate: fn(&T) -> Vec<crate::policy::Violation>,
-        muts: Vec<Mutation<T>>,
-    ) {
-        assert_eq!(validate(&good), vec![], "the good fixture must be valid");
-        for m in muts {
-            let mut doc = good.clone();
-            (m.apply)(&mut doc);
-            let v = validate(&doc);
-            assert!(
-                v.iter().any(|v| v.rule == m.rule),
-                "{} should break {}; got {v:?}",
-                m.what,
-                m.rule
-            );
-        }
-    }
-
-    #[test]
-    fn budget_rules_each_catch_their_mutation() {
-        each_rule_catches(budgets(), BudgetPolicy::validate, budget_mutations());
-    }
-
-    #[test]
-    fn corpus_rules_each_catch_their_mutation() {
-        each_rule_catches(corpus(), Corpus::validate, corpus_mutations());
-    }
-
-    #[test]
-    fn optimization_rules_each_catch_their_mutation() {
-        each_rule_catches(
-            optimization(),
-            OptimizationPolicy::validate,
-            optimization_mutations(),
-        );
-    }
-}
+mod tests;

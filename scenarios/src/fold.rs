@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::ids::{Environment, MetricId, Probe, Unit};
-use crate::protocol::{median, metric_for};
+use crate::protocol::{median, metric_for, timing, Timing};
 use crate::stats::{
     median_of_seed_p95s, overhead_pct, seed_p95, tail_resolution_ns, two_views, StatsError,
     TwoViews, View,
@@ -78,6 +78,7 @@ struct Folded {
     value: f64,
     per_seed: Vec<SeedValue>,
     batch_size_per_seed: BTreeMap<String, u32>,
+    loop_overhead_ns_per_seed: BTreeMap<String, f64>,
     warmup_batches_per_seed: BTreeMap<String, u32>,
     unsteady_warmup_seeds: u32,
     components_p95: BTreeMap<String, f64>,
@@ -146,6 +147,7 @@ fn fold_probe(
     let unit = metric.unit();
     let mut per_seed = Vec::new();
     let mut batch_size_per_seed = BTreeMap::new();
+    let mut loop_overhead_ns_per_seed = BTreeMap::new();
     let mut warmup_batches_per_seed = BTreeMap::new();
     let mut unsteady_warmup_seeds = 0u32;
     let mut components: BTreeMap<String, Vec<f64>> = BTreeMap::new();
@@ -171,6 +173,7 @@ fn fold_probe(
             v.per_op_p95.push(to_unit(t.per_op_p95, p.unit, unit));
         }
         batch_size_per_seed.insert(r.seed.to_string(), p.batch_size);
+        loop_overhead_ns_per_seed.insert(r.seed.to_string(), p.loop_overhead_ns);
         if p.warmup_batches > 0 {
             warmup_batches_per_seed.insert(r.seed.to_string(), p.warmup_batches);
         }
@@ -192,6 +195,7 @@ fn fold_probe(
         value: median(&seeds).ok_or(FoldError::Empty)?,
         per_seed,
         batch_size_per_seed,
+        loop_overhead_ns_per_seed,
         warmup_batches_per_seed,
         unsteady_warmup_seeds,
         components_p95: components
@@ -265,7 +269,8 @@ fn record(
             framework: Some(first.framework),
             per_seed_p95: f.per_seed,
             iterations: Some(first.iterations),
-            batch_size: Some(pr.batch_size),
+            batch_size: f.batch_size_per_seed.values().copied().min(),
+            batch_size_max: f.batch_size_per_seed.values().copied().max(),
             timer_tick_ns: Some(first.clock.tick_ns),
             cross_origin_isolated: Some(first.clock.cross_origin_isolated),
             browser: Some(session.browser.clone()),
@@ -287,15 +292,25 @@ fn record(
             unsteady_warmup_seeds: (!f.warmup_batches_per_seed.is_empty())
                 .then_some(f.unsteady_warmup_seeds),
             warmup_batches_per_seed: f.warmup_batches_per_seed,
-            loop_overhead_ns: Some(pr.loop_overhead_ns),
+            loop_overhead_ns: f
+                .loop_overhead_ns_per_seed
+                .values()
+                .copied()
+                .reduce(f64::min),
+            loop_overhead_ns_max: f
+                .loop_overhead_ns_per_seed
+                .values()
+                .copied()
+                .reduce(f64::max),
+            loop_overhead_ns_per_seed: f.loop_overhead_ns_per_seed,
             components_p95: f.components_p95,
             reduced_protocol: run.reduced_protocol.then_some(true),
             injected_slowdown_pct: first.injected_slowdown_pct,
             built_slowdown_pct: first.built_slowdown_pct,
             cold_frame_gc: first.cold_frame_gc,
             server_delay_ms: run.server_delay_ms,
-            rejected_batches: (pr.unit == SampleUnit::Ns && pr.batch_size > 1)
-                .then_some(f.rejected_batches),
+            timing: Some(timing(pr.probe)),
+            rejected_batches: (timing(pr.probe) == Timing::Batches).then_some(f.rejected_batches),
             per_op_view_seeds: f.views.as_ref().map(|v| v.per_op_seeds),
             tail_below_resolution_seeds: f.views.as_ref().map(|v| v.hidden_seeds),
             tail_resolution_ns: f

@@ -14,6 +14,33 @@ pub const HEAP_SAMPLES: u32 = 500;
 pub const GATE_QUANTILE: f64 = 0.95;
 /// A timed batch must span at least this many timer ticks.
 pub const MIN_TICKS_PER_BATCH: f64 = 100.0;
+/// How a probe's samples are taken, and so what the minimum span asks of them (said in every record).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Timing {
+    /// Batches the engine timed: every one spans at least [`MIN_TICKS_PER_BATCH`] ticks at any batch
+    /// size, a batch of one operation included (the page rejects a shorter one); a paired probe's live
+    /// (baseline) batches too.
+    Batches,
+    /// One operation per sample, timed alone by the page (cold init: each sample is a fresh instance,
+    /// which no batch can repeat): batch size 1, no loop overhead. A sample spans what the operation
+    /// took, so it is not held to the minimum span.
+    SingleOperation,
+    /// Memory readings: nothing is timed.
+    Reading,
+}
+
+/// How the harness takes a probe's samples.
+pub fn timing(probe: Probe) -> Timing {
+    match probe {
+        Probe::ColdInit => Timing::SingleOperation,
+        Probe::Heap => Timing::Reading,
+        _ => Timing::Batches,
+    }
+}
+
 /// The cold-init phases the gate value (02A/02B) adds up: from "bytes and glue available" to "first
 /// task completed". Transfer phases a page also reports (`fetch`, `glue_import`) are kept beside it as
 /// components and never counted, so the test server's speed cannot move the gate value.

@@ -78,8 +78,13 @@ pub struct Detail {
     pub per_seed_p95: Vec<SeedValue>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iterations: Option<u32>,
+    /// Operations per timed sample: the fewest of any seed (`batch_size_max`: the most; each seed's
+    /// in `batch_size_per_seed`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_size: Option<u32>,
+    /// Operations per timed sample: the most of any seed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_size_max: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timer_tick_ns: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -115,12 +120,24 @@ pub struct Detail {
     /// The statistic `value` is, in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistic: Option<String>,
+    /// How the samples were taken: `batches` (timed by the engine, each batch spanning at least 100
+    /// ticks at any batch size), `single-operation` (one operation per sample timed alone by the page,
+    /// e.g. cold init: not held to the 100-tick span) or `reading` (memory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timing: Option<crate::protocol::Timing>,
     /// Operations per timed sample, per seed (by seed, as text).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub batch_size_per_seed: BTreeMap<String, u32>,
-    /// Measured cost of an empty batch (first seed), nanoseconds.
+    /// Measured cost of an empty batch, nanoseconds: the least of any seed (`loop_overhead_ns_max`: the
+    /// most; each seed's in `loop_overhead_ns_per_seed`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loop_overhead_ns: Option<f64>,
+    /// Measured cost of an empty batch, nanoseconds: the most of any seed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loop_overhead_ns_max: Option<f64>,
+    /// Measured cost of an empty batch, per seed (by seed, as text), nanoseconds.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub loop_overhead_ns_per_seed: BTreeMap<String, f64>,
     /// Median of per-seed p95 of each named part of a sample, in the record's unit.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub components_p95: BTreeMap<String, f64>,

@@ -85,7 +85,8 @@ pub struct ProbeResult {
     pub loop_overhead_ns: f64,
     /// Raw samples: batch wall times (ns) or memory readings (bytes).
     pub samples: Vec<f64>,
-    /// For a relative probe (replay), the same batches run without the measured envelope.
+    /// For a relative probe (replay), the same batches run without the measured envelope (live), each
+    /// spanning the minimum ticks like the measured ones: a pair with a shorter batch is rejected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_samples: Option<Vec<f64>>,
     /// Named parts of each sample (cold-init phases, heap components), same length as `samples`.

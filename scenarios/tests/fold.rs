@@ -225,3 +225,89 @@ fn mixed_or_incomplete_results_are_refused() {
         Err(FoldError::Empty)
     );
 }
+
+#[test]
+fn a_record_says_how_its_samples_were_timed() {
+    // A batched probe at a batch of one is still timed in checked batches: it counts its rejected
+    // batches; cold init is one operation per sample, timed alone by the page.
+    let storm = vec![wire(
+        11,
+        Workload::CancellationStorm,
+        vec![
+            ProbeResult {
+                batch_size: 1,
+                rejected_batches: 2,
+                ..probe(Probe::CancelResponse, vec![2e6; 10], None)
+            },
+            probe(Probe::TimeoutArmCancel, vec![1e6; 10], None),
+        ],
+    )];
+    let r = records(
+        Environment::DesktopChromium,
+        &SessionInfo::default(),
+        &run(),
+        &storm,
+        &[],
+    )
+    .unwrap();
+    let d = serde_json::to_value(r[0].detail.as_ref().unwrap()).unwrap();
+    assert_eq!(d["timing"], "batches", "{d}");
+    assert_eq!(d["rejected_batches"], 2, "{d}");
+    let cold = vec![wire(
+        11,
+        Workload::ColdStart,
+        vec![ProbeResult {
+            batch_size: 1,
+            ..probe(Probe::ColdInit, vec![20e6; 10], None)
+        }],
+    )];
+    let r = records(
+        Environment::DesktopChromium,
+        &SessionInfo::default(),
+        &run(),
+        &cold,
+        &[],
+    )
+    .unwrap();
+    let d = serde_json::to_value(r[0].detail.as_ref().unwrap()).unwrap();
+    assert_eq!(d["timing"], "single-operation", "{d}");
+    assert!(d.get("rejected_batches").is_none(), "{d}");
+}
+
+#[test]
+fn batch_size_and_loop_overhead_are_told_for_every_seed() {
+    // Seed 11 (the first) took the larger batches and the larger overhead: the record must not
+    // pass its values off as every seed's.
+    let seed = |seed, batch_size, loop_overhead_ns| {
+        let p = ProbeResult {
+            batch_size,
+            loop_overhead_ns,
+            ..probe(Probe::ReserveSend, vec![200_000.0; 10], None)
+        };
+        let q = probe(Probe::SpawnJoin, vec![200_000.0; 10], None);
+        wire(seed, Workload::SteadyThroughput, vec![p, q])
+    };
+    let results = [
+        seed(11, 40, 900.0),
+        seed(29, 10, 100.0),
+        seed(42, 20, 500.0),
+    ];
+    let r = records(
+        Environment::DesktopChromium,
+        &SessionInfo::default(),
+        &run(),
+        &results,
+        &[],
+    )
+    .unwrap();
+    let d = serde_json::to_value(r[0].detail.as_ref().unwrap()).unwrap();
+    let batch = (&d["batch_size"], &d["batch_size_max"]);
+    assert_eq!(batch, (&10.into(), &40.into()), "{d}");
+    let overhead = (&d["loop_overhead_ns"], &d["loop_overhead_ns_max"]);
+    assert_eq!(overhead, (&100.0.into(), &900.0.into()), "{d}");
+    let per_seed = &d["loop_overhead_ns_per_seed"];
+    let want = serde_json::json!({"11": 900.0, "29": 100.0, "42": 500.0});
+    assert_eq!(per_seed, &want, "{d}");
+    let want = serde_json::json!({"11": 40, "29": 10, "42": 20});
+    assert_eq!(d["batch_size_per_seed"], want, "{d}");
+}

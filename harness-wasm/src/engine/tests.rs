@@ -125,6 +125,43 @@ fn short_timed_batches_are_rejected_and_counted() {
 }
 
 #[test]
+fn a_paired_probe_keeps_a_pair_only_when_both_batches_span_the_minimum() {
+    let clock = FakeClock {
+        now_ns: Cell::new(0),
+        tick_ns: 1_000,
+        read_cost_ns: 0,
+    };
+    let mut e = engine(&clock, 1_000.0);
+    e.cfg.iterations = 100;
+    let live_batches = Cell::new(0u32);
+    let live_cost = Cell::new(40u64);
+    let r = complete(e.measure_paired(
+        Probe::ReplayStep,
+        |_| Ok(()),
+        each(|_: &mut (), _| {
+            clock.advance(50);
+            Ok(())
+        }),
+        |_| {
+            // Every 50th live batch is (impossibly) free: it spans no tick, so its pair must go.
+            live_batches.set(live_batches.get() + 1);
+            live_cost.set(if live_batches.get() % 50 == 0 { 0 } else { 40 });
+            Ok(())
+        },
+        each(|_: &mut (), _| {
+            clock.advance(live_cost.get());
+            Ok(())
+        }),
+    ))
+    .unwrap();
+    let live = r.baseline_samples.clone().unwrap_or_default();
+    assert_eq!((r.samples.len(), live.len()), (100, 100));
+    assert!(r.rejected_batches >= 1, "{}", r.rejected_batches);
+    let min = MIN_TICKS_PER_BATCH * 1_000.0;
+    assert!(r.samples.iter().chain(&live).all(|t| *t >= min), "{live:?}");
+}
+
+#[test]
 fn frozen_clock_is_an_error_not_a_hang() {
     let clock = FakeClock {
         now_ns: Cell::new(0),

@@ -108,6 +108,23 @@ impl Corpus {
                     "give every scenario its own id",
                 ));
             }
+            if let Some(j) = self.scenarios[..i]
+                .iter()
+                .position(|o| (o.framework, o.workload) == (s.framework, s.workload))
+            {
+                out.push(Violation::new(
+                    "scenario.duplicate_pair",
+                    format!("$.scenarios[{i}]"),
+                    format!(
+                        "`{}` runs `{}` in `{}` again, as $.scenarios[{j}] (`{}`) does: `collector run` measures each (framework, workload) once",
+                        s.id, s.workload, s.framework, self.scenarios[j].id
+                    ),
+                    format!(
+                        "keep one `{}` `{}` scenario: move this one's environments into $.scenarios[{j}] and delete it",
+                        s.framework, s.workload
+                    ),
+                ));
+            }
         }
         check_coverage(self, &mut out);
         out

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{check_schema_version, Violation};
-use crate::ids::Profile;
+use crate::ids::{MetricId, Profile};
+use crate::protocol::unmeasurable;
 
 /// The optimization policy file. It may tune compiler flags and wasm-opt passes only: thresholds are not accepted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -82,6 +83,9 @@ pub const VARIANTS: [(&str, &str, Profile); 3] = [
 
 /// Contract 8.1 rule 3 in this project: features every browser build keeps enabled …
 pub const REQUIRED_FEATURES: &[&str] = &["reference-adapter"];
+/// The feature that builds the deterministic trace/replay envelope (contract section 2): every profile
+/// that times replay (M-PERF-04D: core-trace and full-dev) is built with it.
+pub const TRACE_FEATURE: &str = "trace";
 /// … and features no browser build may enable (the runtime's native-only surfaces). A policy may add
 /// to either list, never drop from it.
 pub const FORBIDDEN_FEATURES: &[&str] = &[
@@ -331,6 +335,18 @@ fn check_feature_lists(policy: &OptimizationPolicy, out: &mut Vec<Violation>) {
 }
 
 fn check_features(path: &str, v: &Variant, policy: &OptimizationPolicy, out: &mut Vec<Violation>) {
+    let replays = unmeasurable(v.budget_profile, MetricId::Perf04D).is_none();
+    if replays && !v.features.iter().any(|f| f == TRACE_FEATURE) {
+        out.push(Violation::new(
+            "features.trace",
+            format!("{path}.features"),
+            format!(
+                "`{}` builds {}, which carries the trace/replay envelope (contract section 2; M-PERF-04D times it), but `{TRACE_FEATURE}` is not enabled",
+                v.id, v.budget_profile
+            ),
+            format!("add \"{TRACE_FEATURE}\""),
+        ));
+    }
     for f in policy
         .required_features
         .iter()
