@@ -96,6 +96,39 @@ impl Document {
     }
 }
 
+/// The files the collector writes that have no JSON Schema of their own: the policy summaries of
+/// `collector validate` and the four reports people read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// `collector validate corpus`: scenario count, seed set, coverage and violations.
+    CorpusSummary,
+    /// `collector validate optimization`: the variants and violations.
+    PipelineSummary,
+    Html,
+    Markdown,
+    Junit,
+    /// Bencher Metric Format.
+    Bmf,
+}
+
+impl Output {
+    pub const fn file_name(self) -> &'static str {
+        match self {
+            Output::CorpusSummary => "wasm_benchmark_corpus_summary.json",
+            Output::PipelineSummary => "wasm_optimization_pipeline_summary.json",
+            Output::Html => "wasm_budget_report.html",
+            Output::Markdown => "wasm_budget_summary.md",
+            Output::Junit => "wasm_budget_junit.xml",
+            Output::Bmf => "wasm_budget_bmf.json",
+        }
+    }
+
+    /// The file under `dir` by its name.
+    pub fn in_dir(self, dir: &Path) -> PathBuf {
+        dir.join(self.file_name())
+    }
+}
+
 /// The default path of a `ci/` policy (`ci/wasm_perf_budgets.json`), for the flags' defaults.
 pub const BUDGETS_DEFAULT: &str = "ci/wasm_perf_budgets.json";
 /// See [`BUDGETS_DEFAULT`].

@@ -6,7 +6,7 @@
 //! neighbour, the slow stretches a browser goes through), not with the runtime, so the ratio of two
 //! runs' references estimates how much faster or slower the machine ran, and a value can be compared
 //! with a baseline at the same machine speed. An estimate: measured, it removes part of the run-to-run
-//! spread, not all of it (README, "How a figure is measured").
+//! spread, not all of it (docs/measurement.md).
 
 use crate::protocol::GATE_QUANTILE;
 use crate::stats::nearest_rank;

@@ -6,7 +6,7 @@ use serde_json::json;
 
 #[test]
 fn a_device_farm_recipe_keeps_chrome_on_the_device() {
-    // The README's recipe: Appium UiAutomator2 on a real device, Chrome by package name.
+    // The device-farm recipe (docs/grids.md): Appium UiAutomator2 on a real device, Chrome by package name.
     let mut farm = Capabilities::new();
     farm.insert("platformName".into(), json!("Android"));
     farm.insert("appium:automationName".into(), json!("UiAutomator2"));

@@ -46,6 +46,13 @@ pub enum Command {
     Noise(Box<NoiseArgs>),
     /// Write the reports people read: HTML with plots, Markdown summary, JUnit XML, Bencher BMF JSON.
     Report(ReportArgs),
+    /// Print every subcommand and flag as Markdown (docs/collector.md is this output; a test keeps it so).
+    Reference,
+}
+
+/// The whole command line as Markdown, generated from the clap definitions (`collector reference`).
+pub fn reference() -> String {
+    clap_markdown::help_markdown::<Cli>()
 }
 
 #[derive(Debug, Args)]
@@ -113,8 +120,8 @@ pub struct GatingArgs {
     pub require_baseline: bool,
     /// Compare the current value at the baseline's machine speed where the current and the baseline
     /// record both carry a machine-speed reference (`detail.speed_reference_ns`). Off by default: on
-    /// the reference machine the adjustment widened the A/A spread instead of narrowing it (README,
-    /// "The baseline rule"). Thresholds always judge raw values.
+    /// the reference machine the adjustment widened the A/A spread instead of narrowing it
+    /// (docs/gates.md, figure F8 of docs/figures.md). Thresholds always judge raw values.
     #[arg(long = "speed-adjusted-baseline", requires = "baseline")]
     pub speed_adjusted_baseline: bool,
     /// Compare raw values with the baseline: the default (kept so earlier CI scripts still run).

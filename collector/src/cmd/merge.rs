@@ -328,7 +328,8 @@ fn read_answer(
         warmup: u.warmup,
         slowdown_pct: shard.slowdown_pct,
     };
-    let wire = checked(&text, file, &asked).context("the shard's answer is refused")?;
+    let wire = checked(&text, file, &asked)
+        .with_context(|| format!("{}: the shard's raw answer is refused", file.display()))?;
     Ok((wire, bytes))
 }
 

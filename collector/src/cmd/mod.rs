@@ -27,5 +27,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Merge(a) => merge::run(&cli.artifacts_dir, &a),
         Command::Noise(a) => run::noise::run(&cli.artifacts_dir, &a),
         Command::Report(a) => report::run(&cli.artifacts_dir, &a),
+        Command::Reference => {
+            print!("{}", crate::cli::reference());
+            Ok(Outcome::Pass)
+        }
     }
 }

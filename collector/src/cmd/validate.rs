@@ -12,7 +12,7 @@ use scenarios::policy::optimization::{OptimizationPolicy, Variant};
 use scenarios::policy::Violation;
 
 use crate::cli::{PolicyKind, ValidateArgs};
-use crate::documents::Document;
+use crate::documents::{Document, Output};
 use crate::files::{parse_json, read_json, to_json_bytes, write_atomic};
 use crate::outcome::Outcome;
 
@@ -33,7 +33,7 @@ pub fn run(artifacts: &Path, args: &ValidateArgs) -> Result<Outcome> {
             let v = c.validate();
             let summary = CorpusSummary::new(file, &c, &v);
             write_atomic(
-                &artifacts.join("wasm_benchmark_corpus_summary.json"),
+                &Output::CorpusSummary.in_dir(artifacts),
                 &to_json_bytes(&summary)?,
             )?;
             v
@@ -43,7 +43,7 @@ pub fn run(artifacts: &Path, args: &ValidateArgs) -> Result<Outcome> {
             let v = p.validate();
             let summary = OptimizationSummary::new(file, &p, &v);
             write_atomic(
-                &artifacts.join("wasm_optimization_pipeline_summary.json"),
+                &Output::PipelineSummary.in_dir(artifacts),
                 &to_json_bytes(&summary)?,
             )?;
             v

@@ -180,7 +180,11 @@ pub(super) fn keep(job: &Job, value: &Value, raw_dir: &Path) -> Result<(WireResu
         .with_context(|| format!("{label}: the page returned {value}, not a wire JSON string"))?;
     let path = raw_dir.join(job.raw_name());
     write_atomic(&path, text.as_bytes())?;
-    let wire = checked(text, &path, &job.asked())
-        .with_context(|| format!("{label}: the page's answer is refused (kept as evidence)"))?;
+    let wire = checked(text, &path, &job.asked()).with_context(|| {
+        format!(
+            "{label}: the page's answer is refused (kept in {})",
+            path.display()
+        )
+    })?;
     Ok((wire, path))
 }

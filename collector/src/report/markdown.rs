@@ -8,7 +8,7 @@ use scenarios::summary::Status;
 use scenarios::{Framework, Workload};
 
 use super::model::{shown, verdict_words, Row, View};
-use super::HTML;
+use crate::documents::Output;
 use crate::units::{digits, signed_pct};
 
 /// Lines longer than this are cut (with `…`).
@@ -53,7 +53,8 @@ pub fn summary(view: &View<'_>) -> String {
         let _ = writeln!(out, "- note: {w}");
     }
     groups(view, &mut out);
-    let _ = writeln!(out, "\nPlots, history and provenance: `{HTML}`.");
+    let html = Output::Html.file_name();
+    let _ = writeln!(out, "\nPlots, history and provenance: `{html}`.");
     fit(&out)
 }
 

@@ -19,16 +19,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
+use crate::documents::Output;
 use crate::files::write_atomic;
 
 pub use inputs::Sources;
 use model::View;
-
-/// The report files, as the contract's other artifacts are named.
-pub const HTML: &str = "wasm_budget_report.html";
-pub const MARKDOWN: &str = "wasm_budget_summary.md";
-pub const JUNIT: &str = "wasm_budget_junit.xml";
-pub const BMF: &str = "wasm_budget_bmf.json";
 
 /// Why a report cannot be made.
 #[derive(Debug, thiserror::Error)]
@@ -99,10 +94,10 @@ pub fn write_all(sources: &Sources) -> Result<Written> {
     let r = render(sources)?;
     let dir = &sources.out_dir;
     let files = [
-        (dir.join(HTML), r.html),
-        (dir.join(MARKDOWN), r.markdown),
-        (dir.join(JUNIT), r.junit),
-        (dir.join(BMF), r.bmf),
+        (Output::Html.in_dir(dir), r.html),
+        (Output::Markdown.in_dir(dir), r.markdown),
+        (Output::Junit.in_dir(dir), r.junit),
+        (Output::Bmf.in_dir(dir), r.bmf),
     ];
     let mut written = Vec::new();
     for (path, text) in files {

@@ -18,12 +18,15 @@ use crate::measuring::browser::SessionSettings;
 pub const CREDENTIAL_VARS: (&str, &str) = ("WEBDRIVER_USERNAME", "WEBDRIVER_ACCESS_KEY");
 
 pub fn settings(args: &RunArgs) -> Result<SessionSettings> {
-    let env: BTreeMap<String, String> = std::env::vars().collect();
+    // Read once per run, here: the credentials and `${VAR}` values, and the driver discovery variables.
+    let env: BTreeMap<String, String> = std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .collect();
     let mut capabilities = match &args.capabilities {
         Some(file) => {
             let raw: serde_json::Map<String, Value> = read_json(
                 file,
-                "a JSON object of W3C capabilities (README: capabilities file)",
+                "a JSON object of W3C capabilities (docs/grids.md: extra capabilities)",
             )?;
             expand_object(raw, file, &env)?
         }
@@ -48,11 +51,7 @@ pub fn settings(args: &RunArgs) -> Result<SessionSettings> {
         webdriver_url,
         capabilities,
         allow_not_isolated: args.allow_not_isolated,
-        driver_env: DriverEnv::from_pairs(
-            webdriver::DISCOVERY_VARS
-                .iter()
-                .filter_map(|name| env.get(*name).map(|value| (*name, value.clone()))),
-        ),
+        driver_env: DriverEnv::from_process_env(),
     })
 }
 
