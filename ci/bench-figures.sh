@@ -52,9 +52,9 @@ ours() {
 
 # measure NAME [collector run flags…]: one quiet run into $OUT/NAME (wall time in $OUT/NAME.wall).
 measure() {
-  local name=$1 try
+  local name=$1
   shift
-  for try in 1 2 3; do
+  for _ in 1 2 3; do
     while [ -n "$(foreign)" ]; do sleep 5; done
     rm -rf "${OUT:?}/$name" && mkdir -p "$OUT/$name"
     : >"$OUT/$name.disturbed"

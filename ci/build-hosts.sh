@@ -29,7 +29,9 @@ while [ $# -gt 0 ]; do
 done
 [ ${#HOSTS[@]} -gt 0 ] || HOSTS=("${ALL_HOSTS[@]}")
 
-[ -f www/package.json ] && [ -f www/package-lock.json ] || die "run from the repository root (www/package.json and www/package-lock.json not found)"
+if [ ! -f www/package.json ] || [ ! -f www/package-lock.json ]; then
+  die "run from the repository root (www/package.json and www/package-lock.json not found)"
+fi
 command -v node >/dev/null || die "node is not installed (Node >= 20 is needed; ci/setup.sh installs it)"
 command -v npm >/dev/null || die "npm is not installed (ci/setup.sh installs it)"
 node_major=$(node -p 'process.versions.node.split(".")[0]')

@@ -57,7 +57,7 @@ printf 'run\tenv/profile/framework\tprobe wall (s)\trecorded phases (s)\twall/re
 for r in $(runs); do
   log="$OUT/$r.log"
   [ -f "$log" ] || continue
-  for raw in $(ls -d "$OUT/$r"/raw/*/ | tail -1); do
+  for raw in $(find "$OUT/$r/raw" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | sort | tail -1); do
     for f in $(find "$raw" -name '*-cold-start-seed*.json' | sort); do
       envdir=$(basename "$(dirname "$(dirname "$f")")")
       prof=$(basename "$(dirname "$f")")

