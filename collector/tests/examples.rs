@@ -93,7 +93,7 @@ fn the_pull_request_workflow_measures_this_build_beside_its_base() {
     assert_nothing_left(&mark);
     let md = std::fs::read_to_string(summary.path()).unwrap();
     assert!(
-        md.contains("M-PERF-04A"),
+        md.contains("04A") && md.contains("steady"),
         "the step summary holds the Markdown report: {md}"
     );
     let report =
