@@ -63,12 +63,19 @@ pub fn module_records(
     run: &RunInfo,
     attribution: Option<&Attribution>,
 ) -> Result<Vec<Record>> {
-    let bytes = read_module(file, profile)?;
     let path = file.display().to_string();
+    // An attribution of this very file has read and compressed it already: its sizes are these bytes'.
+    let (raw_bytes, gzip_bytes) = match attribution {
+        Some(a) if a.module == path => (a.raw_bytes, a.gzip_bytes),
+        _ => {
+            let bytes = read_module(file, profile)?;
+            (bytes.len() as u64, gzip9(&bytes)?.len() as u64)
+        }
+    };
     let module = Module {
         profile,
-        raw_bytes: bytes.len() as u64,
-        gzip_bytes: gzip9(&bytes)?.len() as u64,
+        raw_bytes,
+        gzip_bytes,
         gzip: GZIP,
         path: &path,
         attribution,
