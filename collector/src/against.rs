@@ -14,7 +14,7 @@ use scenarios::Profile;
 
 use crate::files::{files_in, read_bounded, temp_dir, write_atomic};
 use crate::module_size::MAX_MODULE_BYTES;
-use crate::profiles::module_path;
+use crate::profiles::{module_path, Toolchain};
 
 /// The custom section that marks a served base module (its payload: `base`).
 pub const SIDE_SECTION: &str = "wasm-budgets-side";
@@ -36,12 +36,12 @@ pub fn prepare(
     spec: &Path,
     profiles: &[Profile],
     dist: &Path,
-    wasm_opt: &Path,
+    tools: &Toolchain,
 ) -> Result<BaseBuild> {
     let (against, source) = if spec.is_dir() {
         (spec.to_path_buf(), spec.display().to_string())
     } else {
-        built_ref(spec, profiles, wasm_opt)?
+        built_ref(spec, profiles, tools)?
     };
     let against = against.as_path();
     for p in profiles {
@@ -78,11 +78,13 @@ pub fn prepare(
     })
 }
 
-/// A git ref's build of `profiles`: from the cache if there, else built in a worktree of its commit
-/// by that commit's own collector. Returns the dist directory and "REF (commit)".
-fn built_ref(spec: &Path, profiles: &[Profile], wasm_opt: &Path) -> Result<(PathBuf, String)> {
+/// A git ref of the checkout's repository, built for `profiles`: from the cache if there, else built
+/// in a worktree of its commit by that commit's own collector. Returns the dist directory and "REF (commit)".
+fn built_ref(spec: &Path, profiles: &[Profile], tools: &Toolchain) -> Result<(PathBuf, String)> {
     let name = spec.display().to_string();
+    let checkout = tools.workspace.as_path();
     let out = Command::new("git")
+        .current_dir(checkout)
         .args(["rev-parse", "--verify", "--quiet"])
         .arg(format!("{name}^{{commit}}"))
         .output()
@@ -92,9 +94,7 @@ fn built_ref(spec: &Path, profiles: &[Profile], wasm_opt: &Path) -> Result<(Path
         bail!("--against {name}: neither a directory nor a git ref of this repository; pass a built dist directory of the base or a ref such as origin/main");
     }
     let source = format!("{name} ({commit})");
-    let cache = std::env::current_dir()?
-        .join("target/against")
-        .join(&commit);
+    let cache = std::path::absolute(checkout.join("target/against").join(&commit))?;
     let dist = cache.join("dist");
     if profiles.iter().all(|p| module_path(&dist, *p).is_file()) {
         eprintln!("the base {source}: built earlier, in {}", dist.display());
@@ -103,6 +103,7 @@ fn built_ref(spec: &Path, profiles: &[Profile], wasm_opt: &Path) -> Result<(Path
     let src = cache.join("src");
     if !src.join("Cargo.toml").is_file() {
         git(
+            checkout,
             &["worktree", "add", "--detach", "--force"],
             &src,
             &commit,
@@ -125,7 +126,7 @@ fn built_ref(spec: &Path, profiles: &[Profile], wasm_opt: &Path) -> Result<(Path
         ])
         .arg(&dist)
         .arg("--wasm-opt")
-        .arg(std::path::absolute(wasm_opt)?);
+        .arg(std::path::absolute(&tools.wasm_opt)?);
     for p in profiles {
         build.args(["--profile", p.as_str()]);
     }
@@ -139,9 +140,10 @@ fn built_ref(spec: &Path, profiles: &[Profile], wasm_opt: &Path) -> Result<(Path
     Ok((dist, source))
 }
 
-/// `git ARGS DIR COMMIT`, failing with what it was for.
-fn git(args: &[&str], dir: &Path, commit: &str, source: &str) -> Result<()> {
+/// `git ARGS DIR COMMIT` in the checkout, failing with what it was for.
+fn git(checkout: &Path, args: &[&str], dir: &Path, commit: &str, source: &str) -> Result<()> {
     let status = Command::new("git")
+        .current_dir(checkout)
         .args(args)
         .arg(dir)
         .arg(commit)

@@ -9,6 +9,7 @@ mod documents;
 mod ending;
 mod files;
 mod gating;
+mod home;
 mod measuring;
 mod module_size;
 mod names;
@@ -28,13 +29,11 @@ use charts::units;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use outcome::Outcome;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
-    match cmd::run(cli) {
+    let outcome = cli::parse().and_then(|(cli, home)| cmd::run(cli, &home));
+    match outcome {
         Ok(Outcome::Pass) => ExitCode::SUCCESS,
         Ok(Outcome::BudgetFailure) => ExitCode::from(1),
         Err(e) => {

@@ -10,6 +10,7 @@ use scenarios::policy::optimization::{OptimizationPolicy, Variant, WasmOptLevel}
 use scenarios::Profile;
 
 use crate::files::{to_json_bytes, write_atomic};
+use crate::home::Home;
 
 /// wasm features rustc enables by default for wasm32-unknown-unknown; wasm-opt must accept them.
 const WASM_FEATURES: &[&str] = &[
@@ -24,6 +25,10 @@ const WASM_FEATURES: &[&str] = &[
 /// Where the tools are.
 #[derive(Debug, Clone)]
 pub struct Toolchain {
+    /// The harness checkout: cargo builds its workspace there.
+    pub workspace: PathBuf,
+    /// Its `target/`, where the linked modules land (relative when the checkout is the current directory).
+    pub target: PathBuf,
     pub cargo: PathBuf,
     pub wasm_bindgen: PathBuf,
     pub wasm_opt: PathBuf,
@@ -35,17 +40,21 @@ pub struct Toolchain {
 }
 
 impl Toolchain {
-    /// `$CARGO` (set under `cargo run`) or `cargo`; `wasm-bindgen` on PATH; npm's binaryen from `ci/setup.sh`.
-    pub fn from_env(wasm_opt: Option<PathBuf>) -> Self {
-        Toolchain {
+    /// `$CARGO` (set under `cargo run`) or `cargo`; `wasm-bindgen` on PATH; npm's binaryen from
+    /// `ci/setup.sh` in the checkout.
+    pub fn from_env(wasm_opt: Option<PathBuf>, home: &Home) -> Result<Self> {
+        let target = home.path(Path::new("target"))?;
+        Ok(Toolchain {
+            workspace: home.root()?.to_path_buf(),
             cargo: std::env::var_os("CARGO")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| "cargo".into()),
             wasm_bindgen: "wasm-bindgen".into(),
-            wasm_opt: wasm_opt.unwrap_or_else(|| "target/tools/node_modules/.bin/wasm-opt".into()),
+            wasm_opt: wasm_opt.unwrap_or_else(|| target.join("tools/node_modules/.bin/wasm-opt")),
+            target,
             slowdown_pct: None,
             plant_size_growth: false,
-        }
+        })
     }
 }
 
@@ -126,6 +135,7 @@ fn cargo_command(
         format!("\"{}\"", c.lto)
     };
     let mut cmd = Command::new(&tc.cargo);
+    cmd.current_dir(&tc.workspace);
     cmd.arg(if map.is_some() { "rustc" } else { "build" });
     if map.is_some() {
         cmd.arg("--lib");
@@ -194,7 +204,8 @@ pub fn build(
             &mut log,
             "see the compiler output above",
         )?;
-        let linked = Path::new("target")
+        let linked = tc
+            .target
             .join(&policy.target)
             .join(&v.policy_profile)
             .join(format!("{}.wasm", policy.crate_name.replace('-', "_")));
@@ -259,9 +270,11 @@ pub fn build_page_tools(dist: &Path, tc: &Toolchain) -> Result<()> {
     eprintln!("building page-tools (release)");
     let mut log = Vec::new();
     let mut cargo = Command::new(&tc.cargo);
+    cargo.current_dir(&tc.workspace);
     cargo.args(["build", "-p", "page-tools", "--target", TARGET, "--release"]);
     run(cargo, &mut log, "see the compiler output above")?;
-    let linked = Path::new("target")
+    let linked = tc
+        .target
         .join(TARGET)
         .join("release")
         .join("page_tools.wasm");

@@ -21,6 +21,9 @@ fn reduced_matrix_in_chromium_firefox_and_emulated_mobile() {
     let d = tempfile::tempdir().unwrap();
     let mark = marker();
     let mut cmd = collector(d.path(), &mark);
+    // From outside the checkout, as an installed collector runs: www/, ci/ and the policies come
+    // from the checkout it was built from (home.rs).
+    cmd.current_dir(d.path());
     cmd.args([
         "--profile",
         "core-trace",

@@ -9,7 +9,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use scenarios::{Environment, Framework, MetricId, Profile, Workload};
 
 mod build;
+mod defaults;
 pub use build::{BuildArgs, SizeArgs};
+pub use defaults::parse;
 
 /// Measures WebAssembly runtime budgets in real browsers and gates CI on them.
 ///
@@ -20,6 +22,11 @@ pub struct Cli {
     /// Directory for artifacts (summaries, reports, event log).
     #[arg(long, global = true, default_value = "artifacts", value_name = "DIR")]
     pub artifacts_dir: PathBuf,
+    /// The harness checkout (holding ci/, www/ and the workspace Cargo.toml) whose policies, pages and
+    /// builds the defaults name [default: the first one from the current directory upward, else the
+    /// checkout this collector was built or installed from].
+    #[arg(long, global = true, env = "WASM_BUDGETS_HOME", value_name = "DIR")]
+    pub home: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -4,11 +4,12 @@ use anyhow::Result;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
 
 use crate::cli::BuildArgs;
+use crate::home::Home;
 use crate::outcome::Outcome;
 use crate::policies;
 use crate::profiles::{build, Toolchain};
 
-pub fn run(args: &BuildArgs) -> Result<Outcome> {
+pub fn run(args: &BuildArgs, home: &Home) -> Result<Outcome> {
     let policy = policies::optimization(&args.policy)?;
     let built = build(
         &policy,
@@ -17,7 +18,7 @@ pub fn run(args: &BuildArgs) -> Result<Outcome> {
         &Toolchain {
             slowdown_pct: args.inject_slowdown.map(f64::from),
             plant_size_growth: args.plant_size_growth,
-            ..Toolchain::from_env(args.wasm_opt.clone())
+            ..Toolchain::from_env(args.wasm_opt.clone(), home)?
         },
     )?;
     if let Some(p) = args.inject_slowdown {

@@ -13,19 +13,20 @@ mod validate;
 use anyhow::Result;
 
 use crate::cli::{Cli, Command};
+use crate::home::Home;
 use crate::outcome::Outcome;
 
-pub fn run(cli: Cli) -> Result<Outcome> {
+pub fn run(cli: Cli, home: &Home) -> Result<Outcome> {
     match cli.command {
         Command::Validate(a) => validate::run(&cli.artifacts_dir, &a),
         Command::Size(a) => size::run(&cli.artifacts_dir, &a),
         Command::Gate(a) => gate::run(&cli.artifacts_dir, &a),
         Command::Schema(a) => schema::run(&a),
-        Command::Build(a) => build::run(&a),
-        Command::Serve(a) => serve::run(&a),
-        Command::Run(a) => run::run(&cli.artifacts_dir, &a),
+        Command::Build(a) => build::run(&a, home),
+        Command::Serve(a) => serve::run(&a, home),
+        Command::Run(a) => run::run(&cli.artifacts_dir, &a, home),
         Command::Merge(a) => merge::run(&cli.artifacts_dir, &a),
-        Command::Noise(a) => run::noise::run(&cli.artifacts_dir, &a),
+        Command::Noise(a) => run::noise::run(&cli.artifacts_dir, &a, home),
         Command::Report(a) => report::run(&cli.artifacts_dir, &a),
         Command::Reference => {
             print!("{}", crate::cli::reference());

@@ -1,19 +1,19 @@
 //! `collector serve`: serves the host pages and the profile builds (loopback by default) for a developer's browser.
 
-use std::path::Path;
-
 use anyhow::Result;
 
 use crate::cli::ServeArgs;
+use crate::home::Home;
 use crate::outcome::Outcome;
 use crate::serve::{start, Roots};
 use crate::signals::StopSignals;
 
-pub fn run(args: &ServeArgs) -> Result<Outcome> {
+pub fn run(args: &ServeArgs, home: &Home) -> Result<Outcome> {
+    let checkout = home.root()?;
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async {
         let mut stop = StopSignals::listen()?;
-        let roots = Roots::in_repo(Path::new("."), &args.dist);
+        let roots = Roots::in_repo(checkout, &args.dist);
         if !roots.dist.join("core-min").is_dir() {
             eprintln!(
                 "note: {} has no core-min build yet; run `collector build` first",

@@ -45,14 +45,19 @@ pub struct Job {
 
 impl Job {
     pub fn label(&self) -> String {
-        let (e, p, f, w, s) = (
+        let (e, p, f, w, s) = self.names();
+        format!("{e} {p} {f}/{w} seed {s}")
+    }
+
+    /// Its environment, profile, framework, workload and seed: what names it.
+    fn names(&self) -> (Environment, Profile, Framework, Workload, u64) {
+        (
             self.env,
             self.profile,
             self.framework,
             self.workload,
             self.seed,
-        );
-        format!("{e} {p} {f}/{w} seed {s}")
+        )
     }
 
     /// What it asks, as the answer check reads it.
@@ -70,13 +75,7 @@ impl Job {
 
     /// Where its wire JSON is kept, under the run's raw directory.
     pub(super) fn raw_name(&self) -> String {
-        let (e, p, f, w, s) = (
-            self.env,
-            self.profile,
-            self.framework,
-            self.workload,
-            self.seed,
-        );
+        let (e, p, f, w, s) = self.names();
         format!("{e}/{p}/{f}-{w}-seed{s}.json")
     }
 }

@@ -43,7 +43,7 @@ pub async fn measure_all(
     let roots = Roots {
         www: inputs.www.clone(),
         dist: dist.to_path_buf(),
-        ci: "ci".into(),
+        ci: inputs.ci.clone(),
         base: base.map(|b| b.served.path().to_path_buf()),
     };
     let server = start(&roots, &inputs.listen).await?;

@@ -39,6 +39,10 @@ use plan::{Plan, PlanRequest};
 /// What a run measures and how, typed by the command from its flags and the environment.
 #[derive(Debug, Clone)]
 pub struct RunSettings {
+    /// The checkout's policies, served at `/ci/` (the page reads the budgets there).
+    pub ci: PathBuf,
+    /// How profiles are built (in the checkout's workspace), and the base of `--against REF`.
+    pub tools: Toolchain,
     pub corpus: PathBuf,
     pub budgets: PathBuf,
     /// The optimization policy (profiles to build, size groups).
@@ -70,6 +74,8 @@ pub struct Inputs {
     pub run: RunInfo,
     pub settings: SessionSettings,
     pub www: PathBuf,
+    /// The checkout's policies, served at `/ci/`.
+    pub ci: PathBuf,
     pub listen: Listen,
     pub jobs: u32,
     pub adb_reverse: Option<Option<String>>,
@@ -98,6 +104,7 @@ impl Inputs {
             },
             settings: s.session.clone(),
             www: s.www.clone(),
+            ci: s.ci.clone(),
             listen: s.listen.clone(),
             jobs: s.jobs,
             adb_reverse: s.adb_reverse.clone(),
@@ -130,7 +137,7 @@ pub fn prepare_dist(s: &RunSettings, plan: &Plan) -> Result<PathBuf> {
         Some(dir) => dir.clone(),
         None => {
             let policy = policies::optimization(&s.policy)?;
-            build(&policy, &plan.profiles, &s.dist, &Toolchain::from_env(None))?;
+            build(&policy, &plan.profiles, &s.dist, &s.tools)?;
             s.dist.clone()
         }
     };

@@ -19,6 +19,7 @@ use crate::cli::RunArgs;
 use crate::documents::Document;
 use crate::ending::{finish, Ending};
 use crate::gating::GateInputs;
+use crate::home::Home;
 use crate::measuring::measure::{measure_all, print_times, Measured};
 use crate::measuring::plan::PlanRequest;
 use crate::measuring::{prepare_dist, size_records, Inputs, RunSettings};
@@ -29,8 +30,10 @@ use crate::signals::StopSignals;
 use crate::{against, provenance, shards};
 
 /// The run's typed settings: the flags, and the environment read once (credentials, driver discovery).
-fn settings(args: &RunArgs) -> Result<RunSettings> {
+fn settings(args: &RunArgs, home: &Home) -> Result<RunSettings> {
     Ok(RunSettings {
+        ci: home.path(std::path::Path::new("ci"))?,
+        tools: Toolchain::from_env(None, home)?,
         corpus: args.corpus.clone(),
         budgets: args.budgets.clone(),
         policy: args.policy.clone(),
@@ -63,20 +66,17 @@ fn settings(args: &RunArgs) -> Result<RunSettings> {
     })
 }
 
-pub fn run(artifacts: &Path, args: &RunArgs) -> Result<Outcome> {
-    let settings = settings(args)?;
+pub fn run(artifacts: &Path, args: &RunArgs, home: &Home) -> Result<Outcome> {
+    let settings = settings(args, home)?;
     let inputs = Inputs::read(artifacts, &settings)?;
     let dist = prepare_dist(&settings, &inputs.plan)?;
     let base = match &args.against {
-        Some(spec) => {
-            let wasm_opt = Toolchain::from_env(None).wasm_opt;
-            Some(against::prepare(
-                spec,
-                &inputs.plan.profiles,
-                &dist,
-                &wasm_opt,
-            )?)
-        }
+        Some(spec) => Some(against::prepare(
+            spec,
+            &inputs.plan.profiles,
+            &dist,
+            &settings.tools,
+        )?),
         None => None,
     };
     let run_id = provenance::now().replace(':', "");

@@ -12,13 +12,14 @@ use scenarios::noise::noise;
 use crate::cli::NoiseArgs;
 use crate::documents::Document;
 use crate::files::{to_json_bytes, write_atomic};
+use crate::home::Home;
 use crate::outcome::Outcome;
 
 use super::settings;
 use crate::measuring::measure_runs;
 
-pub fn run(artifacts: &Path, args: &NoiseArgs) -> Result<Outcome> {
-    let (runs, rule) = measure_runs(artifacts, &settings(&args.run)?, args.runs)?;
+pub fn run(artifacts: &Path, args: &NoiseArgs, home: &Home) -> Result<Outcome> {
+    let (runs, rule) = measure_runs(artifacts, &settings(&args.run, home)?, args.runs)?;
     let report = noise(&runs, rule);
     let out = args
         .out
