@@ -80,10 +80,15 @@ pub fn compared(
     match (paired, machine_slowdown) {
         (Some(p), _) => match (p.interval_pct, p.resolution) {
             (Some((lo, hi)), Some(res)) => format!(
-                "paired{}: 95 % CI [{lo:+.1}, {hi:+.1}] over {} blocks, {}",
+                "paired{}: 95 % CI [{lo:+.1}, {hi:+.1}] over {} blocks{}, {}",
                 p.turn_ms
                     .map_or(String::new(), |ms| format!(" in {ms} ms turns")),
                 p.blocks,
+                if p.passes > 1 {
+                    format!(" of {} passes (pooled)", p.passes)
+                } else {
+                    String::new()
+                },
                 match res {
                     scenarios::paired::Resolution::Resolved => "resolved",
                     scenarios::paired::Resolution::PointEstimate => "point estimate decides",

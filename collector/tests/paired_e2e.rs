@@ -41,13 +41,15 @@ fn paired(artifacts: &Path, mark: &str, candidate: &Path, base: &Path) -> Comman
     c
 }
 
-fn check_slowed_run_fails(env: &str, workloads: &[&str]) {
+/// A slowed candidate against the normal build in `env`; with `more` > 0 every paired unit is measured
+/// `more` extra passes (`--test-resolve-passes`), as a straddling key would be, and pooled.
+fn check_slowed_run_fails(env: &str, workloads: &[&str], more: u32) {
     let _g = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let d = tempfile::tempdir().unwrap();
     let artifacts = d.path().join("a");
     let mark = marker();
     let mut c = paired(&artifacts, &mark, slowed_build(), &dist());
-    c.args(["--env", env]);
+    c.args(["--env", env, "--test-resolve-passes", &more.to_string()]);
     for w in workloads {
         c.args(["--workload", w]);
     }
@@ -73,6 +75,7 @@ fn check_slowed_run_fails(env: &str, workloads: &[&str]) {
     let note = &a["paired"];
     assert_eq!(note["base_source"], dist().display().to_string(), "{a}");
     assert!(note["blocks"].as_u64().unwrap() >= 2, "{a}");
+    assert_eq!(note["passes"], 1 + more, "{a}");
     let ci = note["interval_pct"].as_array().unwrap();
     assert!(ci[0].as_f64().unwrap() <= ci[1].as_f64().unwrap(), "{a}");
     // Sizes compare directly; the records say the candidate was the slowed build.
@@ -88,6 +91,9 @@ fn check_slowed_run_fails(env: &str, workloads: &[&str]) {
         rec["detail"]["built_slowdown_pct"],
         SLOWDOWN_PCT.parse::<f64>().unwrap()
     );
+    // The regression compares values in the record's unit, pooled or not (same session, same scale).
+    let ratio = a["current"].as_f64().unwrap() / rec["value"].as_f64().unwrap();
+    assert!((0.5..2.0).contains(&ratio), "{a}\n{rec}");
     if workloads.contains(&"cold-start") {
         // Cold start is not slowed by the batched-operation injection, but its frames were paired.
         let cold = of("M-PERF-02A");
@@ -104,17 +110,26 @@ fn check_slowed_run_fails(env: &str, workloads: &[&str]) {
         let dir = run.join(part).join(env).join("core-min");
         assert!(dir.is_dir(), "{} is missing", dir.display());
     }
+    for k in 1..=more {
+        // Each extra pass keeps both sides' answers and its turn log, and the table says it pooled.
+        let dir = run.join(format!("resolve-{k}")).join("base").join(env);
+        assert!(dir.is_dir(), "{} is missing", dir.display());
+        assert!(
+            stdout.contains(&format!("of {} passes (pooled)", 1 + more)),
+            "{stdout}"
+        );
+    }
     assert_nothing_left(&mark);
 }
 
 #[test]
 fn a_slowed_candidate_is_caught_beside_its_base_in_chromium() {
-    check_slowed_run_fails("desktop-chromium", &["steady-throughput", "cold-start"]);
+    check_slowed_run_fails("desktop-chromium", &["steady-throughput", "cold-start"], 1);
 }
 
 #[test]
 fn a_slowed_candidate_is_caught_beside_its_base_in_firefox() {
-    check_slowed_run_fails("desktop-firefox", &["steady-throughput"]);
+    check_slowed_run_fails("desktop-firefox", &["steady-throughput"], 0);
 }
 
 /// A bad `--against` is refused before anything is measured: exit 2, the fix named, nothing written.

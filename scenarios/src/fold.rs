@@ -64,7 +64,8 @@ pub enum FoldError {
     NoBaseline { probe: Probe, seed: u64 },
 }
 
-fn to_unit(v: f64, sample: SampleUnit, unit: Unit) -> f64 {
+/// A sample value (ns or bytes) in a metric's unit.
+pub(crate) fn to_unit(v: f64, sample: SampleUnit, unit: Unit) -> f64 {
     match (sample, unit.nanos()) {
         (SampleUnit::Ns, Some(ns)) => v / ns,
         _ => v,

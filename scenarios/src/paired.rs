@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::gate::{PairedNote, Resolution};
 
-use crate::gate::GateReport;
+use crate::fold::to_unit;
+use crate::gate::{regression_status, verdict_of, GateReport};
 use crate::protocol::metric_for;
 use crate::protocol::{median, GATE_QUANTILE};
 use crate::stats::{nearest_rank, rank_index};
@@ -123,37 +124,69 @@ pub struct PairedKey {
     pub turn_ms: Option<f64>,
 }
 
+/// True when the key's interval straddles the regression line (the point estimate would decide).
+pub fn straddles(k: &PairedKey) -> bool {
+    k.estimate
+        .as_ref()
+        .is_some_and(|e| e.resolution == Resolution::PointEstimate)
+}
+
 /// Puts each key's paired comparison beside its regression (the regression itself is the candidate's
-/// gate value against the base's, both measured in this session: the contract's rule).
+/// gate value against the base's, both measured in this session: the contract's rule). Where the
+/// estimate pooled more than one pass (the first one's interval straddled the line), the pooled gate
+/// values replace the first pass's in the regression, which the rule then judges; the verdict follows.
 pub fn annotate(report: &mut GateReport, keys: &[PairedKey], base_source: &str) {
     for reg in &mut report.regressions {
         let Some(k) = keys.iter().find(|k| k.key == reg.key) else {
             continue;
         };
+        let e = k.estimate.as_ref();
         reg.paired = Some(PairedNote {
             base_source: base_source.to_owned(),
-            interval_pct: k.estimate.as_ref().map(|e| e.interval_pct),
-            block_change_pct: k.estimate.as_ref().map(|e| e.change_pct),
-            blocks: k.estimate.as_ref().map_or(0, |e| e.blocks),
+            interval_pct: e.map(|e| e.interval_pct),
+            block_change_pct: e.map(|e| e.change_pct),
+            blocks: e.map_or(0, |e| e.blocks),
             turn_ms: k.turn_ms,
-            resolution: k.estimate.as_ref().map(|e| e.resolution),
+            resolution: e.map(|e| e.resolution),
+            passes: e.map_or(1, |e| e.passes),
         });
+        if let Some(e) = e.filter(|e| e.passes > 1) {
+            reg.baseline = e.base;
+            reg.current = e.candidate;
+            reg.regression_pct = e.change_pct;
+            reg.status = regression_status(e.change_pct, reg.max_regression_pct);
+        }
     }
+    report.verdict = verdict_of(&report.errors, &report.results, &report.regressions);
 }
 
-/// The paired estimate of each probe of one workload, by metric: `cand` and `base` hold each seed's
-/// wire result of the two sides (same seeds, same order), `turns` each seed's turn log. A metric that
-/// compares directly (the heap in bytes, the replay overhead in percent) has no estimate.
+/// One paired measurement of a workload: each seed's wire result of the candidate and of the base
+/// (same seeds, same order) and each seed's turn log.
+#[derive(Debug, Clone, Copy)]
+pub struct PairedPass<'a> {
+    pub cand: &'a [WireResult],
+    pub base: &'a [WireResult],
+    pub turns: &'a [Vec<TurnEnd>],
+}
+
+/// The paired estimate of each probe of one workload, by metric, over one or more passes (a seed's
+/// blocks of every pass pooled, in pass order). A metric that compares directly (the heap in bytes,
+/// the replay overhead in percent) has no estimate.
 pub fn workload_estimates(
     environment: Environment,
-    cand: &[WireResult],
-    base: &[WireResult],
-    turns: &[Vec<TurnEnd>],
+    passes: &[PairedPass<'_>],
     max_regression_pct: f64,
 ) -> Result<Vec<(MetricId, Option<PairedEstimate>)>, PairedError> {
-    let Some(first) = cand.first() else {
+    let Some(first) = passes.first().and_then(|p| p.cand.first()) else {
         return Err(PairedError::NoSeeds);
     };
+    let seeds: Vec<u64> = passes[0].cand.iter().map(|w| w.seed).collect();
+    for (i, p) in passes.iter().enumerate() {
+        let of = |w: &[WireResult]| w.iter().map(|w| w.seed).collect::<Vec<_>>();
+        if of(p.cand) != seeds || of(p.base) != seeds || p.turns.len() != seeds.len() {
+            return Err(PairedError::PassSeeds { pass: i + 1 });
+        }
+    }
     let mut out = Vec::new();
     for probe in first.probes.iter().map(|p| p.probe) {
         let metric = metric_for(probe, environment);
@@ -161,32 +194,60 @@ pub fn workload_estimates(
             out.push((metric, None));
             continue;
         }
-        let mut seeds = Vec::with_capacity(cand.len());
-        for ((c, b), t) in cand.iter().zip(base).zip(turns) {
-            let side = |w: &WireResult, side: Side| -> Result<Vec<Vec<f64>>, PairedError> {
-                let p = w.probes.iter().find(|p| p.probe == probe).ok_or(
-                    PairedError::MissingProbe {
-                        seed: w.seed,
-                        probe,
-                    },
-                )?;
-                let values = p.per_op();
-                Ok(match w.workload {
-                    Workload::ColdStart => {
-                        frame_blocks(&values, t, side, w.seed, w.warmup as usize)
-                    }
-                    _ => probe_blocks(&values, t, side, probe),
-                })
-            };
-            seeds.push(PairedSeed {
-                seed: c.seed,
-                base: side(b, Side::Base)?,
-                candidate: side(c, Side::Candidate)?,
-            });
+        let mut pooled: Vec<PairedSeed> = seeds
+            .iter()
+            .map(|&seed| PairedSeed {
+                seed,
+                base: Vec::new(),
+                candidate: Vec::new(),
+            })
+            .collect();
+        for p in passes {
+            for (i, s) in pooled.iter_mut().enumerate() {
+                let t = &p.turns[i];
+                s.base
+                    .extend(side_blocks(&p.base[i], t, Side::Base, probe)?);
+                s.candidate
+                    .extend(side_blocks(&p.cand[i], t, Side::Candidate, probe)?);
+            }
         }
-        out.push((metric, Some(estimate(&seeds, max_regression_pct)?)));
+        let mut e = estimate(&pooled, max_regression_pct)?;
+        e.passes = passes.len() as u32;
+        // The gate values in the metric's unit, as its records hold them (the change is unit-free).
+        let sample = first
+            .probes
+            .iter()
+            .find(|p| p.probe == probe)
+            .map(|p| p.unit);
+        if let Some(sample) = sample {
+            e.base = to_unit(e.base, sample, metric.unit());
+            e.candidate = to_unit(e.candidate, sample, metric.unit());
+        }
+        out.push((metric, Some(e)));
     }
     Ok(out)
+}
+
+/// One side's values of `probe` in one seed's answer, cut into its blocks.
+fn side_blocks(
+    w: &WireResult,
+    turns: &[TurnEnd],
+    side: Side,
+    probe: Probe,
+) -> Result<Vec<Vec<f64>>, PairedError> {
+    let p = w
+        .probes
+        .iter()
+        .find(|p| p.probe == probe)
+        .ok_or(PairedError::MissingProbe {
+            seed: w.seed,
+            probe,
+        })?;
+    let values = p.per_op();
+    Ok(match w.workload {
+        Workload::ColdStart => frame_blocks(&values, turns, side, w.seed, w.warmup as usize),
+        _ => probe_blocks(&values, turns, side, probe),
+    })
 }
 
 /// One seed's per-operation values, grouped by block in time order: block `k` of each side ran in the
@@ -201,7 +262,8 @@ pub struct PairedSeed {
 /// A paired estimate of one key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PairedEstimate {
-    /// Gate values (median over seeds of each seed's p95) of each side, in the values' unit.
+    /// Gate values (median over seeds of each seed's p95) of each side: in the metric's unit (as its
+    /// records) from [`workload_estimates`]; in the values' unit from [`estimate`].
     pub base: f64,
     pub candidate: f64,
     /// `(candidate / base − 1) × 100`.
@@ -213,6 +275,13 @@ pub struct PairedEstimate {
     pub resolution: Resolution,
     /// True when `change_pct` is above the rule's `max_regression_pct`.
     pub regression: bool,
+    /// Paired passes pooled (1 unless the unit was measured again to resolve a straddle).
+    #[serde(default = "one")]
+    pub passes: u32,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// The interval's coverage.
@@ -235,6 +304,10 @@ pub enum PairedError {
     ZeroBase(f64),
     #[error("seed {seed}: one side's answer has no {probe} probe (the base measures another metric set)")]
     MissingProbe { seed: u64, probe: Probe },
+    #[error(
+        "pass {pass}: its seeds differ from the first pass's (a pass must repeat the same seeds)"
+    )]
+    PassSeeds { pass: usize },
 }
 
 /// The candidate's gate value against the base's, and the interval of their change.
@@ -286,6 +359,7 @@ pub fn estimate(
             Resolution::PointEstimate
         },
         regression,
+        passes: 1,
     })
 }
 

@@ -336,6 +336,20 @@ pub struct RunArgs {
     /// target/against/<commit>/ (kept for later runs).
     #[arg(long, value_name = "DIR|REF", conflicts_with_all = ["baseline", "inject_slowdown", "shard", "no_gate"])]
     pub against: Option<PathBuf>,
+    /// With --against: where a key's paired interval straddles the regression line, measure its unit
+    /// again (a fresh session, both sides, the same seeds) and pool the blocks until it resolves; no
+    /// further pass starts once SECS of such extra measuring are spent, and then the pooled point
+    /// estimate decides (the record says how many passes). 0 turns it off.
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    pub resolve_for: u64,
+    /// TEST ONLY: with --against, measure every paired unit N extra passes, straddling or not.
+    #[arg(
+        long = "test-resolve-passes",
+        value_name = "N",
+        default_value_t = 0,
+        hide = true
+    )]
+    pub test_resolve_passes: u32,
     /// Gate event log [default: <artifacts-dir>/wasm_perf_gate_events.ndjson].
     #[arg(long)]
     pub history: Option<PathBuf>,

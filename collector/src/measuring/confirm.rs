@@ -18,7 +18,8 @@ pub struct Unit {
 }
 
 impl Unit {
-    fn of(key: &RecordKey) -> Option<Unit> {
+    /// The unit that measured `key` (none for size records).
+    pub fn of(key: &RecordKey) -> Option<Unit> {
         (key.environment != Environment::Build).then_some(())?;
         Some(Unit {
             env: key.environment,

@@ -3,16 +3,18 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use futures_util::StreamExt;
 
-use scenarios::paired::{workload_estimates, PairedKey};
+use scenarios::paired::{straddles, workload_estimates, PairedEstimate, PairedKey, PairedPass};
 use scenarios::records::workload_records;
 use scenarios::summary::Record;
+use scenarios::{Environment, MetricId};
 
-use super::browser::{self, SessionResults};
+use super::browser::{self, SessionResults, WorkloadResults};
+use super::confirm::Unit;
 use super::plan::Plan;
 use super::progress::Progress;
 use super::{adb, confirm, Inputs};
@@ -82,7 +84,12 @@ async fn measure_served(
     let progress = Progress::new(inputs.plan.jobs());
     let sessions = m.sessions(&inputs.plan, raw_dir, &progress).await?;
     let mut records = m.records_of(&sessions)?;
-    let (base_records, paired) = m.base_records_of(&sessions)?;
+    let (base_records, mut paired) = m.base_records_of(&sessions)?;
+    if m.paired {
+        paired = m
+            .resolve_straddles(&sessions, paired, raw_dir, &progress)
+            .await?;
+    }
     if let Some(gate) = gate.filter(|_| !m.paired) {
         records = m
             .confirm(records, gate, confirmations, raw_dir, &progress)
@@ -234,10 +241,9 @@ impl Measure<'_> {
                     &base.paths,
                 )
                 .with_context(|| format!("{}: cannot fold the samples", what()))?;
-                let max = inputs.budgets.max_regression_pct;
-                let estimates =
-                    workload_estimates(env, &w.results, &base.results, &base.turns, max)
-                        .with_context(|| format!("{}: cannot pair the samples", what()))?;
+                let estimates = self
+                    .estimates(env, &[w])
+                    .with_context(|| format!("{}: cannot pair the samples", what()))?;
                 for r in &recs {
                     let estimate = estimates
                         .iter()
@@ -253,6 +259,95 @@ impl Measure<'_> {
             }
         }
         Ok((records, paired))
+    }
+
+    /// The paired estimates of one workload over its passes (the first pass, then any measured to
+    /// resolve a straddle), pooled.
+    fn estimates(
+        &self,
+        env: Environment,
+        passes: &[&WorkloadResults],
+    ) -> Result<Vec<(MetricId, Option<PairedEstimate>)>> {
+        let passes: Vec<PairedPass<'_>> = passes
+            .iter()
+            .filter_map(|w| {
+                let base = w.base.as_ref()?;
+                Some(PairedPass {
+                    cand: &w.results,
+                    base: &base.results,
+                    turns: &base.turns,
+                })
+            })
+            .collect();
+        let max = self.inputs.budgets.max_regression_pct;
+        Ok(workload_estimates(env, &passes, max)?)
+    }
+
+    /// Where a key's interval straddles the regression line, measures its unit again in a fresh
+    /// session (both sides, the same seeds; raw answers under `<raw>/resolve-<k>/`) and pools the
+    /// blocks, pass after pass, until every key of the unit resolves; no pass starts once
+    /// `--resolve-for` of such extra measuring is spent, and then the pooled point estimate decides.
+    async fn resolve_straddles(
+        &self,
+        first: &[SessionResults],
+        mut keys: Vec<PairedKey>,
+        raw_dir: &Path,
+        progress: &Progress,
+    ) -> Result<Vec<PairedKey>> {
+        let r = &self.inputs.resolve;
+        let mut spent = Duration::ZERO;
+        let units: std::collections::BTreeSet<Unit> = keys
+            .iter()
+            .filter(|k| k.estimate.is_some() && (r.forced_passes > 0 || straddles(k)))
+            .filter_map(|k| Unit::of(&k.key))
+            .collect();
+        for u in units {
+            let Some(w0) = first_pass(first, &u) else {
+                continue;
+            };
+            let mut extra: Vec<SessionResults> = Vec::new();
+            loop {
+                let forced = (extra.len() as u32) < r.forced_passes;
+                let open = keys
+                    .iter()
+                    .any(|k| Unit::of(&k.key) == Some(u) && straddles(k));
+                let more = forced || (open && spent < r.cap);
+                if !more {
+                    break;
+                }
+                let pass = extra.len() + 2;
+                let why = if open {
+                    "its paired interval straddles the regression line"
+                } else {
+                    "TEST ONLY: --test-resolve-passes"
+                };
+                eprintln!("measuring {u} again (pass {pass}): {why}");
+                let sub = self
+                    .inputs
+                    .plan
+                    .only(u.env, u.profile, u.framework, u.workload);
+                progress.grow(sub.jobs());
+                let started = Instant::now();
+                let dir = raw_dir.join(format!("resolve-{}", pass - 1));
+                extra.extend(self.sessions(&sub, &dir, progress).await?);
+                spent += started.elapsed();
+                let mut passes = vec![w0];
+                passes.extend(
+                    extra
+                        .iter()
+                        .filter_map(|s| first_pass(std::slice::from_ref(s), &u)),
+                );
+                let estimates = self
+                    .estimates(u.env, &passes)
+                    .with_context(|| format!("{u}: cannot pair the samples of {pass} passes"))?;
+                for k in keys.iter_mut().filter(|k| Unit::of(&k.key) == Some(u)) {
+                    if let Some((_, e)) = estimates.iter().find(|(m, _)| *m == k.key.metric_id) {
+                        k.estimate = e.clone();
+                    }
+                }
+            }
+        }
+        Ok(keys)
     }
 
     /// Re-measures, `n` times in fresh sessions, each unit the gate would warn or fail on; the verdict
@@ -289,4 +384,13 @@ impl Measure<'_> {
         }
         Ok(confirm::merge(first, &units, &again))
     }
+}
+
+/// The workload results of unit `u` among `sessions`.
+fn first_pass<'s>(sessions: &'s [SessionResults], u: &Unit) -> Option<&'s WorkloadResults> {
+    sessions
+        .iter()
+        .filter(|s| s.env == u.env && s.profile == u.profile && s.framework == u.framework)
+        .flat_map(|s| &s.workloads)
+        .find(|w| w.workload == u.workload)
 }

@@ -62,6 +62,16 @@ pub struct RunSettings {
     /// Take these built profiles instead of building into `dist`.
     pub prebuilt: Option<PathBuf>,
     pub dist: PathBuf,
+    pub resolve: Resolve,
+}
+
+/// How a paired run resolves a key whose interval straddles the regression line (`--resolve-for`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Resolve {
+    /// No further pass starts once this much extra measuring is spent (zero: never measure more).
+    pub cap: std::time::Duration,
+    /// TEST ONLY (`--test-resolve-passes`): extra passes of every paired unit, straddling or not.
+    pub forced_passes: u32,
 }
 
 /// Every input of a run, read and checked before anything is measured (bad input fails in seconds).
@@ -83,6 +93,7 @@ pub struct Inputs {
     pub size_groups: Vec<SizeGroup>,
     /// The size attribution file stored beside `--baseline`, if any.
     pub stored_attribution: Option<(PathBuf, AttributionFile)>,
+    pub resolve: Resolve,
 }
 
 impl Inputs {
@@ -110,6 +121,7 @@ impl Inputs {
             adb_reverse: s.adb_reverse.clone(),
             size_groups: policies::optimization(&s.policy)?.size_groups,
             stored_attribution: size_records::stored_beside(s.baseline.as_deref())?,
+            resolve: s.resolve,
             plan,
             files,
         })

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{show, GateRequest, Regression, EPS};
+use super::{show, GateRequest, Regression};
 use crate::ids::Unit;
 use crate::speed;
 use crate::summary::{Record, RecordKey, Status};
@@ -147,11 +147,7 @@ fn regression(
         current_at_baseline_speed: machine_slowdown.map(|_| compared),
         regression_pct,
         max_regression_pct: max,
-        status: if regression_pct > max + EPS {
-            Status::Fail
-        } else {
-            Status::Pass
-        },
+        status: super::regression_status(regression_pct, max),
         noise_pct: None,
         paired: None,
     })

@@ -221,18 +221,7 @@ pub fn evaluate(req: &GateRequest<'_>) -> GateReport {
     let compared = baseline::compare(req);
     errors.extend(compared.errors);
     let regressions = compared.regressions;
-    let any = |s: Status| {
-        results.iter().any(|r| r.status == s) || regressions.iter().any(|r| r.status == s)
-    };
-    let verdict = if !errors.is_empty() {
-        Verdict::PolicyError
-    } else if any(Status::Fail) {
-        Verdict::Fail
-    } else if any(Status::Warn) {
-        Verdict::Warn
-    } else {
-        Verdict::Pass
-    };
+    let verdict = verdict_of(&errors, &results, &regressions);
     GateReport {
         verdict,
         results,
@@ -241,6 +230,35 @@ pub fn evaluate(req: &GateRequest<'_>) -> GateReport {
         not_measured: compared.not_measured,
         errors,
         warnings: compared.warnings,
+    }
+}
+
+/// The worst of them: any error is a policy error, then fail, warn, pass.
+pub(crate) fn verdict_of(
+    errors: &[String],
+    results: &[MetricResult],
+    regressions: &[Regression],
+) -> Verdict {
+    let any = |s: Status| {
+        results.iter().any(|r| r.status == s) || regressions.iter().any(|r| r.status == s)
+    };
+    if !errors.is_empty() {
+        Verdict::PolicyError
+    } else if any(Status::Fail) {
+        Verdict::Fail
+    } else if any(Status::Warn) {
+        Verdict::Warn
+    } else {
+        Verdict::Pass
+    }
+}
+
+/// The baseline rule on a change: more than `max` worse (percent, or points for percent metrics) fails.
+pub(crate) fn regression_status(regression_pct: f64, max: f64) -> Status {
+    if regression_pct > max + EPS {
+        Status::Fail
+    } else {
+        Status::Pass
     }
 }
 
@@ -400,6 +418,15 @@ pub struct PairedNote {
     /// Resolved, decided by the point estimate, or compared directly (no blocks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<Resolution>,
+    /// Paired passes the estimate pooled: 1, or more where the first pass's interval straddled the
+    /// line and the unit was measured again (`run --resolve-for`); then the regression's `baseline`,
+    /// `current` and status are the pooled estimate's, not the first pass's records.
+    #[serde(default = "one_pass")]
+    pub passes: u32,
+}
+
+fn one_pass() -> u32 {
+    1
 }
 
 /// How the comparison settles a key.

@@ -197,3 +197,182 @@ fn the_estimate_is_reproducible_and_refuses_what_it_cannot_pair() {
     };
     assert_eq!(estimate(&[zero], 10.0), Err(PairedError::ZeroBase(0.0)));
 }
+
+/// A steady-throughput answer of one side holding one reserve-send probe with `blocks`' values
+/// (batch 1, no overhead), and that side's turn ends cutting them into those blocks.
+fn answer(seed: u64, side: Side, blocks: &[Vec<f64>]) -> (crate::wire::WireResult, Vec<TurnEnd>) {
+    use crate::wire::{ClockInfo, ProbeResult, SampleUnit, WireResult, WIRE_VERSION};
+    let mut done = 0;
+    let turns = blocks
+        .iter()
+        .map(|b| {
+            done += b.len() as u32;
+            TurnEnd {
+                side,
+                probe: Some(Probe::ReserveSend),
+                phase: Some(TIMED_BATCHES.into()),
+                attempt: Some(0),
+                done,
+                seed: None,
+            }
+        })
+        .collect();
+    let probe = ProbeResult {
+        probe: Probe::ReserveSend,
+        unit: SampleUnit::Ns,
+        batch_size: 1,
+        loop_overhead_ns: 0.0,
+        samples: blocks.concat(),
+        baseline_samples: None,
+        components: Default::default(),
+        rejected_batches: 0,
+        warmup_batches: 0,
+        warmup_unsteady: false,
+        per_op_samples: None,
+        speed_reference: None,
+    };
+    let w = WireResult {
+        wire_version: WIRE_VERSION,
+        harness_version: "t".into(),
+        adapter: "a".into(),
+        workload: Workload::SteadyThroughput,
+        framework: crate::Framework::VanillaJs,
+        profile: crate::Profile::CoreMin,
+        seed,
+        iterations: 100,
+        warmup: 0,
+        clock: ClockInfo {
+            tick_ns: 5000.0,
+            cross_origin_isolated: true,
+        },
+        injected_slowdown_pct: None,
+        built_slowdown_pct: None,
+        yield_every_ms: Some(TURN_MS),
+        cold_frame_gc: None,
+        cold_seeds_in_turn: None,
+        user_agent: "ua".into(),
+        probes: vec![probe],
+    };
+    (w, turns)
+}
+
+/// One simulated paired pass of every seed at +`pct` %, its slow stretch placed by `shift`.
+fn pass(pct: f64, shift: usize) -> (Vec<WireResult>, Vec<WireResult>, Vec<Vec<TurnEnd>>) {
+    let (mut cand, mut base, mut turns) = (vec![], vec![], vec![]);
+    for (i, s) in SEEDS.iter().enumerate() {
+        let p = paired_seed(
+            *s + shift as u64,
+            100.0,
+            100.0 * (1.0 + pct / 100.0),
+            stretch(i + shift),
+        );
+        let (b, mut tb) = answer(*s, Side::Base, &p.base);
+        let (c, tc) = answer(*s, Side::Candidate, &p.candidate);
+        tb.extend(tc);
+        cand.push(c);
+        base.push(b);
+        turns.push(tb);
+    }
+    (cand, base, turns)
+}
+
+#[test]
+fn passes_pool_their_blocks_seed_by_seed_and_must_repeat_the_seeds() {
+    let (c1, b1, t1) = pass(10.0, 0);
+    let (c2, b2, t2) = pass(10.0, 1);
+    let one = |c, b, t| PairedPass {
+        cand: c,
+        base: b,
+        turns: t,
+    };
+    let single =
+        workload_estimates(Environment::DesktopChromium, &[one(&c1, &b1, &t1)], 10.0).unwrap();
+    let (metric, Some(e1)) = &single[0] else {
+        panic!("{single:?}")
+    };
+    assert_eq!(*metric, MetricId::Perf04A);
+    assert_eq!((e1.passes, e1.blocks), (1, (SEEDS.len() * BLOCKS) as u32));
+    // ~100 ns a reserve-send, in the metric's unit (µs) as its records hold it.
+    assert!(e1.base > 0.09 && e1.base < 0.2, "{e1:?}");
+    let both = [one(&c1, &b1, &t1), one(&c2, &b2, &t2)];
+    let pooled = workload_estimates(Environment::DesktopChromium, &both, 10.0).unwrap();
+    let Some(e2) = &pooled[0].1 else {
+        panic!("{pooled:?}")
+    };
+    assert_eq!((e2.passes, e2.blocks), (2, 2 * e1.blocks));
+    // More blocks, a narrower interval around the same planted change.
+    let width = |e: &PairedEstimate| e.interval_pct.1 - e.interval_pct.0;
+    assert!(width(e2) < width(e1), "{e1:?} {e2:?}");
+    let mut other = c2.clone();
+    other[0].seed = 999;
+    let bad = [one(&c1, &b1, &t1), one(&other, &b2, &t2)];
+    assert_eq!(
+        workload_estimates(Environment::DesktopChromium, &bad, 10.0).unwrap_err(),
+        PairedError::PassSeeds { pass: 2 }
+    );
+}
+
+#[test]
+fn a_pooled_estimate_decides_the_regression_and_the_verdict_follows() {
+    use crate::gate::{GateReport, Regression, Verdict};
+    use crate::summary::{RecordKey, Status};
+    let key = RecordKey {
+        profile: crate::Profile::CoreMin,
+        environment: Environment::DesktopChromium,
+        metric_id: MetricId::Perf04A,
+        framework: Some(crate::Framework::VanillaJs),
+        workload: Some(Workload::SteadyThroughput),
+    };
+    let report = GateReport {
+        verdict: Verdict::Fail,
+        results: vec![],
+        regressions: vec![Regression {
+            key: key.clone(),
+            baseline: 100.0,
+            current: 110.5,
+            machine_slowdown: None,
+            current_at_baseline_speed: None,
+            regression_pct: 10.5,
+            max_regression_pct: 10.0,
+            status: Status::Fail,
+            noise_pct: None,
+            paired: None,
+        }],
+        no_baseline: vec![],
+        not_measured: vec![],
+        errors: vec![],
+        warnings: vec![],
+    };
+    let estimate = |passes, candidate: f64| PairedEstimate {
+        base: 100.0,
+        candidate,
+        change_pct: candidate - 100.0,
+        interval_pct: (candidate - 103.0, candidate - 97.0),
+        blocks: 400,
+        resolution: Resolution::Resolved,
+        regression: candidate > 110.0,
+        passes,
+    };
+    let keyed = |e| {
+        vec![PairedKey {
+            key: key.clone(),
+            estimate: Some(e),
+            turn_ms: Some(TURN_MS),
+        }]
+    };
+    // One pass: the records' comparison stands; the note says one pass.
+    let mut r = report.clone();
+    annotate(&mut r, &keyed(estimate(1, 104.0)), "base");
+    assert_eq!(
+        (r.verdict, r.regressions[0].status),
+        (Verdict::Fail, Status::Fail)
+    );
+    assert_eq!(r.regressions[0].paired.as_ref().unwrap().passes, 1);
+    // Two passes pooled: the pooled gate values are compared, and the verdict follows.
+    let mut r = report.clone();
+    annotate(&mut r, &keyed(estimate(2, 104.0)), "base");
+    let reg = &r.regressions[0];
+    assert_eq!((reg.current, reg.regression_pct), (104.0, 4.0));
+    assert_eq!((reg.status, r.verdict), (Status::Pass, Verdict::Pass));
+    assert_eq!(reg.paired.as_ref().unwrap().passes, 2);
+}

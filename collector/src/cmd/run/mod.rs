@@ -22,7 +22,7 @@ use crate::gating::GateInputs;
 use crate::home::Home;
 use crate::measuring::measure::{measure_all, print_times, Measured};
 use crate::measuring::plan::PlanRequest;
-use crate::measuring::{prepare_dist, size_records, Inputs, RunSettings};
+use crate::measuring::{prepare_dist, size_records, Inputs, Resolve, RunSettings};
 use crate::module_size::module_records;
 use crate::outcome::Outcome;
 use crate::profiles::{module_path, Toolchain};
@@ -63,6 +63,10 @@ fn settings(args: &RunArgs, home: &Home) -> Result<RunSettings> {
         adb_reverse: args.adb_reverse.then(|| args.android_serial.clone()),
         prebuilt: args.prebuilt.clone(),
         dist: args.dist.clone(),
+        resolve: Resolve {
+            cap: Duration::from_secs(args.resolve_for),
+            forced_passes: args.test_resolve_passes,
+        },
     })
 }
 
