@@ -181,44 +181,15 @@ mod tests {
     use super::*;
     use crate::fixtures;
     use crate::ids::Probe;
-    use crate::wire::{ClockInfo, ProbeResult, SampleUnit, WIRE_VERSION};
+    use crate::wire::testing;
 
     fn cold(profile: Profile) -> WireResult {
-        WireResult {
-            wire_version: WIRE_VERSION,
-            harness_version: "t".into(),
-            adapter: "a".into(),
-            workload: Workload::ColdStart,
-            framework: Framework::React,
-            profile,
-            seed: 11,
-            iterations: 3,
-            warmup: 0,
-            clock: ClockInfo {
-                tick_ns: 5000.0,
-                cross_origin_isolated: true,
-            },
-            injected_slowdown_pct: None,
-            built_slowdown_pct: None,
-            yield_every_ms: None,
-            cold_frame_gc: None,
-            cold_seeds_in_turn: None,
-            user_agent: "ua".into(),
-            probes: vec![ProbeResult {
-                probe: Probe::ColdInit,
-                unit: SampleUnit::Ns,
-                batch_size: 1,
-                loop_overhead_ns: 0.0,
-                samples: vec![10e6, 12e6, 11e6],
-                baseline_samples: None,
-                components: Default::default(),
-                rejected_batches: 0,
-                warmup_batches: 0,
-                warmup_unsteady: false,
-                per_op_samples: None,
-                speed_reference: None,
-            }],
-        }
+        let probe = testing::probe(Probe::ColdInit, vec![10e6, 12e6, 11e6], 1, 0.0);
+        let mut w = testing::answer(Workload::ColdStart, 11, vec![probe]);
+        w.framework = Framework::React;
+        w.profile = profile;
+        w.iterations = 3;
+        w
     }
 
     fn session(device: &str) -> SessionInfo {

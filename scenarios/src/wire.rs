@@ -221,16 +221,18 @@ impl WireResult {
     }
 }
 
+/// Answers for the crate's unit tests: one probe's samples (ns), and a whole wire result around probes.
 #[cfg(test)]
-mod tests {
+pub(crate) mod testing {
     use super::*;
 
-    fn probe(samples: Vec<f64>) -> ProbeResult {
+    /// A probe of `samples` in ns, batches of `batch_size` with `overhead` ns of loop overhead.
+    pub fn probe(probe: Probe, samples: Vec<f64>, batch_size: u32, overhead: f64) -> ProbeResult {
         ProbeResult {
-            probe: Probe::ReserveSend,
+            probe,
             unit: SampleUnit::Ns,
-            batch_size: 100,
-            loop_overhead_ns: 1000.0,
+            batch_size,
+            loop_overhead_ns: overhead,
             samples,
             baseline_samples: None,
             components: BTreeMap::new(),
@@ -242,22 +244,17 @@ mod tests {
         }
     }
 
-    #[test]
-    fn per_op_subtracts_overhead_and_divides_by_batch() {
-        assert_eq!(probe(vec![11_000.0, 500.0]).per_op(), vec![100.0, 0.0]);
-    }
-
-    #[test]
-    fn check_rejects_empty_and_version() {
-        let mut w = WireResult {
+    /// A wire result of core-min in the vanilla-js host, cross-origin isolated, 5 µs tick.
+    pub fn answer(workload: Workload, seed: u64, probes: Vec<ProbeResult>) -> WireResult {
+        WireResult {
             wire_version: WIRE_VERSION,
-            harness_version: "0".into(),
+            harness_version: "t".into(),
             adapter: "a".into(),
-            workload: Workload::SteadyThroughput,
+            workload,
             framework: Framework::VanillaJs,
             profile: Profile::CoreMin,
-            seed: 11,
-            iterations: 1,
+            seed,
+            iterations: 100,
             warmup: 0,
             clock: ClockInfo {
                 tick_ns: 5000.0,
@@ -269,8 +266,29 @@ mod tests {
             cold_frame_gc: None,
             cold_seeds_in_turn: None,
             user_agent: "ua".into(),
-            probes: vec![probe(vec![])],
-        };
+            probes,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn probe(samples: Vec<f64>) -> ProbeResult {
+        testing::probe(Probe::ReserveSend, samples, 100, 1000.0)
+    }
+
+    #[test]
+    fn per_op_subtracts_overhead_and_divides_by_batch() {
+        assert_eq!(probe(vec![11_000.0, 500.0]).per_op(), vec![100.0, 0.0]);
+    }
+
+    #[test]
+    fn check_rejects_empty_and_version() {
+        let mut w = testing::answer(Workload::SteadyThroughput, 11, vec![probe(vec![])]);
+        w.iterations = 1;
+        w.harness_version = "0".into();
         assert!(matches!(w.check(), Err(WireError::Probe { .. })));
         w.probes = vec![probe(vec![1.0])];
         assert!(w.check().is_ok());

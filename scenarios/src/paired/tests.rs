@@ -201,7 +201,6 @@ fn the_estimate_is_reproducible_and_refuses_what_it_cannot_pair() {
 /// A steady-throughput answer of one side holding one reserve-send probe with `blocks`' values
 /// (batch 1, no overhead), and that side's turn ends cutting them into those blocks.
 fn answer(seed: u64, side: Side, blocks: &[Vec<f64>]) -> (crate::wire::WireResult, Vec<TurnEnd>) {
-    use crate::wire::{ClockInfo, ProbeResult, SampleUnit, WireResult, WIRE_VERSION};
     let mut done = 0;
     let turns = blocks
         .iter()
@@ -217,42 +216,9 @@ fn answer(seed: u64, side: Side, blocks: &[Vec<f64>]) -> (crate::wire::WireResul
             }
         })
         .collect();
-    let probe = ProbeResult {
-        probe: Probe::ReserveSend,
-        unit: SampleUnit::Ns,
-        batch_size: 1,
-        loop_overhead_ns: 0.0,
-        samples: blocks.concat(),
-        baseline_samples: None,
-        components: Default::default(),
-        rejected_batches: 0,
-        warmup_batches: 0,
-        warmup_unsteady: false,
-        per_op_samples: None,
-        speed_reference: None,
-    };
-    let w = WireResult {
-        wire_version: WIRE_VERSION,
-        harness_version: "t".into(),
-        adapter: "a".into(),
-        workload: Workload::SteadyThroughput,
-        framework: crate::Framework::VanillaJs,
-        profile: crate::Profile::CoreMin,
-        seed,
-        iterations: 100,
-        warmup: 0,
-        clock: ClockInfo {
-            tick_ns: 5000.0,
-            cross_origin_isolated: true,
-        },
-        injected_slowdown_pct: None,
-        built_slowdown_pct: None,
-        yield_every_ms: Some(TURN_MS),
-        cold_frame_gc: None,
-        cold_seeds_in_turn: None,
-        user_agent: "ua".into(),
-        probes: vec![probe],
-    };
+    let probe = crate::wire::testing::probe(Probe::ReserveSend, blocks.concat(), 1, 0.0);
+    let mut w = crate::wire::testing::answer(Workload::SteadyThroughput, seed, vec![probe]);
+    w.yield_every_ms = Some(TURN_MS);
     (w, turns)
 }
 
