@@ -26,7 +26,10 @@ pub fn parse() -> anyhow::Result<(Cli, Home)> {
     match &mut cli.command {
         Command::Size(a) => {
             rebase(&mut a.budgets, "budgets")?;
-            rebase(&mut a.policy, "policy")?;
+            if a.attribute {
+                // Read only to attribute: without --attribute it needs no checkout.
+                rebase(&mut a.policy, "policy")?;
+            }
         }
         Command::Build(a) => {
             rebase(&mut a.policy, "policy")?;
