@@ -36,10 +36,15 @@ pub trait RuntimeAdapter: Sized {
     /// Opens a scope for a batch of [`RuntimeAdapter::spawn_join`] calls.
     fn open_scope(&mut self) -> Result<(), AdapterError>;
 
-    /// Spawns a small task (`work` steps of arithmetic) in the open scope and joins it.
+    /// Spawns a small task in the open scope and joins it; the task computes [`spawn_work`]`(work)`
+    /// and that is the returned value.
     fn spawn_join(&mut self, work: u32) -> Result<u64, AdapterError>;
 
-    /// Closes the open scope; fails if any task outlives it.
+    /// Spawns in the open scope a task that never completes and is never joined. Not timed: the
+    /// conformance suite calls it to check that [`RuntimeAdapter::close_scope`] then refuses.
+    fn spawn_pending(&mut self) -> Result<(), AdapterError>;
+
+    /// Closes the open scope; fails, counting the orphans, if any task outlives it.
     fn close_scope(&mut self) -> Result<(), AdapterError>;
 
     /// Puts the storm `spec` in flight: its tasks spawned, each holding an obligation (a reserved
@@ -63,6 +68,19 @@ pub trait RuntimeAdapter: Sized {
     /// Fails with [`AdapterError::TraceDisabled`] when built without `trace`.
     fn replay_schedule(&mut self, spec: &ScheduleSpec, trace: &[u8]) -> Result<u64, AdapterError>;
 
-    /// The runtime's invariant counters so far.
+    /// The runtime's invariant counters so far (tasks, permits, cancels, timers): the conformance
+    /// suite holds every method to them, so they must count what really happened.
     fn invariants(&self) -> InvariantReport;
+}
+
+/// What a [`RuntimeAdapter::spawn_join`] task computes from `work`: `work` steps of a 64-bit LCG
+/// starting at `work`.
+pub fn spawn_work(work: u32) -> u64 {
+    let mut x = u64::from(work);
+    for i in 0..work {
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(u64::from(i));
+    }
+    x
 }

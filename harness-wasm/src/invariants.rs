@@ -19,6 +19,9 @@ pub struct Invariants {
     cancels_requested: Cell<u64>,
     cancels_finalized: Cell<u64>,
     phase_violations: Cell<u64>,
+    timers_armed: Cell<u64>,
+    timers_disarmed: Cell<u64>,
+    timers_fired: Cell<u64>,
 }
 
 /// A snapshot of [`Invariants`].
@@ -35,6 +38,10 @@ pub struct InvariantReport {
     pub cancels_finalized: u64,
     /// Cancel phases seen out of request → observe → drain → finalize order.
     pub phase_violations: u64,
+    /// Timers armed, disarmed (cancelled before their deadline) and fired: a disarmed timer never fires.
+    pub timers_armed: u64,
+    pub timers_disarmed: u64,
+    pub timers_fired: u64,
 }
 
 fn bump(c: &Cell<u64>) {
@@ -69,6 +76,15 @@ impl Invariants {
     pub fn phase_violation(&self) {
         bump(&self.phase_violations);
     }
+    pub fn timer_armed(&self) {
+        bump(&self.timers_armed);
+    }
+    pub fn timer_disarmed(&self) {
+        bump(&self.timers_disarmed);
+    }
+    pub fn timers_fired(&self, n: u64) {
+        self.timers_fired.set(self.timers_fired.get() + n);
+    }
 
     pub fn report(&self) -> InvariantReport {
         InvariantReport {
@@ -81,6 +97,9 @@ impl Invariants {
             cancels_requested: self.cancels_requested.get(),
             cancels_finalized: self.cancels_finalized.get(),
             phase_violations: self.phase_violations.get(),
+            timers_armed: self.timers_armed.get(),
+            timers_disarmed: self.timers_disarmed.get(),
+            timers_fired: self.timers_fired.get(),
         }
     }
 }
@@ -90,6 +109,12 @@ impl InvariantReport {
     pub fn permits_outstanding(&self) -> u64 {
         self.permits_reserved
             .saturating_sub(self.permits_sent + self.permits_aborted)
+    }
+
+    /// Timers armed and neither disarmed nor fired yet.
+    pub fn timers_pending(&self) -> u64 {
+        self.timers_armed
+            .saturating_sub(self.timers_disarmed + self.timers_fired)
     }
 
     /// Checks the invariants that must hold when the runtime is quiescent.

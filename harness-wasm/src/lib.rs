@@ -1,14 +1,18 @@
 //! Crate root: module map, build profile and version constants of the in-browser benchmark harness.
 //!
-//! The harness measures a wasm runtime through the [`adapter::RuntimeAdapter`] seam. The reference
-//! adapter (feature `reference-adapter`) is built on `tokio::sync`, `futures`, a seeded `async-task`
-//! executor and a timer wheel driven by the browser's `setTimeout`.
+//! The harness measures a wasm runtime through the [`adapter::RuntimeAdapter`] seam. An adapter lives
+//! in a crate of its own (the reference one in `adapters/reference`) and exports the harness's JS
+//! surface with one line, [`export_harness!`]; [`conformance`] checks its semantics before anything
+//! is timed.
 
 pub mod adapter;
 pub mod clock;
+pub mod conformance;
 pub mod engine;
 pub mod error;
+pub mod faults;
 pub mod invariants;
+mod macros;
 pub mod pace;
 pub mod planted;
 pub mod rng;
@@ -16,23 +20,19 @@ pub mod schedule;
 pub mod speed;
 pub mod workloads;
 
-#[cfg(feature = "reference-adapter")]
-pub mod cancel;
-#[cfg(feature = "reference-adapter")]
-pub mod executor;
-#[cfg(feature = "reference-adapter")]
-pub mod obligation;
-#[cfg(feature = "reference-adapter")]
-pub mod reference;
-#[cfg(feature = "reference-adapter")]
-pub mod storm_tasks;
-#[cfg(feature = "reference-adapter")]
-pub mod timer;
-#[cfg(feature = "reference-adapter")]
-pub mod timer_driver;
+#[cfg(target_arch = "wasm32")]
+#[doc(hidden)]
+pub mod export;
 
-#[cfg(all(target_arch = "wasm32", feature = "reference-adapter"))]
-pub mod exports;
+/// What [`export_harness!`]'s expansion names, so an adapter's crate needs no wasm-bindgen of its own.
+#[doc(hidden)]
+pub mod __private {
+    pub use js_sys;
+    pub use scenarios::wire::AdapterCrate;
+    pub use serde_json;
+    pub use wasm_bindgen;
+    pub use wasm_bindgen_futures;
+}
 
 pub use adapter::RuntimeAdapter;
 pub use error::HarnessError;

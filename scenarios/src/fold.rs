@@ -288,6 +288,7 @@ fn record(
             warmup: Some(first.warmup),
             harness_version: Some(first.harness_version.clone()),
             adapter: Some(first.adapter.clone()),
+            adapter_crate: first.adapter_crate.clone(),
             statistic: Some(STATISTIC.to_owned()),
             batch_size_per_seed: f.batch_size_per_seed,
             unsteady_warmup_seeds: (!f.warmup_batches_per_seed.is_empty())

@@ -5,6 +5,7 @@
 
 pub mod answer;
 pub mod attribution;
+pub mod conformance;
 pub mod fixtures;
 pub mod fold;
 pub mod gate;

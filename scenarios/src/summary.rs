@@ -117,6 +117,9 @@ pub struct Detail {
     /// Which runtime adapter was measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adapter: Option<String>,
+    /// The crate, version and commit the adapter was built from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adapter_crate: Option<crate::wire::AdapterCrate>,
     /// The statistic `value` is, in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistic: Option<String>,

@@ -18,6 +18,10 @@ pub struct WireResult {
     pub harness_version: String,
     /// Which runtime adapter was measured, e.g. `reference (tokio::sync + async-task)`.
     pub adapter: String,
+    /// The crate the adapter was built from (`export_harness!` in it says so); absent from builds
+    /// older than the adapter seam's own crates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adapter_crate: Option<AdapterCrate>,
     pub workload: Workload,
     pub framework: Framework,
     pub profile: Profile,
@@ -51,6 +55,18 @@ pub struct WireResult {
     /// the call that measured this one (1: alone), so every seed sampled the same stretch of the session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cold_seeds_in_turn: Option<u32>,
+}
+
+/// The cargo package an adapter was built from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdapterCrate {
+    pub name: String,
+    pub version: String,
+    /// The git commit of the crate's checkout at build time (`-dirty` when it had uncommitted
+    /// changes); absent when it was not built from a git checkout by `collector build`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
 }
 
 /// How the page's clock behaved when the run started.
@@ -250,6 +266,7 @@ pub(crate) mod testing {
             wire_version: WIRE_VERSION,
             harness_version: "t".into(),
             adapter: "a".into(),
+            adapter_crate: None,
             workload,
             framework: Framework::VanillaJs,
             profile: Profile::CoreMin,

@@ -28,6 +28,7 @@ fn wire(seed: u64, workload: Workload, probes: Vec<ProbeResult>) -> WireResult {
         wire_version: WIRE_VERSION,
         harness_version: "t".into(),
         adapter: "a".into(),
+        adapter_crate: None,
         workload,
         framework: Framework::VanillaJs,
         profile: Profile::CoreTrace,

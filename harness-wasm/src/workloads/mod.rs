@@ -141,6 +141,7 @@ pub fn assemble(
         wire_version: WIRE_VERSION,
         harness_version: crate::HARNESS_VERSION.to_owned(),
         adapter: adapter.to_owned(),
+        adapter_crate: None,
         workload: cfg.workload,
         framework: cfg.framework,
         profile: crate::profile()?,

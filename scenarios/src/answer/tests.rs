@@ -38,6 +38,7 @@ fn wire() -> WireResult {
         wire_version: WIRE_VERSION,
         harness_version: "0".into(),
         adapter: "a".into(),
+        adapter_crate: None,
         workload: Workload::SteadyThroughput,
         framework: Framework::VanillaJs,
         profile: Profile::CoreMin,

@@ -7,15 +7,15 @@ use std::rc::Rc;
 use futures::FutureExt;
 use tokio::sync::mpsc;
 
-use crate::adapter::{Chunk, RuntimeAdapter};
-use crate::error::AdapterError;
 use crate::executor::{yield_now, Executor, Scope};
-use crate::invariants::{InvariantReport, Invariants};
 use crate::obligation::Obligation;
-use crate::rng::SeedRng;
-use crate::schedule::{mix, ScheduleSpec, StormSpec};
 use crate::storm_tasks::{self, Storm, StormRuntime};
 use crate::timer_driver::Timers;
+use harness_wasm::adapter::{spawn_work, Chunk, RuntimeAdapter};
+use harness_wasm::error::AdapterError;
+use harness_wasm::invariants::{InvariantReport, Invariants};
+use harness_wasm::rng::SeedRng;
+use harness_wasm::schedule::{mix, ScheduleSpec, StormSpec};
 
 /// Capacity of the storm channel: every storm task in flight holds one permit of it.
 const STORM_CAPACITY: usize = 1 << 24;
@@ -83,8 +83,8 @@ impl RuntimeAdapter for ReferenceAdapter {
         Ok(Self {
             seed,
             exec: Executor::new(seed, inv.clone()),
+            timers: Timers::counted(inv.clone()),
             inv,
-            timers: Timers::new(),
             tx,
             rx,
             storm_tx,
@@ -157,17 +157,16 @@ impl RuntimeAdapter for ReferenceAdapter {
             .scope
             .as_ref()
             .ok_or_else(|| AdapterError::Invariant("spawn_join without an open scope".into()))?;
-        scope
-            .spawn(async move {
-                let mut x = u64::from(work);
-                for i in 0..work {
-                    x = x
-                        .wrapping_mul(6_364_136_223_846_793_005)
-                        .wrapping_add(u64::from(i));
-                }
-                x
-            })
-            .join()
+        scope.spawn(async move { spawn_work(work) }).join()
+    }
+
+    fn spawn_pending(&mut self) -> Result<(), AdapterError> {
+        let scope = self
+            .scope
+            .as_ref()
+            .ok_or_else(|| AdapterError::Invariant("spawn_pending without an open scope".into()))?;
+        scope.spawn(futures::future::pending::<()>()).detach();
+        Ok(())
     }
 
     fn close_scope(&mut self) -> Result<(), AdapterError> {
@@ -213,7 +212,7 @@ impl RuntimeAdapter for ReferenceAdapter {
 
     #[cfg(feature = "trace")]
     fn replay_schedule(&mut self, spec: &ScheduleSpec, trace: &[u8]) -> Result<u64, AdapterError> {
-        let trace = crate::schedule::Trace::decode(trace)?;
+        let trace = harness_wasm::schedule::Trace::decode(trace)?;
         if trace.seed != spec.seed {
             return Err(AdapterError::BadTrace(format!(
                 "trace was recorded with seed {}, not {}",

@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use crate::invariants::Invariants;
+use harness_wasm::invariants::Invariants;
 
 /// A reserved permit that counts itself sent or dropped (commit-or-abort).
 pub struct Obligation<P> {

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::rc::Rc;
 use std::task::{Poll, Waker};
 
-use crate::invariants::Invariants;
+use harness_wasm::invariants::Invariants;
 
 /// Where a cancellation stands; phases only move forward one step at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

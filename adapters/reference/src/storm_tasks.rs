@@ -15,13 +15,13 @@ use futures::future::select;
 use tokio::sync::mpsc;
 
 use crate::cancel::{CancelToken, Phase};
-use crate::error::AdapterError;
 use crate::executor::{yield_now, Executor, JoinHandle, Scope};
-use crate::invariants::Invariants;
 use crate::obligation::Obligation;
-use crate::schedule::{StormSpec, StormTask};
 use crate::timer::TimerKey;
 use crate::timer_driver::Timers;
+use harness_wasm::error::AdapterError;
+use harness_wasm::invariants::Invariants;
+use harness_wasm::schedule::{StormSpec, StormTask};
 
 /// Polls the storm's executor may spend bringing every task in flight, per task, before it is an error.
 const START_POLLS_PER_TASK: u32 = 64;
@@ -216,7 +216,7 @@ impl Drop for Sleep<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schedule::StormSpec;
+    use harness_wasm::schedule::StormSpec;
 
     #[test]
     fn a_storm_in_flight_is_cancelled_through_every_phase() {

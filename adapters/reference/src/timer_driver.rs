@@ -4,6 +4,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::task::Waker;
 
+use harness_wasm::invariants::Invariants;
+
 use crate::timer::{TimerKey, TimerWheel};
 
 #[cfg(target_arch = "wasm32")]
@@ -21,6 +23,8 @@ mod host {
 
 struct Core {
     wheel: TimerWheel,
+    /// Where arms, disarms and firings are counted (the conformance suite reads them).
+    inv: Option<Rc<Invariants>>,
     /// Deadline (ms) the pending host wake-up was set for.
     scheduled: Option<u64>,
     #[cfg(target_arch = "wasm32")]
@@ -69,7 +73,7 @@ pub struct Timers {
 }
 
 fn now_ms() -> u64 {
-    crate::clock::now_ms().max(0.0) as u64
+    harness_wasm::clock::now_ms().max(0.0) as u64
 }
 
 impl Default for Timers {
@@ -78,10 +82,33 @@ impl Default for Timers {
     }
 }
 
+impl Core {
+    /// Fires what is due at `now`, counting the firings.
+    fn advance(&mut self, now: u64) -> Vec<Waker> {
+        let before = self.wheel.len();
+        let wakers = self.wheel.advance(now);
+        if let Some(inv) = &self.inv {
+            inv.timers_fired((before - self.wheel.len()) as u64);
+        }
+        wakers
+    }
+}
+
 impl Timers {
+    /// Timers that count nothing.
     pub fn new() -> Self {
+        Self::build(None)
+    }
+
+    /// Timers that count arms, disarms and firings in `inv`.
+    pub fn counted(inv: Rc<Invariants>) -> Self {
+        Self::build(Some(inv))
+    }
+
+    fn build(inv: Option<Rc<Invariants>>) -> Self {
         let core = Rc::new(RefCell::new(Core {
             wheel: TimerWheel::new(now_ms()),
+            inv,
             scheduled: None,
             #[cfg(target_arch = "wasm32")]
             timeout_id: None,
@@ -98,7 +125,7 @@ impl Timers {
                         c.scheduled = None;
                         c.timeout_id = None;
                         let now = now_ms();
-                        let wakers = c.wheel.advance(now);
+                        let wakers = c.advance(now);
                         if let Some(next) = c.wheel.next_deadline() {
                             c.schedule(next, now);
                         }
@@ -127,13 +154,21 @@ impl Timers {
         let now = now_ms();
         let deadline = now + u64::from(delay_ms);
         let key = c.wheel.arm(deadline, waker);
+        if let Some(inv) = &c.inv {
+            inv.timer_armed();
+        }
         c.schedule(deadline, now);
         key
     }
 
     /// Cancels a timer (the host wake-up, if any, stays and finds nothing due). `false` if not armed.
     pub fn cancel(&self, key: TimerKey) -> bool {
-        self.core.borrow_mut().wheel.cancel(key)
+        let mut c = self.core.borrow_mut();
+        let cancelled = c.wheel.cancel(key);
+        if let (true, Some(inv)) = (cancelled, &c.inv) {
+            inv.timer_disarmed();
+        }
+        cancelled
     }
 
     /// Whether `key` is still armed (neither fired nor cancelled).
@@ -143,7 +178,7 @@ impl Timers {
 
     /// Fires timers due at `now` (for hosts without `setTimeout`, and tests).
     pub fn advance_to(&self, now: u64) -> usize {
-        let wakers = self.core.borrow_mut().wheel.advance(now);
+        let wakers = self.core.borrow_mut().advance(now);
         let n = wakers.len();
         wakers.into_iter().for_each(Waker::wake);
         n

@@ -1,17 +1,18 @@
-//! The wasm-bindgen boundary: JS-callable functions; errors become `JsError` here and nowhere else.
+//! The bodies of the wasm-bindgen boundary, generic over the adapter: [`crate::export_harness!`]
+//! expands, in the adapter's own crate, to one `#[wasm_bindgen]` function per body here. Errors
+//! become `JsError` here and nowhere else.
 
 use std::cell::OnceCell;
 
 use wasm_bindgen::prelude::*;
 
-use scenarios::wire::ClockInfo;
+use scenarios::wire::{AdapterCrate, ClockInfo};
 use scenarios::Workload;
 
 use crate::adapter::RuntimeAdapter;
 use crate::clock::{cross_origin_isolated, measure_tick_ns, PageClock};
 use crate::error::HarnessError;
 use crate::pace::{Pacer, Pause, Progress};
-use crate::reference::ReferenceAdapter;
 use crate::workloads::{cold, run, ScenarioRequest};
 
 thread_local! {
@@ -74,36 +75,38 @@ fn to_json<T: serde::Serialize>(v: &T) -> Result<String, JsError> {
 }
 
 /// The budget profile this build is (`core-min`, `core-trace` or `full-dev`).
-#[wasm_bindgen]
 pub fn harness_profile() -> String {
     crate::planted::touch(1);
     crate::PROFILE_NAME.to_owned()
 }
 
 /// `CARGO_PKG_VERSION` of the harness.
-#[wasm_bindgen]
 pub fn harness_version() -> String {
     crate::HARNESS_VERSION.to_owned()
 }
 
 /// Whether this build has the trace/replay envelope.
-#[wasm_bindgen]
 pub fn trace_enabled() -> bool {
     crate::planted::touch(2);
     cfg!(feature = "trace")
 }
 
+/// The adapter crate `export_harness!` was expanded in: its package name and version, and the commit
+/// `collector build` compiled in (`HARNESS_ADAPTER_COMMIT`, empty or unset when unknown).
+pub fn adapter_crate(name: &str, version: &str, commit: Option<&str>) -> AdapterCrate {
+    AdapterCrate {
+        name: name.to_owned(),
+        version: version.to_owned(),
+        commit: commit.filter(|c| !c.is_empty()).map(str::to_owned),
+    }
+}
+
 /// The measured adapter's name.
-#[wasm_bindgen]
-pub fn adapter_name() -> Result<String, JsError> {
-    Ok(ReferenceAdapter::start(0)
-        .map_err(|e| js(e.into()))?
-        .name()
-        .to_owned())
+pub fn adapter_name<A: RuntimeAdapter>() -> Result<String, JsError> {
+    Ok(A::start(0).map_err(|e| js(e.into()))?.name().to_owned())
 }
 
 /// `{"tick_ns":…,"cross_origin_isolated":…}`; the tick is measured once per module instance.
-#[wasm_bindgen]
 pub fn clock_info() -> Result<String, JsError> {
     let c = clock().map_err(js)?;
     serde_json::to_string(&c).map_err(|e| js(e.into()))
@@ -111,7 +114,6 @@ pub fn clock_info() -> Result<String, JsError> {
 
 /// Checks a scenario object (`{workload, seed, iterations?, warmup?, framework, user_agent}`) and
 /// returns it with the contract's defaults filled in; every other scenario export takes this object.
-#[wasm_bindgen]
 pub fn scenario_request(options_json: &str) -> Result<String, JsError> {
     to_json(&request(options_json).map_err(js)?)
 }
@@ -121,10 +123,10 @@ pub fn scenario_request(options_json: &str) -> Result<String, JsError> {
 /// engine calls `pause(progress_json)` and awaits what it returns (the page's yield to the event loop):
 /// `{workload, seed, probe, phase, done, total, values_ns}`, `values_ns` the per-operation values since
 /// the last report.
-#[wasm_bindgen]
-pub async fn run_scenario(
+pub async fn run_scenario<A: RuntimeAdapter>(
     request_json: String,
     pause: js_sys::Function,
+    krate: AdapterCrate,
 ) -> Result<String, JsError> {
     let cfg = request(&request_json)
         .map_err(js)?
@@ -134,9 +136,8 @@ pub async fn run_scenario(
         workload: cfg.workload,
         seed: cfg.seed,
     };
-    let w = run::<ReferenceAdapter, _, _>(&cfg, PageClock, pacer)
-        .await
-        .map_err(js)?;
+    let mut w = run::<A, _, _>(&cfg, PageClock, pacer).await.map_err(js)?;
+    w.adapter_crate = Some(krate);
     log(|| {
         w.probes
             .iter()
@@ -187,30 +188,27 @@ impl Pacer for JsPacer {
     }
 }
 
-/// In a freshly instantiated module: starts the runtime and completes one task.
-/// Returns `[runtime_start_ms, first_task_ms]`.
 /// Sets how often the engine yields to the page, ms (a paired run's turn length, `www/sdk/src/pair.js`);
 /// returns the previous interval so the page can restore it.
-#[wasm_bindgen]
 pub fn set_yield_every_ms(ms: f64) -> Result<f64, JsError> {
     crate::pace::set_yield_every_ms(ms).map_err(js)
 }
 
-#[wasm_bindgen]
-pub fn cold_start_probe(seed: f64) -> Result<Vec<f64>, JsError> {
+/// In a freshly instantiated module: starts the runtime and completes one task.
+/// Returns `[runtime_start_ms, first_task_ms]`.
+pub fn cold_start_probe<A: RuntimeAdapter>(seed: f64) -> Result<Vec<f64>, JsError> {
     init();
     if !(seed.is_finite() && seed >= 0.0 && seed.fract() == 0.0) {
         return Err(js(HarnessError::Input(format!(
             "seed must be a non-negative integer, got {seed}"
         ))));
     }
-    let m = crate::workloads::cold::probe::<ReferenceAdapter>(seed as u64).map_err(js)?;
+    let m = crate::workloads::cold::probe::<A>(seed as u64).map_err(js)?;
     Ok(vec![m.runtime_start_ms, m.first_task_ms])
 }
 
 /// How many cold-start samples the page takes for a `scenario_request` object:
 /// `{"warmup": capped warm-up, "samples": warm-up + iterations}`.
-#[wasm_bindgen]
 pub fn cold_start_plan(request_json: &str) -> Result<String, JsError> {
     let cfg = request(request_json)
         .map_err(js)?
@@ -222,25 +220,53 @@ pub fn cold_start_plan(request_json: &str) -> Result<String, JsError> {
 /// first, as `cold_start_plan` said): warm-up dropped, phases clamped at 0, converted and summed here.
 /// `frame_gc`: the page forced a full garbage collection after every frame of samples;
 /// `seeds_in_turn`: how many seeds' frames the page took in turns in this call.
-#[wasm_bindgen]
-pub fn cold_start_wire(
+pub fn cold_start_wire<A: RuntimeAdapter>(
     request_json: &str,
     phases_json: &str,
     frame_gc: bool,
     seeds_in_turn: u32,
+    krate: AdapterCrate,
 ) -> Result<String, JsError> {
     let cfg = request(request_json)
         .map_err(js)?
         .config(clock().map_err(js)?);
     let phases: Vec<cold::Phases> = serde_json::from_str(phases_json).map_err(|e| js(e.into()))?;
-    let adapter = ReferenceAdapter::start(cfg.seed).map_err(|e| js(e.into()))?;
-    to_json(
-        &cold::assemble_cold(&cfg, adapter.name(), &phases, frame_gc, seeds_in_turn).map_err(js)?,
-    )
+    let adapter = A::start(cfg.seed).map_err(|e| js(e.into()))?;
+    let mut w =
+        cold::assemble_cold(&cfg, adapter.name(), &phases, frame_gc, seeds_in_turn).map_err(js)?;
+    w.adapter_crate = Some(krate);
+    to_json(&w)
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(cb: &js_sys::Function, ms: i32) -> JsValue;
+}
+
+/// Resolves after `ms` through the event loop.
+async fn sleep_ms(ms: u32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        set_timeout(&resolve, i32::try_from(ms).unwrap_or(i32::MAX));
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+}
+
+/// Runs the conformance suite (`crate::conformance`) for `seed` against the adapter, the event loop
+/// running between its two steps, and resolves to its report (`scenarios::conformance::ConformanceReport`).
+pub async fn conformance<A: RuntimeAdapter>(seed: f64) -> Result<String, JsError> {
+    init();
+    if !(seed.is_finite() && seed >= 0.0 && seed.fract() == 0.0) {
+        return Err(js(HarnessError::Input(format!(
+            "seed must be a non-negative integer, got {seed}"
+        ))));
+    }
+    let suite = crate::conformance::start::<A>(seed as u64);
+    sleep_ms(suite.wait_ms()).await;
+    to_json(&suite.finish())
 }
 
 /// The contract's workloads, in order.
-#[wasm_bindgen]
 pub fn workloads() -> Vec<String> {
     Workload::ALL
         .iter()
@@ -249,7 +275,6 @@ pub fn workloads() -> Vec<String> {
 }
 
 /// The contract's seed set.
-#[wasm_bindgen]
 pub fn seed_set() -> Vec<f64> {
     scenarios::protocol::SEED_SET
         .iter()
@@ -258,13 +283,11 @@ pub fn seed_set() -> Vec<f64> {
 }
 
 /// Default timed samples per seed (contract section 6.2).
-#[wasm_bindgen]
 pub fn min_iterations() -> u32 {
     scenarios::protocol::MIN_ITERATIONS
 }
 
 /// Default warm-up operations (contract section 6.5).
-#[wasm_bindgen]
 pub fn default_warmup() -> u32 {
     scenarios::protocol::HEAP_WARMUP_OPS
 }

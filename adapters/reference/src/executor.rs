@@ -11,11 +11,11 @@ use std::task::{Context, Poll};
 use async_task::{Builder, FallibleTask, Runnable};
 use futures::task::noop_waker_ref;
 
-use crate::error::AdapterError;
-use crate::invariants::Invariants;
-use crate::rng::SeedRng;
+use harness_wasm::error::AdapterError;
+use harness_wasm::invariants::Invariants;
+use harness_wasm::rng::SeedRng;
 #[cfg(feature = "trace")]
-use crate::schedule::{hash_id, Trace, HASH_START};
+use harness_wasm::schedule::{hash_id, Trace, HASH_START};
 
 /// Sequential id of a spawned task (deterministic for a deterministic program).
 pub type TaskId = u32;

@@ -2,15 +2,15 @@
 //! determinism, batch sizing against the measured tick, and well-formed wire results per workload.
 
 use harness_wasm::adapter::RuntimeAdapter;
-use harness_wasm::cancel::{CancelToken, Phase};
 use harness_wasm::clock::{cross_origin_isolated, measure_tick_ns, PageClock};
 use harness_wasm::engine::{each, Engine, EngineConfig};
 use harness_wasm::error::AdapterError;
 use harness_wasm::invariants::Invariants;
 use harness_wasm::pace::{complete, NoPause};
-use harness_wasm::reference::ReferenceAdapter;
 use harness_wasm::schedule::{ScheduleSpec, StormSpec};
 use harness_wasm::workloads::{cold, run, RunConfig};
+use reference_adapter::cancel::{CancelToken, Phase};
+use reference_adapter::ReferenceAdapter;
 use scenarios::protocol::{probes_for, MIN_TICKS_PER_BATCH};
 use scenarios::wire::{ClockInfo, SampleUnit, WireResult};
 use scenarios::{Framework, Probe, Workload};
@@ -42,7 +42,7 @@ fn cfg(workload: Workload, seed: u64) -> RunConfig {
 #[wasm_bindgen_test]
 fn no_task_outlives_a_closed_scope() {
     let inv = Rc::new(Invariants::default());
-    let exec = harness_wasm::executor::Executor::new(1, inv.clone());
+    let exec = reference_adapter::executor::Executor::new(1, inv.clone());
     let scope = exec.scope();
     let joined = scope.spawn(async { 7 });
     let _dropped = scope.spawn(futures::future::pending::<()>()); // cancelled when dropped

@@ -5,8 +5,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use harness_wasm::exports::run_scenario;
 use harness_wasm::pace::YIELD_EVERY_MS;
+use reference_adapter::__harness_exports::run_scenario;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -42,6 +42,17 @@ async fn run_scenario_yields_between_batches_and_reports_progress() {
     .unwrap_or_else(|_| panic!("runs"));
     let wire: Value = serde_json::from_str(&wire).unwrap();
     assert_eq!(wire["yield_every_ms"], YIELD_EVERY_MS);
+    assert_eq!(
+        (
+            &wire["adapter_crate"]["name"],
+            &wire["adapter_crate"]["version"]
+        ),
+        (
+            &json!("reference-adapter"),
+            &json!(env!("CARGO_PKG_VERSION"))
+        ),
+        "the wire names the crate export_harness! was expanded in"
+    );
     let reports = reports.borrow();
     assert!(
         !reports.is_empty(),
