@@ -25,10 +25,10 @@ e2e=(--test run_e2e --test cold_e2e --test confirm_e2e --test live_page --test r
 
 suite_cmd() {
   case "$1" in
-    harness-chromium) env -u GECKODRIVER CHROMEDRIVER="$CHROMEDRIVER" cargo test -p harness-wasm --target wasm32-unknown-unknown --test browser ;;
-    harness-chromium-trace) env -u GECKODRIVER CHROMEDRIVER="$CHROMEDRIVER" cargo test -p harness-wasm --target wasm32-unknown-unknown --test browser --features trace,diagnostics ;;
-    harness-firefox) GECKODRIVER="$GECKO" cargo test -p harness-wasm --target wasm32-unknown-unknown --test browser ;;
-    harness-firefox-trace) GECKODRIVER="$GECKO" cargo test -p harness-wasm --target wasm32-unknown-unknown --test browser --features trace,diagnostics ;;
+    harness-chromium) env -u GECKODRIVER CHROMEDRIVER="$CHROMEDRIVER" cargo test -p reference-adapter --target wasm32-unknown-unknown --test browser --test conformance ;;
+    harness-chromium-trace) env -u GECKODRIVER CHROMEDRIVER="$CHROMEDRIVER" cargo test -p reference-adapter --target wasm32-unknown-unknown --test browser --test conformance --features trace,diagnostics ;;
+    harness-firefox) GECKODRIVER="$GECKO" cargo test -p reference-adapter --target wasm32-unknown-unknown --test browser --test conformance ;;
+    harness-firefox-trace) GECKODRIVER="$GECKO" cargo test -p reference-adapter --target wasm32-unknown-unknown --test browser --test conformance --features trace,diagnostics ;;
     collector-e2e) cargo test -p collector "${e2e[@]}" -- --format terse 2>&1 ;;
     webdriver) cargo test -p bench-webdriver --test chromium --test firefox -- --format terse 2>&1 ;;
   esac
@@ -46,8 +46,8 @@ fi
 cargo run -q -p collector -- build >/dev/null
 for s in "${suites[@]}"; do
   case "$s" in
-    harness-*trace) cargo test -q -p harness-wasm --target wasm32-unknown-unknown --test browser --features trace,diagnostics --no-run ;;
-    harness-*) cargo test -q -p harness-wasm --target wasm32-unknown-unknown --test browser --no-run ;;
+    harness-*trace) cargo test -q -p reference-adapter --target wasm32-unknown-unknown --test browser --test conformance --features trace,diagnostics --no-run ;;
+    harness-*) cargo test -q -p reference-adapter --target wasm32-unknown-unknown --test browser --test conformance --no-run ;;
     collector-e2e) cargo test -q -p collector "${e2e[@]}" --no-run ;;
     webdriver) cargo test -q -p bench-webdriver --test chromium --test firefox --no-run ;;
   esac

@@ -16,8 +16,8 @@ step "cargo fmt --check"
 cargo fmt --all --check
 step "cargo clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
-step "cargo clippy (harness-wasm for wasm32, every feature)"
-cargo clippy -p harness-wasm --target wasm32-unknown-unknown --all-targets --features trace,diagnostics -- -D warnings
+step "cargo clippy (harness-wasm and the reference adapter for wasm32, every feature)"
+cargo clippy -p harness-wasm -p reference-adapter --target wasm32-unknown-unknown --all-targets --features reference-adapter/trace,reference-adapter/diagnostics -- -D warnings
 step "cargo clippy (charts and page-tools for wasm32)"
 cargo clippy -p charts -p page-tools --target wasm32-unknown-unknown --all-targets -- -D warnings
 step "scenarios and charts build for wasm32 (pure crates)"
@@ -28,11 +28,13 @@ step "build the framework hosts (typescript-sdk, react, nextjs) from www/package
 ci/build-hosts.sh
 step "native tests (unit, CLI, real-browser WebDriver, collector end to end, a Selenium Grid hub + 2 nodes, Appium 3)"
 cargo test --workspace
+step "the conformance suite natively with the trace envelope (record, replay, the diverging-replay fault)"
+cargo test -p reference-adapter --features trace --test conformance
 step "validators' self-test"
 cargo run -q -p collector -- validate --self-test >/dev/null
 for features in "" "trace,diagnostics"; do
-  step "harness-wasm in headless Chromium (features: ${features:-default})"
-  env -u GECKODRIVER CHROMEDRIVER="$CHROMEDRIVER" cargo test -p harness-wasm --target wasm32-unknown-unknown --test browser ${features:+--features $features}
-  step "harness-wasm in headless Firefox (features: ${features:-default})"
-  GECKODRIVER="$GECKO" cargo test -p harness-wasm --target wasm32-unknown-unknown --test browser ${features:+--features $features}
+  step "the harness through the reference adapter, and the conformance suite, in headless Chromium (features: ${features:-default})"
+  env -u GECKODRIVER CHROMEDRIVER="$CHROMEDRIVER" cargo test -p reference-adapter --target wasm32-unknown-unknown --test browser --test conformance ${features:+--features $features}
+  step "the harness through the reference adapter, and the conformance suite, in headless Firefox (features: ${features:-default})"
+  GECKODRIVER="$GECKO" cargo test -p reference-adapter --target wasm32-unknown-unknown --test browser --test conformance ${features:+--features $features}
 done

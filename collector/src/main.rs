@@ -1,5 +1,6 @@
 //! `collector`: a thin entry point that parses the command line, runs one command and maps its outcome to an exit code.
 
+mod adapter_crate;
 mod against;
 mod answers;
 mod attribute;

@@ -9,6 +9,7 @@ use serde::Serialize;
 use scenarios::policy::optimization::{OptimizationPolicy, Variant, WasmOptLevel};
 use scenarios::Profile;
 
+use crate::adapter_crate::AdapterCrate;
 use crate::files::{to_json_bytes, write_atomic};
 use crate::home::Home;
 
@@ -21,6 +22,9 @@ const WASM_FEATURES: &[&str] = &[
     "--enable-reference-types",
     "--enable-multivalue",
 ];
+
+/// The reference adapter's crate, relative to the checkout: what `build` measures by default.
+pub const DEFAULT_ADAPTER: &str = "adapters/reference";
 
 /// Where the tools are.
 #[derive(Debug, Clone)]
@@ -37,6 +41,10 @@ pub struct Toolchain {
     pub slowdown_pct: Option<f64>,
     /// TEST ONLY: a known function and data blob planted in the harness (`build --plant-size-growth`).
     pub plant_size_growth: bool,
+    /// TEST ONLY: a semantic fault planted around the adapter (`build --plant-fault`), by name.
+    pub plant_fault: Option<String>,
+    /// The adapter crate's directory (`build --adapter`; the checkout's `adapters/reference`).
+    pub adapter: PathBuf,
 }
 
 impl Toolchain {
@@ -54,6 +62,8 @@ impl Toolchain {
             target,
             slowdown_pct: None,
             plant_size_growth: false,
+            plant_fault: None,
+            adapter: home.path(Path::new(DEFAULT_ADAPTER))?,
         })
     }
 }
@@ -80,6 +90,11 @@ pub struct Built {
     /// TEST ONLY: the build carries a planted function and data blob (`build --plant-size-growth`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub planted_size_growth: bool,
+    /// The adapter crate built (name, version, library, manifest, commit).
+    pub adapter: AdapterCrate,
+    /// TEST ONLY: the semantic fault planted around the adapter (`build --plant-fault`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub planted_fault: Option<String>,
 }
 
 fn shown(cmd: &Command) -> String {
@@ -116,12 +131,7 @@ fn run(mut cmd: Command, log: &mut Vec<String>, hint: &str) -> Result<()> {
     Ok(())
 }
 
-fn cargo_command(
-    tc: &Toolchain,
-    policy: &OptimizationPolicy,
-    v: &Variant,
-    map: Option<&Path>,
-) -> Command {
+fn cargo_command(tc: &Toolchain, a: &AdapterCrate, v: &Variant, map: Option<&Path>) -> Command {
     let p = &v.policy_profile;
     let c = &v.cargo;
     let opt = if c.opt_level.chars().all(|ch| ch.is_ascii_digit()) {
@@ -137,19 +147,18 @@ fn cargo_command(
     let mut cmd = Command::new(&tc.cargo);
     cmd.current_dir(&tc.workspace);
     cmd.arg(if map.is_some() { "rustc" } else { "build" });
-    if map.is_some() {
-        cmd.arg("--lib");
-    }
+    cmd.arg("--manifest-path").arg(&a.manifest);
     cmd.args([
-        "-p",
-        &policy.crate_name,
+        "--lib",
         "--target",
-        &policy.target,
+        TARGET,
         "--profile",
         p,
         "--no-default-features",
     ]);
-    cmd.arg("--features").arg(v.features.join(","));
+    if !v.features.is_empty() {
+        cmd.arg("--features").arg(v.features.join(","));
+    }
     for (k, val) in [
         ("inherits", "\"release\"".to_owned()),
         ("opt-level", opt),
@@ -172,6 +181,11 @@ fn cargo_command(
         "HARNESS_SIZE_PLANT",
         if tc.plant_size_growth { "1" } else { "" },
     );
+    cmd.env(
+        "HARNESS_PLANTED_FAULT",
+        fault_number(tc.plant_fault.as_deref()),
+    );
+    cmd.env("HARNESS_ADAPTER_COMMIT", a.commit.as_deref().unwrap_or(""));
     if let Some(map) = map {
         cmd.arg("--")
             .arg("-C")
@@ -179,6 +193,40 @@ fn cargo_command(
     }
     cmd
 }
+
+/// The browser target (the optimization policy's validator holds `target` to it).
+const TARGET: &str = "wasm32-unknown-unknown";
+
+/// Where cargo put the adapter's build: the checkout's `target/` as the toolchain names it (relative
+/// when the checkout is the current directory), else the adapter's own workspace's.
+fn target_dir(tc: &Toolchain, a: &AdapterCrate) -> PathBuf {
+    let ours = crate::files::canonical(&tc.target).ok();
+    if ours.is_some_and(|t| t == a.target_dir) {
+        tc.target.clone()
+    } else {
+        a.target_dir.clone()
+    }
+}
+
+/// `HARNESS_PLANTED_FAULT` for a fault name (empty for none); names come from `harness_wasm::faults`.
+pub fn fault_number(name: Option<&str>) -> String {
+    match name {
+        None => String::new(),
+        Some(n) => PLANTED_FAULTS
+            .iter()
+            .position(|f| *f == n)
+            .map(|i| (i + 1).to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// TEST ONLY: the faults `build --plant-fault` plants, in `harness_wasm::faults::NAMES` order.
+pub const PLANTED_FAULTS: [&str; 4] = [
+    "drops-a-chunk",
+    "cancel-does-not-drain",
+    "replay-diverges",
+    "closes-over-live-task",
+];
 
 /// The module a profile's build ships: `<dist>/<profile>/harness_bg.wasm` (wasm-bindgen `--out-name harness`).
 pub fn module_path(dist: &Path, profile: Profile) -> PathBuf {
@@ -192,6 +240,18 @@ pub fn build(
     dist: &Path,
     tc: &Toolchain,
 ) -> Result<Vec<Built>> {
+    let adapter = crate::adapter_crate::inspect(&tc.adapter, &tc.cargo, policy)?;
+    eprintln!(
+        "adapter: {} {} ({}{})",
+        adapter.name,
+        adapter.version,
+        adapter.manifest.display(),
+        adapter
+            .commit
+            .as_deref()
+            .map(|c| format!(", commit {c}"))
+            .unwrap_or_default()
+    );
     let mut out = Vec::new();
     for profile in profiles {
         let v = policy
@@ -200,15 +260,14 @@ pub fn build(
         eprintln!("building {profile} ({} / {})", v.id, v.policy_profile);
         let mut log = Vec::new();
         run(
-            cargo_command(tc, policy, v, None),
+            cargo_command(tc, &adapter, v, None),
             &mut log,
             "see the compiler output above",
         )?;
-        let linked = tc
-            .target
-            .join(&policy.target)
+        let linked = target_dir(tc, &adapter)
+            .join(TARGET)
             .join(&v.policy_profile)
-            .join(format!("{}.wasm", policy.crate_name.replace('-', "_")));
+            .join(format!("{}.wasm", adapter.lib));
         let dir = dist.join(profile.as_str());
         let mut bindgen = Command::new(&tc.wasm_bindgen);
         bindgen
@@ -241,7 +300,7 @@ pub fn build(
             crate::files::rename(&tmp, &wasm)?;
         }
         let bytes = crate::module_size::read_module(&wasm, *profile)?;
-        let names = names_companion(tc, policy, v, &linked, &wasm);
+        let names = names_companion(tc, (policy, &adapter), v, &linked, &wasm);
         let built = Built {
             profile: *profile,
             variant: v.id.clone(),
@@ -255,6 +314,8 @@ pub fn build(
             injected_slowdown_pct: tc.slowdown_pct,
             names,
             planted_size_growth: tc.plant_size_growth,
+            adapter: adapter.clone(),
+            planted_fault: tc.plant_fault.clone(),
         };
         write_atomic(&dir.join("build.json"), &to_json_bytes(&built)?)?;
         out.push(built);
@@ -266,7 +327,6 @@ pub fn build(
 /// The page tools the developer page loads beside the measured module (`dist/page-tools/`): built
 /// once per `build`, release, wasm-bindgen `--target web`; not a profile, so no size record.
 pub fn build_page_tools(dist: &Path, tc: &Toolchain) -> Result<()> {
-    const TARGET: &str = "wasm32-unknown-unknown";
     eprintln!("building page-tools (release)");
     let mut log = Vec::new();
     let mut cargo = Command::new(&tc.cargo);
@@ -296,6 +356,9 @@ struct BuildSteps<'a> {
     policy: &'a OptimizationPolicy,
     variant: &'a Variant,
 }
+
+/// The policy and the adapter crate a build follows.
+type Building<'a> = (&'a OptimizationPolicy, &'a AdapterCrate);
 
 impl crate::names::Steps for BuildSteps<'_> {
     fn bindgen(&self, input: &Path, out_dir: &Path, mangled: bool) -> Result<PathBuf> {
@@ -331,12 +394,12 @@ impl crate::names::Steps for BuildSteps<'_> {
 /// section, or a names companion in `<dir>/names/` (see `names.rs`), or why there is none.
 fn names_companion(
     tc: &Toolchain,
-    policy: &OptimizationPolicy,
+    what: Building<'_>,
     v: &Variant,
     linked: &Path,
     wasm: &Path,
 ) -> String {
-    match try_companion(tc, policy, v, linked, wasm) {
+    match try_companion(tc, what, v, linked, wasm) {
         Ok(s) => s,
         Err(e) => {
             eprintln!(
@@ -349,7 +412,7 @@ fn names_companion(
 
 fn try_companion(
     tc: &Toolchain,
-    policy: &OptimizationPolicy,
+    (policy, adapter): Building<'_>,
     v: &Variant,
     linked: &Path,
     wasm: &Path,
@@ -364,7 +427,7 @@ fn try_companion(
     let map = crate::files::canonical(&dir)?.join("linker.map");
     let before = read(linked)?;
     run(
-        cargo_command(tc, policy, v, Some(&map)),
+        cargo_command(tc, adapter, v, Some(&map)),
         &mut Vec::new(),
         "relinking with a linker map for the names companion",
     )?;

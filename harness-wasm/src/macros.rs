@@ -86,9 +86,9 @@ macro_rules! export_harness {
             }
 
             #[wasm_bindgen(
-                        wasm_bindgen = $crate::__private::wasm_bindgen,
-                        wasm_bindgen_futures = $crate::__private::wasm_bindgen_futures
-                    )]
+                                wasm_bindgen = $crate::__private::wasm_bindgen,
+                                wasm_bindgen_futures = $crate::__private::wasm_bindgen_futures
+                            )]
             pub async fn run_scenario(
                 request_json: String,
                 pause: Function,
@@ -97,9 +97,9 @@ macro_rules! export_harness {
             }
 
             #[wasm_bindgen(
-                        wasm_bindgen = $crate::__private::wasm_bindgen,
-                        wasm_bindgen_futures = $crate::__private::wasm_bindgen_futures
-                    )]
+                                wasm_bindgen = $crate::__private::wasm_bindgen,
+                                wasm_bindgen_futures = $crate::__private::wasm_bindgen_futures
+                            )]
             pub async fn conformance(seed: f64) -> Result<String, JsError> {
                 body::conformance::<Adapter>(seed).await
             }

@@ -319,7 +319,7 @@ pub fn optimization() -> OptimizationPolicy {
         schema: None,
         schema_version: 1,
         source: None,
-        crate_name: "harness-wasm".into(),
+        crate_name: "reference-adapter".into(),
         target: "wasm32-unknown-unknown".into(),
         wasm_bindgen_target: "web".into(),
         required_features: REQUIRED_FEATURES.iter().map(|f| f.to_string()).collect(),
@@ -335,7 +335,7 @@ pub fn optimization() -> OptimizationPolicy {
                 true,
                 WasmOptLevel::None,
                 &[],
-                &["reference-adapter", "trace", "diagnostics"],
+                &["trace", "diagnostics"],
             ),
             variant(
                 "canary",
@@ -346,7 +346,7 @@ pub fn optimization() -> OptimizationPolicy {
                 false,
                 WasmOptLevel::Moderate,
                 &["-Os"],
-                &["reference-adapter", "trace"],
+                &["trace"],
             ),
             variant(
                 "release",
@@ -357,7 +357,7 @@ pub fn optimization() -> OptimizationPolicy {
                 false,
                 WasmOptLevel::Aggressive,
                 &["-Oz"],
-                &["reference-adapter"],
+                &[],
             ),
         ],
     }
@@ -366,11 +366,6 @@ pub fn optimization() -> OptimizationPolicy {
 /// One mutation per optimization rule.
 pub fn optimization_mutations() -> Vec<Mutation<OptimizationPolicy>> {
     vec![
-        Mutation {
-            rule: "features.required_list",
-            what: "required feature list emptied",
-            apply: |p| p.required_features.clear(),
-        },
         Mutation {
             rule: "features.forbidden_list",
             what: "forbidden feature list emptied",
@@ -394,7 +389,10 @@ pub fn optimization_mutations() -> Vec<Mutation<OptimizationPolicy>> {
         Mutation {
             rule: "features.conflict",
             what: "a feature both required and forbidden",
-            apply: |p| p.forbidden_features.push("reference-adapter".into()),
+            apply: |p| {
+                p.required_features.push("x".into());
+                p.forbidden_features.push("x".into());
+            },
         },
         Mutation {
             rule: "variants.missing",
@@ -447,13 +445,13 @@ pub fn optimization_mutations() -> Vec<Mutation<OptimizationPolicy>> {
         },
         Mutation {
             rule: "features.required",
-            what: "release without reference-adapter",
-            apply: |p| p.variants[2].features.clear(),
+            what: "a required feature no variant enables",
+            apply: |p| p.required_features.push("extra".into()),
         },
         Mutation {
             rule: "features.trace",
             what: "canary's `trace` feature renamed to `x`",
-            apply: |p| p.variants[1].features = vec!["reference-adapter".into(), "x".into()],
+            apply: |p| p.variants[1].features = vec!["x".into()],
         },
         Mutation {
             rule: "features.forbidden",

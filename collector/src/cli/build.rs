@@ -66,6 +66,15 @@ pub struct BuildArgs {
     /// build.json), for the size attribution's test; build it into its own `--dist DIR`.
     #[arg(long = "plant-size-growth")]
     pub plant_size_growth: bool,
+    /// The adapter crate to build and measure: a directory holding its Cargo.toml, a cdylib that
+    /// depends on harness-wasm, calls `harness_wasm::export_harness!(YourAdapter)` and has the
+    /// features the policy's variants enable (`trace`, `diagnostics`, forwarded to harness-wasm).
+    #[arg(long, value_name = "DIR", default_value = crate::profiles::DEFAULT_ADAPTER)]
+    pub adapter: PathBuf,
+    /// TEST ONLY: plant a semantic fault around the adapter (recorded in build.json), for the
+    /// conformance suite's own tests: `run` must refuse the build; build it into its own `--dist DIR`.
+    #[arg(long = "plant-fault", value_name = "FAULT", value_parser = clap::builder::PossibleValuesParser::new(crate::profiles::PLANTED_FAULTS))]
+    pub plant_fault: Option<String>,
 }
 
 impl BuildArgs {

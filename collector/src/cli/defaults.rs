@@ -34,11 +34,13 @@ pub fn parse() -> anyhow::Result<(Cli, Home)> {
         Command::Build(a) => {
             rebase(&mut a.policy, "policy")?;
             rebase(&mut a.dist, "dist")?;
+            rebase(&mut a.adapter, "adapter")?;
         }
         Command::Serve(a) => rebase(&mut a.dist, "dist")?,
         Command::Merge(a) => rebase(&mut a.budgets, "budgets")?,
         Command::Run(a) => a.rebase(rebase)?,
         Command::Noise(a) => a.run.rebase(rebase)?,
+        Command::CheckAdapter(a) => a.run.rebase(rebase)?,
         Command::Validate(_)
         | Command::Gate(_)
         | Command::Schema(_)
@@ -62,6 +64,7 @@ impl RunArgs {
         rebase(&mut self.corpus, "corpus")?;
         rebase(&mut self.policy, "policy")?;
         rebase(&mut self.dist, "dist")?;
+        rebase(&mut self.adapter, "adapter")?;
         rebase(&mut self.www, "www")
     }
 }

@@ -51,6 +51,9 @@ pub enum Command {
     Merge(Box<MergeArgs>),
     /// Measure the same build several times (fresh sessions) and write each record's run-to-run spread.
     Noise(Box<NoiseArgs>),
+    /// Run the adapter conformance suite (semantics, not speed) in each planned browser session, for
+    /// every seed, and print each check; exit 1 if any fails. `run` runs it too and refuses a failing adapter.
+    CheckAdapter(Box<CheckAdapterArgs>),
     /// Write the reports people read: HTML with plots, Markdown summary, JUnit XML, Bencher BMF JSON.
     Report(ReportArgs),
     /// Print every subcommand and flag as Markdown (docs/collector.md is this output; a test keeps it so).
@@ -87,6 +90,14 @@ pub struct NoiseArgs {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// What to measure: the flags of `collector run` (no summary or gate event is written).
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckAdapterArgs {
+    /// Where to check: the flags of `collector run` (environments, profiles, seeds, `--adapter`,
+    /// `--prebuilt`, endpoints); workloads, iterations and gating flags are not used.
     #[command(flatten)]
     pub run: RunArgs,
 }
@@ -254,6 +265,9 @@ pub struct RunArgs {
     /// Use these prebuilt profiles (<DIR>/<profile>/harness_bg.wasm) instead of building.
     #[arg(long = "prebuilt", value_name = "DIR")]
     pub prebuilt: Option<PathBuf>,
+    /// The adapter crate to build when building (see `collector build --adapter`).
+    #[arg(long, value_name = "DIR", default_value = crate::profiles::DEFAULT_ADAPTER, conflicts_with = "prebuilt")]
+    pub adapter: PathBuf,
     /// Where `collector build` puts the profiles when building.
     #[arg(long, default_value = "dist")]
     pub dist: PathBuf,

@@ -18,11 +18,16 @@ pub fn run(args: &BuildArgs, home: &Home) -> Result<Outcome> {
         &Toolchain {
             slowdown_pct: args.inject_slowdown.map(f64::from),
             plant_size_growth: args.plant_size_growth,
+            plant_fault: args.plant_fault.clone(),
+            adapter: args.adapter.clone(),
             ..Toolchain::from_env(args.wasm_opt.clone(), home)?
         },
     )?;
     if let Some(p) = args.inject_slowdown {
         eprintln!("TEST ONLY: these builds carry a {p} % slowdown of every batched operation (build.json and every record say so)");
+    }
+    if let Some(f) = &args.plant_fault {
+        eprintln!("TEST ONLY: these builds carry a planted fault, {f}: the conformance suite must refuse them (build.json says so)");
     }
     if args.plant_size_growth {
         eprintln!(

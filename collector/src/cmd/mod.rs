@@ -27,6 +27,7 @@ pub fn run(cli: Cli, home: &Home) -> Result<Outcome> {
         Command::Run(a) => run::run(&cli.artifacts_dir, &a, home),
         Command::Merge(a) => merge::run(&cli.artifacts_dir, &a),
         Command::Noise(a) => run::noise::run(&cli.artifacts_dir, &a, home),
+        Command::CheckAdapter(a) => run::check::run(&cli.artifacts_dir, &a, home),
         Command::Report(a) => report::run(&cli.artifacts_dir, &a),
         Command::Reference => {
             print!("{}", crate::cli::reference());

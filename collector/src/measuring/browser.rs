@@ -7,12 +7,14 @@ use anyhow::{bail, Context, Result};
 use serde_json::Value;
 use webdriver::{BrowserTarget, Capabilities, DriverEnv, EmulationProfile, Session, SessionConfig};
 
+use scenarios::conformance::ConformanceReport;
 use scenarios::fold::SessionInfo;
 use scenarios::paired::TurnEnd;
 use scenarios::wire::WireResult;
 use scenarios::{Environment, Framework, Profile, Workload};
 
 use super::ask::{cold_label, page_result, run_cold_seeds, run_seed, Job};
+use super::conform;
 use super::pair::{run_paired_cold, run_paired_seed, PairedAnswer};
 use super::plan::SessionUnit;
 use super::progress::Progress;
@@ -45,6 +47,8 @@ pub struct SessionResults {
     pub framework: Framework,
     pub session: SessionInfo,
     pub workloads: Vec<WorkloadResults>,
+    /// The adapter conformance suite's reports, one per seed, asked before anything was timed.
+    pub conformance: Vec<ConformanceReport>,
     pub driver_log: Option<PathBuf>,
     /// How long the session took to start (a grid's queue and node included), and the whole unit.
     pub start_time: Duration,
@@ -70,6 +74,9 @@ pub struct SessionSettings {
     pub allow_not_isolated: bool,
     /// The driver discovery variables (`CHROMEDRIVER`, `*_REMOTE`, `PATH`…), read once per run.
     pub driver_env: DriverEnv,
+    /// Each session runs the adapter conformance suite and nothing else (`collector check-adapter`);
+    /// otherwise a session runs it first and refuses to time an adapter that fails it.
+    pub conformance_only: bool,
 }
 
 /// The WebDriver target of an environment.
@@ -156,7 +163,7 @@ pub async fn measure(
         }
         None => None,
     };
-    let (session_info, workloads) = match out {
+    let (session_info, workloads, conformance) = match out {
         Ok(v) => v,
         Err(e) => {
             let hint = driver_log
@@ -175,6 +182,7 @@ pub async fn measure(
         framework,
         session: session_info,
         workloads,
+        conformance,
         driver_log,
         start_time,
         unit_time: began.elapsed(),
@@ -234,9 +242,19 @@ async fn run_in(
     ctx: &Ctx<'_>,
     unit: &SessionUnit,
     progress: &Progress,
-) -> Result<(SessionInfo, Vec<WorkloadResults>)> {
+) -> Result<Ran> {
     let (env, profile, framework) = (unit.env, unit.profile, unit.framework);
     let session_info = open_page(session, ctx, env, profile, framework).await?;
+    let at = conform::Where {
+        env,
+        profile,
+        framework,
+    };
+    let conformance = conform::in_page(session, ctx.seeds, &at, ctx.raw_dir).await?;
+    if ctx.settings.conformance_only {
+        return Ok((session_info, Vec::new(), conformance));
+    }
+    conform::refuse(&conformance, &at)?;
     let mut out = Vec::new();
     for (w, seeds) in &unit.work {
         let jobs = seeds.iter().map(|&seed| Job {
@@ -259,8 +277,11 @@ async fn run_in(
             base,
         });
     }
-    Ok((session_info, out))
+    Ok((session_info, out, conformance))
 }
+
+/// What one session gave: who the browser was, each workload's results, the conformance reports.
+type Ran = (SessionInfo, Vec<WorkloadResults>, Vec<ConformanceReport>);
 
 /// One workload's seeds (cold start's in one call, the page taking their frames in turns), in seed
 /// order; in a paired run each step asks both builds (`pair`) and the base's answers come along.

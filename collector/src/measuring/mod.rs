@@ -5,6 +5,7 @@ pub mod adb;
 pub mod ask;
 pub mod browser;
 pub mod confirm;
+pub mod conform;
 pub mod grid;
 pub mod measure;
 pub mod pair;
@@ -32,7 +33,7 @@ use crate::signals::StopSignals;
 use crate::summaries::read_summary;
 use crate::{policies, provenance};
 
-use browser::SessionSettings;
+use browser::{SessionResults, SessionSettings};
 use measure::measure_all;
 use plan::{Plan, PlanRequest};
 
@@ -170,6 +171,26 @@ pub fn prepare_dist(s: &RunSettings, plan: &Plan) -> Result<PathBuf> {
         }
     }
     Ok(dist)
+}
+
+/// Runs the adapter conformance suite, and nothing else, in every session of the plan (`collector
+/// check-adapter`); raw reports go to `raw/<stamp>-conformance/`.
+pub fn check_conformance(artifacts: &Path, s: &RunSettings) -> Result<Vec<SessionResults>> {
+    let mut s = s.clone();
+    s.session.conformance_only = true;
+    let inputs = Inputs::read(artifacts, &s)?;
+    let dist = prepare_dist(&s, &inputs.plan)?;
+    let stamp = provenance::now().replace(':', "");
+    let raw_dir = artifacts.join("raw").join(format!("{stamp}-conformance"));
+    let runtime = tokio::runtime::Runtime::new()?;
+    let measured = runtime.block_on(async {
+        let mut stop = StopSignals::listen()?;
+        tokio::select! {
+            r = measure_all(&inputs, &dist, &raw_dir, None, 0, None) => r,
+            why = stop.wait() => bail!("interrupted ({why}): browsers and drivers were stopped"),
+        }
+    })?;
+    Ok(measured.sessions)
 }
 
 /// Measures the plan `runs` times, each in fresh sessions, without confirmation, summary or gate

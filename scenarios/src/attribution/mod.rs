@@ -280,6 +280,26 @@ pub fn code_path(name: &str) -> String {
 /// the module: its symbol names no crate); a size group may list it as a path.
 pub const EXPORTS: &str = "(exports)";
 
+/// Stands, in a size group's paths, for the adapter crate of the build being attributed (its library
+/// name, from the build's `build.json`): a policy groups any user's adapter without naming it.
+pub const ADAPTER: &str = "(adapter)";
+
+/// `groups` with [`ADAPTER`] replaced by the adapter's library name (`reference_adapter`); without a
+/// known adapter the placeholder stays and matches nothing.
+pub fn with_adapter(groups: &[SizeGroup], lib: Option<&str>) -> Vec<SizeGroup> {
+    let mut out = groups.to_vec();
+    if let Some(lib) = lib.filter(|l| !l.is_empty()) {
+        for g in &mut out {
+            for p in &mut g.paths {
+                if p == ADAPTER {
+                    *p = lib.to_owned();
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Where plain symbols roll up (`memcpy`, `fmin`: compiler builtins and C ABI functions); a size
 /// group may list it as a path.
 pub const SYMBOLS: &str = "(symbols)";

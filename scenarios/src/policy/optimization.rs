@@ -15,7 +15,8 @@ pub struct OptimizationPolicy {
     pub schema_version: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
-    /// The cargo package that is built (`harness-wasm`).
+    /// The adapter crate built by default (`reference-adapter`, in `adapters/reference`); `collector
+    /// build --adapter DIR` builds another, with the same variants' features.
     #[serde(rename = "crate")]
     pub crate_name: String,
     pub target: String,
@@ -81,8 +82,10 @@ pub const VARIANTS: [(&str, &str, Profile); 3] = [
     ("release", "wasm-browser-release", Profile::CoreMin),
 ];
 
-/// Contract 8.1 rule 3 in this project: features every browser build keeps enabled …
-pub const REQUIRED_FEATURES: &[&str] = &["reference-adapter"];
+/// Contract 8.1 rule 3 in this project: features every browser build keeps enabled … none of its
+/// own: what a browser build must carry is the adapter crate's harness export (`export_harness!`),
+/// which `collector build --adapter` checks on the crate itself; a policy may still require features.
+pub const REQUIRED_FEATURES: &[&str] = &[];
 /// The feature that builds the deterministic trace/replay envelope (contract section 2): every profile
 /// that times replay (M-PERF-04D: core-trace and full-dev) is built with it.
 pub const TRACE_FEATURE: &str = "trace";

@@ -5,6 +5,10 @@
 export interface HarnessGlue {
   default(init: { module_or_path: string | URL | WebAssembly.Module }): Promise<unknown>;
   adapter_name(): string;
+  /** `{name, version, commit?}` of the adapter's crate. Absent in builds before the adapter crates. */
+  adapter_crate?(): string;
+  /** Runs the adapter conformance suite for `seed`; resolves to its report JSON. Absent in builds before it. */
+  conformance?(seed: number): Promise<string>;
   clock_info(): string;
   scenario_request(options_json: string): string;
   /** Resolves to the wire JSON; calls `pause(progress_json)` between timed batches and awaits its result. */

@@ -70,7 +70,7 @@ export function pageParams(search = location.search) {
  */
 
 /**
- * Installs `window.wasmBudget = { ready, runScenario, runColdStart }` for `framework` at once, so the
+ * Installs `window.wasmBudget = { ready, runScenario, runColdStart, runPaired, runColdStartPaired, conformance }` for `framework` at once, so the
  * collector finds it as soon as the page loaded; `ready` resolves when the host attaches its harness.
  * Both runs record `framework` and refuse another one (the collector opened the wrong host page).
  * @param {Framework} framework
@@ -132,6 +132,10 @@ export function installHostApi(framework) {
     async runColdStartPaired(optsList) {
       const h = await harness;
       return h.runColdStartPaired(await baseOf(h), optsList.map(withFramework));
+    },
+    async conformance(seeds) {
+      const h = await harness;
+      return h.conformance(seeds);
     },
   };
   window.wasmBudget = api;

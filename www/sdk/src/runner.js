@@ -221,6 +221,23 @@ export class Harness {
   }
 
   /**
+   * The adapter conformance suite (`harness_wasm::conformance`) for each seed, after any earlier call
+   * finished; resolves to each seed's report JSON, in order.
+   * @param {number[]} seeds
+   * @returns {Promise<string[]>}
+   */
+  conformance(seeds) {
+    return this.#enqueue(async () => {
+      const check = this.glue.conformance;
+      if (!check) throw new Error('this build has no conformance export: rebuild it with `collector build` (its adapter crate must call harness_wasm::export_harness!)');
+      /** @type {string[]} */
+      const out = [];
+      for (const seed of seeds) out.push(await check(seed));
+      return out;
+    });
+  }
+
+  /**
    * Cold start of several seeds in one go, after any earlier call finished: their frames of samples
    * interleaved round-robin (the first frame of each seed, then the second of each, …), so every seed
    * samples the same stretch of the session and a browser that runs slower in its first minutes moves

@@ -147,6 +147,8 @@ export interface WasmBudgetApi {
   runPaired(opts: ScenarioOptions, pattern: PairSide[], turnMs?: number): Promise<PairedAnswer>;
   /** Cold start of several seeds of this build and the base build, frame by frame in turns; one answer per seed. */
   runColdStartPaired(opts: ScenarioOptions[]): Promise<PairedAnswer[]>;
+  /** The adapter conformance suite for each seed, in order: one report JSON string each (`scenarios::conformance::ConformanceReport`). */
+  conformance(seeds: number[]): Promise<string[]>;
 }
 
 /** A side of a paired run. */

@@ -3,6 +3,7 @@
 //! and only then write `wasm_budget_summary.json` — or, with `--shard`/`--no-gate`, write the shard file.
 //! The command types its flags into `measuring::RunSettings` and calls the services.
 
+pub(super) mod check;
 pub(super) mod noise;
 mod remote;
 
@@ -30,10 +31,13 @@ use crate::signals::StopSignals;
 use crate::{against, provenance, shards};
 
 /// The run's typed settings: the flags, and the environment read once (credentials, driver discovery).
-fn settings(args: &RunArgs, home: &Home) -> Result<RunSettings> {
+pub(super) fn settings(args: &RunArgs, home: &Home) -> Result<RunSettings> {
     Ok(RunSettings {
         ci: home.path(std::path::Path::new("ci"))?,
-        tools: Toolchain::from_env(None, home)?,
+        tools: Toolchain {
+            adapter: args.adapter.clone(),
+            ..Toolchain::from_env(None, home)?
+        },
         corpus: args.corpus.clone(),
         budgets: args.budgets.clone(),
         policy: args.policy.clone(),

@@ -52,6 +52,7 @@ pub fn settings(args: &RunArgs) -> Result<SessionSettings> {
         capabilities,
         allow_not_isolated: args.allow_not_isolated,
         driver_env: DriverEnv::from_process_env(),
+        conformance_only: false,
     })
 }
 
