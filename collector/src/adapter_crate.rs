@@ -1,6 +1,6 @@
 //! The adapter crate a build measures (`collector build --adapter DIR`): read with `cargo metadata`
 //! and checked against the policy before anything is compiled: a `cdylib` that depends on
-//! `harness-wasm` and has every feature the policy's variants enable.
+//! `harness-wasm` and has every feature the policy's variants enable; and the TEST ONLY faults `--plant-fault` plants around it.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -151,3 +151,23 @@ fn commit_of(dir: &Path) -> Option<String> {
     let dirty = git(&["status", "--porcelain", "--", "."]).is_some_and(|s| !s.is_empty());
     Some(if dirty { format!("{head}-dirty") } else { head })
 }
+
+/// `HARNESS_PLANTED_FAULT` for a fault name (empty for none); names come from `harness_wasm::faults`.
+pub fn fault_number(name: Option<&str>) -> String {
+    match name {
+        None => String::new(),
+        Some(n) => PLANTED_FAULTS
+            .iter()
+            .position(|f| *f == n)
+            .map(|i| (i + 1).to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// TEST ONLY: the faults `build --plant-fault` plants, in `harness_wasm::faults::NAMES` order.
+pub const PLANTED_FAULTS: [&str; 4] = [
+    "drops-a-chunk",
+    "cancel-does-not-drain",
+    "replay-diverges",
+    "closes-over-live-task",
+];

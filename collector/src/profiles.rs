@@ -95,6 +95,10 @@ pub struct Built {
     /// TEST ONLY: the semantic fault planted around the adapter (`build --plant-fault`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub planted_fault: Option<String>,
+    /// The same adapter, source and features with the conformance suite compiled in (`HARNESS_CONFORMANCE`),
+    /// unoptimised: what a session checks before timing. The measured module leaves the suite out —
+    /// linked in, it changed how the timed operations were compiled (04A +12 %, paired).
+    pub conformance_module: PathBuf,
 }
 
 fn shown(cmd: &Command) -> String {
@@ -183,9 +187,10 @@ fn cargo_command(tc: &Toolchain, a: &AdapterCrate, v: &Variant, map: Option<&Pat
     );
     cmd.env(
         "HARNESS_PLANTED_FAULT",
-        fault_number(tc.plant_fault.as_deref()),
+        crate::adapter_crate::fault_number(tc.plant_fault.as_deref()),
     );
     cmd.env("HARNESS_ADAPTER_COMMIT", a.commit.as_deref().unwrap_or(""));
+    cmd.env("HARNESS_CONFORMANCE", "");
     if let Some(map) = map {
         cmd.arg("--")
             .arg("-C")
@@ -207,26 +212,6 @@ fn target_dir(tc: &Toolchain, a: &AdapterCrate) -> PathBuf {
         a.target_dir.clone()
     }
 }
-
-/// `HARNESS_PLANTED_FAULT` for a fault name (empty for none); names come from `harness_wasm::faults`.
-pub fn fault_number(name: Option<&str>) -> String {
-    match name {
-        None => String::new(),
-        Some(n) => PLANTED_FAULTS
-            .iter()
-            .position(|f| *f == n)
-            .map(|i| (i + 1).to_string())
-            .unwrap_or_default(),
-    }
-}
-
-/// TEST ONLY: the faults `build --plant-fault` plants, in `harness_wasm::faults::NAMES` order.
-pub const PLANTED_FAULTS: [&str; 4] = [
-    "drops-a-chunk",
-    "cancel-does-not-drain",
-    "replay-diverges",
-    "closes-over-live-task",
-];
 
 /// The module a profile's build ships: `<dist>/<profile>/harness_bg.wasm` (wasm-bindgen `--out-name harness`).
 pub fn module_path(dist: &Path, profile: Profile) -> PathBuf {
@@ -301,6 +286,7 @@ pub fn build(
         }
         let bytes = crate::module_size::read_module(&wasm, *profile)?;
         let names = names_companion(tc, (policy, &adapter), v, &linked, &wasm);
+        let conformance = build_conformance(tc, (policy, &adapter), v, &dir, &mut log)?;
         let built = Built {
             profile: *profile,
             variant: v.id.clone(),
@@ -316,12 +302,59 @@ pub fn build(
             planted_size_growth: tc.plant_size_growth,
             adapter: adapter.clone(),
             planted_fault: tc.plant_fault.clone(),
+            conformance_module: conformance,
         };
         write_atomic(&dir.join("build.json"), &to_json_bytes(&built)?)?;
         out.push(built);
     }
     build_page_tools(dist, tc)?;
     Ok(out)
+}
+
+/// The cargo profile the conformance modules are built with.
+const CONFORMANCE_PROFILE: &str = "wasm-conformance";
+
+/// Builds the profile's conformance module into `<dir>/conformance/`: the variant's features, the suite
+/// compiled in, a quick unoptimised build (semantics, not speed), wasm-bindgen, no wasm-opt.
+fn build_conformance(
+    tc: &Toolchain,
+    (policy, adapter): Building<'_>,
+    v: &Variant,
+    dir: &Path,
+    log: &mut Vec<String>,
+) -> Result<PathBuf> {
+    let quick = Variant {
+        policy_profile: CONFORMANCE_PROFILE.into(),
+        cargo: scenarios::policy::optimization::CargoSettings {
+            opt_level: "1".into(),
+            lto: "off".into(),
+            codegen_units: 16,
+            debug: false,
+            panic: v.cargo.panic.clone(),
+            strip: false,
+        },
+        ..v.clone()
+    };
+    let mut cargo = cargo_command(tc, adapter, &quick, None);
+    cargo.env("HARNESS_CONFORMANCE", "1");
+    run(cargo, log, "see the compiler output above")?;
+    let linked = target_dir(tc, adapter)
+        .join(TARGET)
+        .join(CONFORMANCE_PROFILE)
+        .join(format!("{}.wasm", adapter.lib));
+    let out = dir.join("conformance");
+    let mut bindgen = Command::new(&tc.wasm_bindgen);
+    bindgen
+        .args(["--target", &policy.wasm_bindgen_target])
+        .args(["--out-name", "harness", "--out-dir"])
+        .arg(&out)
+        .arg(&linked);
+    run(
+        bindgen,
+        log,
+        "install wasm-bindgen-cli matching Cargo.lock (ci/setup.sh does)",
+    )?;
+    Ok(out.join("harness_bg.wasm"))
 }
 
 /// The page tools the developer page loads beside the measured module (`dist/page-tools/`): built

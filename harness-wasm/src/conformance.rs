@@ -12,6 +12,14 @@ use crate::invariants::InvariantReport;
 use crate::rng::SeedRng;
 use crate::schedule::{ScheduleSpec, StormSpec};
 
+/// Whether this build carries the suite's export (`HARNESS_CONFORMANCE=1`, set by `collector build`
+/// for each profile's conformance module). The measured module leaves it out: linked in, the suite
+/// changes how the timed operations are compiled.
+pub const BUILT: bool = matches!(
+    crate::whole_number(option_env!("HARNESS_CONFORMANCE")),
+    Some(1)
+);
+
 /// Delays the timer check arms and disarms (ms); the longest short one sets the wait.
 const TIMER_DELAYS_MS: [u32; 8] = [0, 1, 2, 3, 5, 8, 600, 2000];
 /// How long the caller lets the event loop run before [`Suite::finish`]: past every short delay.

@@ -261,6 +261,14 @@ pub async fn conformance<A: RuntimeAdapter>(seed: f64) -> Result<String, JsError
             "seed must be a non-negative integer, got {seed}"
         ))));
     }
+    if !crate::conformance::BUILT {
+        return Err(js(HarnessError::Input(
+            "this is a measured module, built without the conformance suite (linked in, it would change \
+             the code being timed); the suite is in the profile's conformance module, \
+             dist/<profile>/conformance/ (`collector build` writes it)"
+                .into(),
+        )));
+    }
     let suite = crate::conformance::start::<A>(seed as u64);
     sleep_ms(suite.wait_ms()).await;
     to_json(&suite.finish())

@@ -1,7 +1,7 @@
 //! TEST ONLY: semantic faults planted around any adapter, for the conformance suite's own tests
-//! (`collector build --plant-fault NAME`, which sets `HARNESS_PLANTED_FAULT`). [`Planted`] wraps
-//! every adapter `export_harness!` exports; with no fault (every real build) each branch is a
-//! constant `false` and the wrapper compiles away.
+//! (`collector build --plant-fault NAME`, which sets `HARNESS_PLANTED_FAULT`). In such a build
+//! `export_harness!` exports [`Planted`] around the adapter; in every real build it exports the
+//! adapter itself ([`Pick`]), so no wrapper stands in the timed path.
 
 use crate::adapter::{Chunk, RuntimeAdapter};
 use crate::error::AdapterError;
@@ -33,6 +33,33 @@ pub const BUILT_FAULT: u8 = match crate::whole_number(option_env!("HARNESS_PLANT
     Some(n) if n <= 4 => n as u8,
     _ => NONE,
 };
+
+/// Which type `export_harness!` exports for adapter `A` given the built fault `F`: `A` itself in every
+/// real build (no wrapper, so nothing stands between the engine and the adapter), else [`Planted`].
+pub trait Pick<A> {
+    type Adapter: RuntimeAdapter;
+}
+
+/// The built fault as a type ([`Pick`]'s implementor).
+pub struct Fault<const F: u8>;
+
+impl<A: RuntimeAdapter> Pick<A> for Fault<NONE> {
+    type Adapter = A;
+}
+
+macro_rules! planted_picks {
+    ($($f:ident),*) => {$(
+        impl<A: RuntimeAdapter> Pick<A> for Fault<$f> {
+            type Adapter = Planted<A, $f>;
+        }
+    )*};
+}
+planted_picks!(
+    DROPS_A_CHUNK,
+    CANCEL_DOES_NOT_DRAIN,
+    REPLAY_DIVERGES,
+    CLOSES_OVER_LIVE_TASK
+);
 
 /// Adapter `A` with fault `F` planted (a pass-through when `F` is [`NONE`]).
 pub struct Planted<A, const F: u8>(pub A);

@@ -26,9 +26,11 @@ macro_rules! export_harness {
             use $crate::__private::wasm_bindgen::prelude::{wasm_bindgen, JsError};
             use $crate::export as body;
 
-            /// The adapter these exports measure (wrapped in a pass-through that carries a planted
-            /// fault only in a TEST ONLY `collector build --plant-fault` build).
-            type Adapter = $crate::faults::Planted<$adapter, { $crate::faults::BUILT_FAULT }>;
+            /// The adapter these exports measure: `$adapter` itself, wrapped with a planted fault only
+            /// in a TEST ONLY `collector build --plant-fault` build.
+            type Adapter = <$crate::faults::Fault<{ $crate::faults::BUILT_FAULT }> as $crate::faults::Pick<
+                $adapter,
+            >>::Adapter;
 
             $crate::__export_plain! {
                 fn harness_profile() -> String;

@@ -73,7 +73,7 @@ pub struct BuildArgs {
     pub adapter: PathBuf,
     /// TEST ONLY: plant a semantic fault around the adapter (recorded in build.json), for the
     /// conformance suite's own tests: `run` must refuse the build; build it into its own `--dist DIR`.
-    #[arg(long = "plant-fault", value_name = "FAULT", value_parser = clap::builder::PossibleValuesParser::new(crate::profiles::PLANTED_FAULTS))]
+    #[arg(long = "plant-fault", value_name = "FAULT", value_parser = clap::builder::PossibleValuesParser::new(crate::adapter_crate::PLANTED_FAULTS))]
     pub plant_fault: Option<String>,
 }
 

@@ -228,8 +228,20 @@ export class Harness {
    */
   conformance(seeds) {
     return this.#enqueue(async () => {
-      const check = this.glue.conformance;
-      if (!check) throw new Error('this build has no conformance export: rebuild it with `collector build` (its adapter crate must call harness_wasm::export_harness!)');
+      // The suite lives in the profile's conformance module beside the measured one (same adapter,
+      // source and features): linked into the measured module it would change the code being timed.
+      const base = new URL('conformance/', this.glueUrl);
+      /** @type {HarnessGlue} */
+      let glue;
+      try {
+        glue = await importAtRuntime(new URL('harness.js', base).href);
+        await glue.default({ module_or_path: new URL('harness_bg.wasm', base).href });
+      } catch (e) {
+        throw new Error(`cannot load the conformance module ${base.pathname} (rebuild with \`collector build\`, which writes it beside each profile): ${message(e)}`);
+      }
+      const check = glue.conformance;
+      if (!check) throw new Error(`${base.pathname} has no conformance export: its adapter crate must call harness_wasm::export_harness!`);
+      if (glue.harness_profile() !== this.info.profile) throw new Error(`${base.pathname} is a ${glue.harness_profile()} build, not ${this.info.profile}`);
       /** @type {string[]} */
       const out = [];
       for (const seed of seeds) out.push(await check(seed));
