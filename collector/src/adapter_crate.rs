@@ -93,13 +93,7 @@ pub fn inspect(dir: &Path, cargo: &Path, policy: &OptimizationPolicy) -> Result<
     else {
         bail!("{}: cargo metadata lists no package for this manifest (a virtual workspace manifest?); point --adapter at the adapter crate itself", manifest.display());
     };
-    check(&pkg, &manifest, policy)?;
-    let lib = pkg
-        .targets
-        .iter()
-        .find(|t| t.crate_types.iter().any(|c| c == "cdylib"))
-        .map(|t| t.name.replace('-', "_"))
-        .unwrap_or_default();
+    let lib = check(&pkg, &manifest, policy)?;
     Ok(AdapterCrate {
         commit: commit_of(dir),
         name: pkg.name,
@@ -110,16 +104,17 @@ pub fn inspect(dir: &Path, cargo: &Path, policy: &OptimizationPolicy) -> Result<
     })
 }
 
-/// The crate's shape against what the build needs.
-fn check(pkg: &Package, manifest: &Path, policy: &OptimizationPolicy) -> Result<()> {
+/// The crate's shape against what the build needs; returns its cdylib's name as the linked module is
+/// named (`reference_adapter`).
+fn check(pkg: &Package, manifest: &Path, policy: &OptimizationPolicy) -> Result<String> {
     let m = manifest.display();
-    if !pkg
+    let Some(cdylib) = pkg
         .targets
         .iter()
-        .any(|t| t.crate_types.iter().any(|c| c == "cdylib"))
-    {
+        .find(|t| t.crate_types.iter().any(|c| c == "cdylib"))
+    else {
         bail!("{m}: `{}` has no cdylib library, so it builds no wasm module; add `[lib] crate-type = [\"cdylib\", \"rlib\"]`", pkg.name);
-    }
+    };
     if !pkg.dependencies.iter().any(|d| d.name == "harness-wasm") {
         bail!("{m}: `{}` does not depend on harness-wasm, so it cannot export the harness; add `harness-wasm = {{ path = \"…/harness-wasm\" }}` (or a git dependency) and call `harness_wasm::export_harness!(YourAdapter);`", pkg.name);
     }
@@ -132,7 +127,7 @@ fn check(pkg: &Package, manifest: &Path, policy: &OptimizationPolicy) -> Result<
             bail!("{m}: `{}` has no feature `{f}`, which the optimization policy's variant `{}` ({}) enables; add `{f} = [\"harness-wasm/{f}\"]` to its [features]", pkg.name, v.id, v.budget_profile);
         }
     }
-    Ok(())
+    Ok(cdylib.name.replace('-', "_"))
 }
 
 /// `git rev-parse HEAD` of the checkout holding `dir`, `-dirty` when `dir` has uncommitted changes.

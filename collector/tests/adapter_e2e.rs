@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 
-use common::{assert_nothing_left, marker, measuring, read, root};
+use common::{assert_nothing_left, marker, measuring, measuring_built, read, root};
 
 fn text(o: &std::process::Output) -> (String, String) {
     (
@@ -75,17 +75,7 @@ fn a_planted_fault_is_named_and_a_run_refuses_it_before_timing() {
 
     let artifacts = tempfile::tempdir().unwrap();
     let mark = marker();
-    let check = |sub: &str| {
-        let mut c = Command::cargo_bin("collector").unwrap();
-        c.current_dir(root())
-            .env("WASM_BUDGET_TEST_MARK", &mark)
-            .arg("--artifacts-dir")
-            .arg(artifacts.path())
-            .arg(sub)
-            .arg("--prebuilt")
-            .arg(faulty.path());
-        c
-    };
+    let check = |sub: &str| measuring_built(sub, artifacts.path(), &mark, faulty.path());
     let o = check("check-adapter")
         .timeout(Duration::from_secs(600))
         .output()

@@ -245,16 +245,11 @@ async fn run_in(
 ) -> Result<Ran> {
     let (env, profile, framework) = (unit.env, unit.profile, unit.framework);
     let session_info = open_page(session, ctx, env, profile, framework).await?;
-    let at = conform::Where {
-        env,
-        profile,
-        framework,
-    };
-    let conformance = conform::in_page(session, ctx.seeds, &at, ctx.raw_dir).await?;
+    let conformance = conform::in_page(session, ctx.seeds, unit, ctx.raw_dir).await?;
     if ctx.settings.conformance_only {
         return Ok((session_info, Vec::new(), conformance));
     }
-    conform::refuse(&conformance, &at)?;
+    conform::refuse(&conformance, unit)?;
     let mut out = Vec::new();
     for (w, seeds) in &unit.work {
         let jobs = seeds.iter().map(|&seed| Job {

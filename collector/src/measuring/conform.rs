@@ -8,25 +8,18 @@ use serde_json::{json, Value};
 use webdriver::Session;
 
 use scenarios::conformance::ConformanceReport;
-use scenarios::{Environment, Framework, Profile};
 
 use super::ask::page_result;
+use super::plan::SessionUnit;
 use crate::files::{to_json_bytes, write_atomic};
 
 const CONFORMANCE_JS: &str = include_str!("../../../www/webdriver/conformance.js");
-
-/// Which session, for messages and file names.
-pub struct Where {
-    pub env: Environment,
-    pub profile: Profile,
-    pub framework: Framework,
-}
 
 /// Runs the suite for every seed in the open page, saves the reports in `raw_dir`, and returns them.
 pub async fn in_page(
     session: &Session,
     seeds: &[u64],
-    at: &Where,
+    at: &SessionUnit,
     raw_dir: &Path,
 ) -> Result<Vec<ConformanceReport>> {
     let (env, profile, framework) = (at.env, at.profile, at.framework);
@@ -70,7 +63,7 @@ pub fn failures(reports: &[ConformanceReport]) -> Vec<String> {
 }
 
 /// The error a run stops with when the adapter fails the suite (nothing has been timed yet).
-pub fn refuse(reports: &[ConformanceReport], at: &Where) -> Result<()> {
+pub fn refuse(reports: &[ConformanceReport], at: &SessionUnit) -> Result<()> {
     let lines = failures(reports);
     if lines.is_empty() {
         return Ok(());

@@ -95,6 +95,11 @@ pub fn collector(artifacts: &Path, mark: &str) -> Command {
 
 /// A measuring subcommand (`run`, `noise`) on the prebuilt profiles, its processes marked with `mark`.
 pub fn measuring(subcommand: &str, artifacts: &Path, mark: &str) -> Command {
+    measuring_built(subcommand, artifacts, mark, &dist())
+}
+
+/// A measuring subcommand on the profiles prebuilt in `built` (a test-only variant's directory).
+pub fn measuring_built(subcommand: &str, artifacts: &Path, mark: &str, built: &Path) -> Command {
     let mut c = Command::cargo_bin("collector").expect("binary");
     c.current_dir(root())
         .env("WASM_BUDGET_TEST_MARK", mark)
@@ -102,7 +107,7 @@ pub fn measuring(subcommand: &str, artifacts: &Path, mark: &str) -> Command {
         .arg(artifacts)
         .arg(subcommand)
         .arg("--prebuilt")
-        .arg(dist());
+        .arg(built);
     c
 }
 
