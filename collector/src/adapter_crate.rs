@@ -27,6 +27,30 @@ pub struct AdapterCrate {
     pub target_dir: PathBuf,
 }
 
+impl AdapterCrate {
+    /// What every record of this build says of the crate.
+    pub fn provenance(&self) -> scenarios::wire::AdapterCrate {
+        scenarios::wire::AdapterCrate {
+            name: self.name.clone(),
+            version: self.version.clone(),
+            commit: self.commit.clone(),
+        }
+    }
+}
+
+/// The adapter crate a module was built from, from the `build.json` that `collector build` wrote
+/// beside it (None for a module from elsewhere, or a build from before adapter crates).
+pub fn built_beside(module: &Path) -> Option<AdapterCrate> {
+    #[derive(Deserialize)]
+    struct Build {
+        adapter: Option<AdapterCrate>,
+    }
+    let file = module.parent()?.join("build.json");
+    let text = crate::files::read_text(&file, 1 << 20).ok()?;
+    let build: Build = serde_json::from_str(&text).ok()?;
+    build.adapter
+}
+
 #[derive(Deserialize)]
 struct Metadata {
     packages: Vec<Package>,

@@ -31,7 +31,12 @@ pub fn attribute(
     companion: Option<&Path>,
     groups: &[SizeGroup],
 ) -> Result<Attribution> {
-    let groups = &with_adapter(groups, adapter_lib(path).as_deref());
+    let groups = &with_adapter(
+        groups,
+        crate::adapter_crate::built_beside(path)
+            .map(|a| a.lib)
+            .as_deref(),
+    );
     let bytes = read_wasm(path)?;
     let parsed = parse(&bytes).with_context(|| format!("{}: cannot attribute", path.display()))?;
     let (names, imported, named, note) = names_for(path, &bytes, &parsed, companion)?;
@@ -49,19 +54,6 @@ pub fn attribute(
     a.gzip_estimate = GZIP_ESTIMATE.to_owned();
     estimate_gzip(&bytes, &mut a)?;
     Ok(a)
-}
-
-/// The adapter crate's library name, from the `build.json` that `collector build` wrote beside the
-/// module (None for a module from elsewhere, or a build from before adapter crates).
-fn adapter_lib(module: &Path) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Build {
-        adapter: Option<crate::adapter_crate::AdapterCrate>,
-    }
-    let file = module.parent()?.join("build.json");
-    let text = crate::files::read_text(&file, 1 << 20).ok()?;
-    let build: Build = serde_json::from_str(&text).ok()?;
-    build.adapter.map(|a| a.lib)
 }
 
 type Names = (BTreeMap<u32, String>, u32, bool, String);

@@ -114,6 +114,7 @@ pub fn judge(inputs: &GateInputs, past: &[GateEvent]) -> GateReport {
         current: inputs.current.as_deref(),
         require_baseline: inputs.require_baseline,
         speed_adjusted_baseline: inputs.speed_adjusted_baseline,
+        paired_base: inputs.paired.is_some(),
         run: this_run(inputs),
     });
     if let Some(noise) = &inputs.noise {

@@ -72,6 +72,7 @@ pub fn module_records(
             (bytes.len() as u64, gzip9(&bytes)?.len() as u64)
         }
     };
+    let adapter = crate::adapter_crate::built_beside(file).map(|a| a.provenance());
     let module = Module {
         profile,
         raw_bytes,
@@ -79,6 +80,7 @@ pub fn module_records(
         gzip: GZIP,
         path: &path,
         attribution,
+        adapter: adapter.as_ref(),
     };
     size_records(budgets, &module, run).with_context(|| format!("{path}: cannot judge its size"))
 }

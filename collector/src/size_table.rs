@@ -214,6 +214,7 @@ mod tests {
             gzip: "gz",
             path: "m.wasm",
             attribution: None,
+            adapter: None,
         };
         let recs = size_records(&fixtures::budgets(), &m, &Default::default()).unwrap();
         let result = MetricResult {

@@ -34,12 +34,25 @@ fn short_why(r: &MetricResult) -> String {
     })
 }
 
-fn scenario(key: &RecordKey) -> String {
-    match (key.framework, key.workload) {
+/// `framework/workload`, and the adapter crate after it where the table holds `several`.
+fn scenario(key: &RecordKey, several: bool) -> String {
+    let s = match (key.framework, key.workload) {
         (Some(f), Some(w)) => format!("{f}/{w}"),
         (None, Some(w)) => w.to_string(),
         _ => "-".into(),
+    };
+    match &key.adapter {
+        Some(a) if several => format!("{s} ({a})"),
+        _ => s,
     }
+}
+
+/// Whether the keys name more than one adapter crate.
+fn several<'k>(keys: impl IntoIterator<Item = &'k RecordKey>) -> bool {
+    let mut first = None;
+    keys.into_iter()
+        .filter_map(|k| k.adapter.as_deref())
+        .any(|a| *first.get_or_insert(a) != a)
 }
 
 /// Records as measured, with their stamped status.
@@ -55,12 +68,14 @@ pub fn records(records: &[Record]) -> String {
         "hard",
         "status",
     ]);
-    for r in records {
+    let keys: Vec<RecordKey> = records.iter().map(Record::key).collect();
+    let several = several(&keys);
+    for (r, key) in records.iter().zip(&keys) {
         t.add_row([
             r.metric_id.to_string(),
             r.profile.to_string(),
             r.environment.to_string(),
-            scenario(&r.key()),
+            scenario(key, several),
             human_opt(r.value, r.unit),
             human_opt(r.threshold_warn, r.unit),
             human_opt(r.threshold_hard, r.unit),
@@ -153,12 +168,13 @@ fn results_table(report: &GateReport) -> Table {
         "status",
         "why",
     ]);
+    let several = several(report.results.iter().map(|r| &r.key));
     for r in &report.results {
         t.add_row([
             r.key.metric_id.to_string(),
             r.key.profile.to_string(),
             r.key.environment.to_string(),
-            scenario(&r.key),
+            scenario(&r.key, several),
             human_opt(r.value, r.unit),
             r.status.to_string().to_uppercase(),
             short_why(r),
@@ -185,13 +201,14 @@ fn regressions_table(report: &GateReport) -> Table {
         "noise %",
         "status",
     ]);
+    let several = several(report.regressions.iter().map(|r| &r.key));
     for r in &report.regressions {
         t.add_row([
             format!(
                 "{} {} {}",
                 r.key.metric_id, r.key.profile, r.key.environment
             ),
-            scenario(&r.key),
+            scenario(&r.key, several),
             human(r.baseline, r.key.metric_id.unit()),
             human(r.current, r.key.metric_id.unit()),
             compared(r.paired.as_ref(), r.machine_slowdown),

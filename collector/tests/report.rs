@@ -294,6 +294,52 @@ fn a_failing_run_with_a_skip_leads_with_the_breach() {
 }
 
 #[test]
+fn two_adapters_merged_into_one_summary_are_reported_side_by_side() {
+    let d = artifacts();
+    let p = d.path().join("wasm_budget_summary.json");
+    let mut s = read_json(&p);
+    let named = |r: &Value, name: &str, times: f64| {
+        let mut r = r.clone();
+        r["detail"]["adapter_crate"] = json!({"name": name, "version": "0.1.0"});
+        if let Some(v) = r["value"].as_f64() {
+            r["value"] = json!(v * times);
+        }
+        r
+    };
+    let first: Vec<Value> = s["records"].as_array().unwrap().clone();
+    let mut both: Vec<Value> = first.iter().map(|r| named(r, "a-adapter", 1.0)).collect();
+    both.extend(first.iter().map(|r| named(r, "b-adapter", 2.0)));
+    s["records"] = json!(both);
+    std::fs::write(&p, serde_json::to_vec(&s).unwrap()).unwrap();
+    std::fs::remove_file(d.path().join("wasm_perf_regression_report.json")).unwrap();
+    report(d.path());
+    let md = markdown(d.path());
+    assert!(md.contains("### Adapters side by side"), "{md}");
+    assert!(
+        md.contains("| metric | a-adapter | b-adapter | × first |"),
+        "{md}"
+    );
+    let lines = md.lines().filter(|l| l.contains("×2.00")).count();
+    assert_eq!(
+        lines,
+        first
+            .iter()
+            .filter(|r| r["value"].as_f64().is_some_and(|v| v > 0.0))
+            .count(),
+        "{md}"
+    );
+    let html = std::fs::read_to_string(d.path().join(FILES[0])).unwrap();
+    assert!(html.contains("id=\"adapters\""));
+    let doc = read_json(&d.path().join(FILES[3]));
+    let keys: Vec<&String> = doc.as_object().unwrap().keys().collect();
+    assert!(
+        keys.iter().any(|k| k.ends_with("(a-adapter)"))
+            && keys.iter().any(|k| k.ends_with("(b-adapter)")),
+        "{keys:?}"
+    );
+}
+
+#[test]
 fn a_size_only_summary_renders_without_raw_files_or_gate_report() {
     let d = artifacts();
     let p = d.path().join("wasm_budget_summary.json");

@@ -137,7 +137,10 @@ pub fn straddles(k: &PairedKey) -> bool {
 /// values replace the first pass's in the regression, which the rule then judges; the verdict follows.
 pub fn annotate(report: &mut GateReport, keys: &[PairedKey], base_source: &str) {
     for reg in &mut report.regressions {
-        let Some(k) = keys.iter().find(|k| k.key == reg.key) else {
+        let Some(k) = keys
+            .iter()
+            .find(|k| k.key.without_adapter() == reg.key.without_adapter())
+        else {
             continue;
         };
         let e = k.estimate.as_ref();

@@ -93,6 +93,8 @@ pub struct Module<'a> {
     pub path: &'a str,
     /// The module's size attribution, when there is one (its groups go into `detail`).
     pub attribution: Option<&'a crate::attribution::Attribution>,
+    /// The adapter crate the module was built from, when its build says.
+    pub adapter: Option<&'a crate::wire::AdapterCrate>,
 }
 
 /// M-PERF-01A and M-PERF-01B of one module (environment `build`, an empty seed set: one deterministic sample).
@@ -123,6 +125,7 @@ pub fn size_records(
                 .map(|a| a.groups.clone())
                 .unwrap_or_default(),
             size_names: module.attribution.map(|a| a.names.clone()),
+            adapter_crate: module.adapter.cloned(),
             ..Detail::default()
         }),
     };
@@ -258,6 +261,7 @@ mod tests {
             gzip: "g",
             path: "x.wasm",
             attribution: None,
+            adapter: None,
         };
         let s = size_records(&b, &m, &RunInfo::default()).unwrap();
         assert_eq!(s[0].metric_id, MetricId::Perf01A);
@@ -275,6 +279,7 @@ mod tests {
             gzip: "g",
             path: "x.wasm",
             attribution: None,
+            adapter: None,
         };
         let rec = |v: f64, path: &str| Record {
             value: Some(v),

@@ -255,6 +255,21 @@ pub struct RecordKey {
     pub workload: Option<Workload>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub framework: Option<Framework>,
+    /// The adapter crate measured (`detail.adapter_crate.name`), so two runtimes' streaks and
+    /// baselines never mix; absent on records written before adapters had crates of their own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adapter: Option<String>,
+}
+
+impl RecordKey {
+    /// The key whatever adapter measured it: a paired run's base and candidate are one comparison
+    /// even where the base build predates adapter crates or names its crate otherwise.
+    pub fn without_adapter(&self) -> RecordKey {
+        RecordKey {
+            adapter: None,
+            ..self.clone()
+        }
+    }
 }
 
 impl Record {
@@ -266,6 +281,7 @@ impl Record {
             environment: self.environment,
             workload: d.and_then(|d| d.workload),
             framework: d.and_then(|d| d.framework),
+            adapter: d.and_then(|d| Some(d.adapter_crate.as_ref()?.name.clone())),
         }
     }
 }

@@ -15,6 +15,7 @@ struct Ask<'a> {
     history: &'a [GateEvent],
     require_baseline: bool,
     speed_adjusted: bool,
+    paired_base: bool,
     run: Option<(&'a str, &'a str)>,
 }
 
@@ -25,6 +26,7 @@ const NONE: Ask<'static> = Ask {
     history: &[],
     require_baseline: false,
     speed_adjusted: false,
+    paired_base: false,
     run: None,
 };
 
@@ -40,6 +42,7 @@ fn gate(a: Ask<'_>) -> GateReport {
         current: a.current,
         require_baseline: a.require_baseline,
         speed_adjusted_baseline: a.speed_adjusted,
+        paired_base: a.paired_base,
         run: a.run,
     })
 }
@@ -63,6 +66,62 @@ fn a_baseline_with_nothing_to_compare_is_an_error() {
         ..NONE
     });
     assert!(has_error(&r, "shares no measured record"), "{:?}", r.errors);
+}
+
+/// `r` as measured through the adapter crate `name`.
+fn through(mut r: Record, name: &str) -> Record {
+    r.detail.get_or_insert_with(Default::default).adapter_crate =
+        Some(scenarios::wire::AdapterCrate {
+            name: name.into(),
+            version: "0.1.0".into(),
+            commit: None,
+        });
+    r
+}
+
+#[test]
+fn two_adapters_never_compare_but_a_paired_base_pairs_whatever_it_names() {
+    let b = [through(record(MetricId::Perf04A, 5.0), "reference-adapter")];
+    let c = [through(
+        record(MetricId::Perf04A, 9.0),
+        "futures-local-adapter",
+    )];
+    let r = gate(Ask {
+        baseline: Some(&b),
+        current: Some(&c),
+        ..NONE
+    });
+    assert!(r.regressions.is_empty(), "{:?}", r.regressions);
+    assert!(has_error(&r, "same adapter crate"), "{:?}", r.errors);
+    assert_eq!(r.no_baseline.len(), 1);
+    assert_eq!(
+        r.no_baseline[0].adapter.as_deref(),
+        Some("futures-local-adapter")
+    );
+    assert_eq!(
+        r.not_measured[0].adapter.as_deref(),
+        Some("reference-adapter")
+    );
+    let same = [through(
+        record(MetricId::Perf04A, 5.0),
+        "futures-local-adapter",
+    )];
+    let r = gate(Ask {
+        baseline: Some(&same),
+        current: Some(&c),
+        ..NONE
+    });
+    assert_eq!(r.regressions.len(), 1, "{:?}", r.errors);
+    // A paired run's base built before adapter crates names none; it still pairs.
+    let old = [record(MetricId::Perf04A, 5.0)];
+    let r = gate(Ask {
+        baseline: Some(&old),
+        current: Some(&c),
+        paired_base: true,
+        ..NONE
+    });
+    assert_eq!(r.regressions.len(), 1, "{:?}", r.errors);
+    assert!(r.no_baseline.is_empty() && r.not_measured.is_empty());
 }
 
 #[test]

@@ -20,6 +20,7 @@ fn gate(records: &[Record], history: &[GateEvent], required: &[MetricId]) -> Gat
         current: None,
         require_baseline: false,
         speed_adjusted_baseline: false,
+        paired_base: false,
         run: None,
     })
 }
@@ -133,6 +134,7 @@ fn regression(base: f64, cur: f64, metric: MetricId) -> Verdict {
         current: Some(&c),
         require_baseline: false,
         speed_adjusted_baseline: false,
+        paired_base: false,
         run: None,
     })
     .verdict

@@ -264,6 +264,7 @@ proptest! {
             current: None,
             require_baseline: false,
             speed_adjusted_baseline: false,
+            paired_base: false,
             run: None,
         });
         if report.verdict != Verdict::PolicyError {

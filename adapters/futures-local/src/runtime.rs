@@ -51,7 +51,10 @@ impl FuturesLocal {
                     YieldNow::default().await;
                 }
             };
-            drop(self.exec.spawn(&scope, Traced::new(task, self.tracer.clone(), body)));
+            drop(
+                self.exec
+                    .spawn(&scope, Traced::new(task, self.tracer.clone(), body)),
+            );
         }
         self.exec.run_until_idle();
         let replayed = replay.map_or(Ok(()), |hash| self.tracer.replayed(hash, scope.live()));

@@ -183,7 +183,9 @@ async fn task(mut wait: Wait, held: Held, started: Rc<Cell<u32>>) {
         match &mut wait {
             Wait::Work(steps) => {
                 for i in 0..*steps {
-                    acc = acc.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(u64::from(i));
+                    acc = acc
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(u64::from(i));
                 }
                 std::hint::black_box(acc);
                 mark();

@@ -84,6 +84,7 @@ mod tests {
             environment: env,
             workload,
             framework: Some(Framework::VanillaJs),
+            adapter: None,
         }
     }
 

@@ -41,14 +41,16 @@ pub fn json(view: &View<'_>) -> Result<String> {
         let bound = |f: fn(f64, f64) -> f64| {
             (!seeds.is_empty()).then(|| seeds.iter().fold(value, |a, b| f(a, *b)))
         };
-        doc.entry(row.key.to_string()).or_default().insert(
-            measure(row.key.metric_id, row.record.unit),
-            Metric {
-                value,
-                lower_value: bound(f64::min),
-                upper_value: bound(f64::max),
-            },
-        );
+        doc.entry(format!("{}{}", row.key, view.adapter_suffix(&row.key)))
+            .or_default()
+            .insert(
+                measure(row.key.metric_id, row.record.unit),
+                Metric {
+                    value,
+                    lower_value: bound(f64::min),
+                    upper_value: bound(f64::max),
+                },
+            );
     }
     let mut out = serde_json::to_string_pretty(&doc)?;
     out.push('\n');

@@ -43,6 +43,7 @@ pub fn page(view: &View<'_>) -> Result<String, ReportError> {
     );
     verdict(view, &mut out);
     budgets(view, &mut out)?;
+    super::adapters::html(view, &mut out);
     sections::distributions(view, &mut out)?;
     sections::phases(view, &mut out)?;
     sections::sizes(view, &mut out)?;

@@ -78,7 +78,14 @@ fn case(view: &View<'_>, row: &Row<'_>) -> TestCase {
         }
         _ => TestCaseStatus::success(),
     };
-    let mut case = TestCase::new(format!("{} {scenario}", row.key.metric_id), status);
+    let mut case = TestCase::new(
+        format!(
+            "{} {scenario}{}",
+            row.key.metric_id,
+            view.adapter_suffix(&row.key)
+        ),
+        status,
+    );
     case.set_classname(format!(
         "wasm-budgets.{}.{}",
         row.key.environment, row.key.profile

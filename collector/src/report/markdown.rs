@@ -31,9 +31,10 @@ pub fn summary(view: &View<'_>) -> String {
     if !breaches.is_empty() {
         out.push_str("### Breaches\n\n");
         for r in breaches {
+            let adapter = view.adapter_suffix(&r.key);
             let _ = writeln!(
                 out,
-                "- **{}** {} {} {}",
+                "- **{}** {} {} {}{adapter}",
                 r.status.to_string().to_uppercase(),
                 r.label(),
                 r.key.profile,
@@ -44,6 +45,7 @@ pub fn summary(view: &View<'_>) -> String {
         out.push('\n');
     }
     regressions(view, &mut out);
+    super::adapters::markdown(view, &mut out);
     super::attribution::markdown(view, &mut out);
     let (errors, warnings) = view.gate_messages();
     for e in errors {

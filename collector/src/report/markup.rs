@@ -36,11 +36,17 @@ pub fn status_cell(s: Status) -> String {
     format!("<td class=\"s-{s}\">{}</td>", s.to_string().to_uppercase())
 }
 
-/// Rows grouped by environment × profile, in summary order within a group.
+/// Rows grouped by environment × profile (and adapter crate, where the records name more than one),
+/// in summary order within a group.
 pub fn grouped<'v, 'a>(view: &'v View<'a>) -> BTreeMap<String, Vec<&'v Row<'a>>> {
+    let several = view.adapters().len() > 1;
     let mut by: BTreeMap<String, Vec<&Row<'a>>> = BTreeMap::new();
     for r in &view.rows {
-        by.entry(format!("{} {}", r.key.environment, r.key.profile))
+        let adapter = match (&r.key.adapter, several) {
+            (Some(a), true) => format!("{a} "),
+            _ => String::new(),
+        };
+        by.entry(format!("{adapter}{} {}", r.key.environment, r.key.profile))
             .or_default()
             .push(r);
     }

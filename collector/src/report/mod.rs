@@ -2,6 +2,7 @@
 //! self-contained HTML page with plots, a Markdown summary, JUnit XML and Bencher Metric Format JSON,
 //! all drawn from the summary, the raw wire results, the gate's report and its event log.
 
+mod adapters;
 mod attribution;
 mod bmf;
 mod history;

@@ -144,6 +144,25 @@ impl<'a> View<'a> {
         }
     }
 
+    /// The adapter crates the records name, sorted (none for records from before adapter crates).
+    pub fn adapters(&self) -> Vec<String> {
+        let set: std::collections::BTreeSet<&String> = self
+            .rows
+            .iter()
+            .filter_map(|r| r.key.adapter.as_ref())
+            .collect();
+        set.into_iter().cloned().collect()
+    }
+
+    /// ` (crate)` naming `key`'s adapter where the records name more than one, else nothing: what
+    /// keeps two adapters' rows apart in names other tools key by.
+    pub fn adapter_suffix(&self, key: &RecordKey) -> String {
+        match &key.adapter {
+            Some(a) if self.adapters().len() > 1 => format!(" ({a})"),
+            _ => String::new(),
+        }
+    }
+
     pub fn regressions(&self) -> &'a [Regression] {
         regressions(self.inputs)
     }

@@ -49,7 +49,7 @@ pub(super) fn compare<'a>(req: &GateRequest<'a>) -> Compared {
             .filter(in_scope)
             .filter(|r| measured(r).is_some())
         {
-            m.entry(r.key()).or_insert(r);
+            m.entry(pairing(req, r.key())).or_insert(r);
         }
         m
     };
@@ -57,7 +57,7 @@ pub(super) fn compare<'a>(req: &GateRequest<'a>) -> Compared {
     for r in cur.iter().filter(in_scope) {
         let Some(current) = measured(r) else { continue };
         let key = r.key();
-        match base_index.get(&key) {
+        match base_index.get(&pairing(req, key.clone())) {
             None => out.no_baseline.push(key),
             Some(b) => match regression(req, r, b, current) {
                 Ok(reg) => out.regressions.push(reg),
@@ -79,14 +79,17 @@ pub(super) fn compare<'a>(req: &GateRequest<'a>) -> Compared {
             far.join(", ")
         ));
     }
-    out.not_measured = base_index
-        .keys()
-        .filter(|k| !cur_index.contains_key(k))
-        .cloned()
+    out.not_measured = base
+        .iter()
+        .filter(in_scope)
+        .filter(|r| measured(r).is_some() && !cur_index.contains_key(&pairing(req, r.key())))
+        .map(Record::key)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
         .collect();
     if out.regressions.is_empty() && out.errors.is_empty() {
         out.errors.push(
-            "the baseline shares no measured record with the current run, so nothing was compared: pass a baseline of the same profiles, environments and metrics".to_owned(),
+            "the baseline shares no measured record with the current run, so nothing was compared: pass a baseline of the same adapter crate, profiles, environments and metrics".to_owned(),
         );
     }
     if req.require_baseline {
@@ -97,6 +100,15 @@ pub(super) fn compare<'a>(req: &GateRequest<'a>) -> Compared {
         }
     }
     out
+}
+
+/// The key a record pairs under: a paired run's base pairs whatever adapter crate either side names.
+fn pairing(req: &GateRequest<'_>, key: RecordKey) -> RecordKey {
+    if req.paired_base {
+        key.without_adapter()
+    } else {
+        key
+    }
 }
 
 /// One comparison, refusing units that differ from the budget's and baselines that cannot be compared.

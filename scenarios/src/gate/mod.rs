@@ -51,6 +51,10 @@ pub struct GateRequest<'a> {
     /// adjustment widened the A/A spread of the stored-baseline rule (σ of the log ratio 1.9–4.5 %
     /// raw against 8.3–10.3 % adjusted, six A/A runs failing), so raw values are compared unless asked.
     pub speed_adjusted_baseline: bool,
+    /// The baseline is a paired run's base, measured beside the candidate in this session: each key
+    /// pairs with the base's whatever adapter crate either names (a base built before adapter crates
+    /// names none). Otherwise keys pair only within one adapter, so two runtimes never mix.
+    pub paired_base: bool,
     /// This gate run: `(commit, run id)`. Earlier events of the same run (a CI retry) do not count
     /// toward a warn streak.
     pub run: Option<(&'a str, &'a str)>,
@@ -390,6 +394,7 @@ pub fn stamp(budgets: &BudgetPolicy, record: &mut Record) -> Result<(), String> 
         current: None,
         require_baseline: false,
         speed_adjusted_baseline: false,
+        paired_base: false,
         run: None,
     };
     let res = judge(&req, record)?;

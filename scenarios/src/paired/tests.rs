@@ -288,6 +288,7 @@ fn a_pooled_estimate_decides_the_regression_and_the_verdict_follows() {
         metric_id: MetricId::Perf04A,
         framework: Some(crate::Framework::VanillaJs),
         workload: Some(Workload::SteadyThroughput),
+        adapter: None,
     };
     let report = GateReport {
         verdict: Verdict::Fail,
