@@ -25,6 +25,7 @@ mod signals;
 mod size_table;
 mod summaries;
 mod table;
+mod template;
 mod wasm_parts;
 use charts::units;
 

@@ -43,7 +43,12 @@ pub fn workload_records(
         if let Some(reason) = unmeasurable(first.profile, m) {
             if !recs.iter().any(|r| r.metric_id == m) {
                 let at = (environment, first.profile, first.framework, first.workload);
-                recs.push(skipped(at, m, run, reason));
+                let mut skip = skipped(at, m, run, reason);
+                if let Some(d) = skip.detail.as_mut() {
+                    d.adapter = Some(first.adapter.clone());
+                    d.adapter_crate = first.adapter_crate.clone();
+                }
+                recs.push(skip);
             }
         }
     }

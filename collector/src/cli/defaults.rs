@@ -45,6 +45,7 @@ pub fn parse() -> anyhow::Result<(Cli, Home)> {
         | Command::Gate(_)
         | Command::Schema(_)
         | Command::Report(_)
+        | Command::NewAdapter(_)
         | Command::Reference => {}
     }
     Ok((cli, home))

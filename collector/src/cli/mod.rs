@@ -56,6 +56,10 @@ pub enum Command {
     CheckAdapter(Box<CheckAdapterArgs>),
     /// Write the reports people read: HTML with plots, Markdown summary, JUnit XML, Bencher BMF JSON.
     Report(ReportArgs),
+    /// Write a new adapter crate to start from: a complete runtime (the futures-local adapter, which
+    /// passes the conformance suite) under your crate's name, outside this checkout; then
+    /// `check-adapter --adapter DIR` and `run --adapter DIR`.
+    NewAdapter(NewAdapterArgs),
     /// Print every subcommand and flag as Markdown (docs/collector.md is this output; a test keeps it so).
     Reference,
 }
@@ -100,6 +104,15 @@ pub struct CheckAdapterArgs {
     /// `--prebuilt`, endpoints); workloads, iterations and gating flags are not used.
     #[command(flatten)]
     pub run: RunArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct NewAdapterArgs {
+    /// Where to write the crate: a directory that does not exist yet, or an empty one.
+    pub dir: PathBuf,
+    /// The crate's package name [default: the directory's name].
+    #[arg(long)]
+    pub name: Option<String>,
 }
 
 /// Which policy file.

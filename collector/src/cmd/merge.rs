@@ -27,7 +27,8 @@ use crate::summaries::read_summary;
 use crate::{policies, provenance};
 use scenarios::shard::{ShardFile, ShardUnit, SHARD_SCHEMA_VERSION};
 
-type UnitKey = (Environment, Profile, Framework, Workload);
+/// A workload's unit, and the adapter crate its answers name.
+type UnitKey = (Environment, Profile, Framework, Workload, Option<String>);
 
 /// One workload's seeds gathered from every shard.
 struct Group {
@@ -114,7 +115,7 @@ fn records_of(
     groups: &BTreeMap<UnitKey, Group>,
 ) -> Result<Vec<Record>> {
     let mut records = Vec::new();
-    for ((env, profile, framework, workload), g) in groups {
+    for ((env, profile, framework, workload, _adapter), g) in groups {
         let missing: Vec<u64> = seeds
             .iter()
             .filter(|s| !g.seeds.contains_key(s))
@@ -195,9 +196,9 @@ fn check_planned(shards: &[(PathBuf, ShardFile)], groups: &BTreeMap<UnitKey, Gro
     let mut missing = Vec::new();
     for (p, s) in shards {
         for (e, pr, f, w, seed) in &s.planned {
-            let measured = groups
-                .get(&(*e, *pr, *f, *w))
-                .is_some_and(|g| g.seeds.contains_key(seed));
+            let measured = groups.iter().any(|((ge, gp, gf, gw, _), g)| {
+                (ge, gp, gf, gw) == (e, pr, f, w) && g.seeds.contains_key(seed)
+            });
             if !measured && missing.len() < 10 {
                 missing.push(format!(
                     "{e} {pr} {f}/{w} seed {seed} (planned in {})",
@@ -253,7 +254,6 @@ fn gather(shards: &[(PathBuf, ShardFile)]) -> Result<BTreeMap<UnitKey, Group>> {
     for (path, shard) in shards {
         let dir = path.parent().unwrap_or(Path::new("."));
         for (i, u) in shard.units.iter().enumerate() {
-            let key = (u.environment, u.profile, u.framework, u.workload);
             let label = format!(
                 "{}: $.units[{i}] ({} {} {}/{})",
                 path.display(),
@@ -262,24 +262,30 @@ fn gather(shards: &[(PathBuf, ShardFile)]) -> Result<BTreeMap<UnitKey, Group>> {
                 u.framework,
                 u.workload
             );
-            let g = groups.entry(key).or_insert_with(|| Group {
-                session: u.session.clone(),
-                nodes: Vec::new(),
-                wasm: u.wasm.clone(),
-                seeds: BTreeMap::new(),
-                logs: Vec::new(),
-            });
-            same_browser(&g.session, &u.session).with_context(|| label.clone())?;
-            if let Some(n) = u.session.node.as_ref().filter(|n| !g.nodes.contains(n)) {
-                g.nodes.push(n.clone());
-            }
-            if let Some(log) = &u.driver_log {
-                g.logs.push(dir.join(log).display().to_string());
-            }
             for s in &u.seeds {
                 let file = dir.join(&s.path);
                 let (wire, bytes) =
                     read_answer(&file, u, s.seed, shard).with_context(|| label.clone())?;
+                // Two adapters' runs merge side by side: each adapter crate's seeds fold apart.
+                let adapter = wire.adapter_crate.as_ref().map(|a| a.name.clone());
+                let key = (u.environment, u.profile, u.framework, u.workload, adapter);
+                let g = groups.entry(key).or_insert_with(|| Group {
+                    session: u.session.clone(),
+                    nodes: Vec::new(),
+                    wasm: u.wasm.clone(),
+                    seeds: BTreeMap::new(),
+                    logs: Vec::new(),
+                });
+                same_browser(&g.session, &u.session).with_context(|| label.clone())?;
+                if let Some(n) = u.session.node.as_ref().filter(|n| !g.nodes.contains(n)) {
+                    g.nodes.push(n.clone());
+                }
+                if let Some(log) = &u.driver_log {
+                    let log = dir.join(log).display().to_string();
+                    if !g.logs.contains(&log) {
+                        g.logs.push(log);
+                    }
+                }
                 match g.seeds.get(&s.seed) {
                     Some((_, other, b)) if *b != bytes => bail!("{label}: seed {} is also in {other} with a different result: a conflicting duplicate (two shards measured the same seed); merge shards of one plan, each once", s.seed),
                     Some(_) => {}

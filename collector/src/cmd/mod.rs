@@ -3,6 +3,7 @@
 mod build;
 mod gate;
 mod merge;
+mod new_adapter;
 mod report;
 mod run;
 mod schema;
@@ -29,6 +30,7 @@ pub fn run(cli: Cli, home: &Home) -> Result<Outcome> {
         Command::Noise(a) => run::noise::run(&cli.artifacts_dir, &a, home),
         Command::CheckAdapter(a) => run::check::run(&cli.artifacts_dir, &a, home),
         Command::Report(a) => report::run(&cli.artifacts_dir, &a),
+        Command::NewAdapter(a) => new_adapter::run(&a, home),
         Command::Reference => {
             print!("{}", crate::cli::reference());
             Ok(Outcome::Pass)
