@@ -63,6 +63,19 @@ fn what(key: &RecordKey) -> String {
     format!("{m} {} {} {s}", key.profile, key.environment)
 }
 
+/// [`what`] in few columns, so a row of two adapters fits the Markdown summary's 80.
+fn short(key: &RecordKey, rows: &[Option<&Row<'_>>]) -> String {
+    let m = key.metric_id.as_str().trim_start_matches("M-PERF-");
+    let s = rows
+        .iter()
+        .flatten()
+        .next()
+        .map_or_else(String::new, |r| super::markdown::short_scenario(r));
+    let env = key.environment.to_string();
+    let env = env.trim_start_matches("desktop-");
+    format!("{m} {s} {} {env}", key.profile)
+}
+
 /// The HTML section (nothing for a single adapter).
 pub fn html(view: &View<'_>, out: &mut String) {
     let Some(s) = side_by_side(view) else { return };
@@ -104,7 +117,7 @@ pub fn markdown(view: &View<'_>, out: &mut String) {
     }
     out.push('\n');
     for (key, rows) in &s.lines {
-        let _ = write!(out, "| {} |", what(key));
+        let _ = write!(out, "| {} |", short(key, rows));
         for (i, r) in rows.iter().enumerate() {
             let _ = write!(out, " {} |", cell(*r));
             if i > 0 {

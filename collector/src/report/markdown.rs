@@ -61,7 +61,7 @@ pub fn summary(view: &View<'_>) -> String {
 }
 
 /// Short names so a table row fits 80 columns.
-fn short_scenario(r: &Row<'_>) -> String {
+pub(super) fn short_scenario(r: &Row<'_>) -> String {
     let f = r.key.framework.map(|f| match f {
         Framework::VanillaJs => "vanilla",
         Framework::TypescriptSdk => "ts-sdk",
@@ -165,11 +165,12 @@ fn groups(view: &View<'_>, out: &mut String) {
     out.push_str("</details>\n");
 }
 
-/// Wraps list items and cuts other lines so every line is within [`WIDTH`] columns.
+/// Wraps list items and cuts other lines so every line is within [`WIDTH`] columns (table rows stay whole).
 fn fit(text: &str) -> String {
     let mut out = String::new();
     for line in text.lines() {
-        if line.chars().count() <= WIDTH {
+        // A table row cannot wrap and stay a row.
+        if line.chars().count() <= WIDTH || line.starts_with('|') {
             out.push_str(line);
             out.push('\n');
             continue;
