@@ -105,7 +105,10 @@ fn spread(values: &[f64], unit: Unit) -> f64 {
 /// the rule (the comparison then says more about the machine than about the change).
 pub fn annotate(report: &mut GateReport, noise: &NoiseReport) {
     for reg in &mut report.regressions {
-        let Some(e) = noise.entries.iter().find(|e| e.key == reg.key) else {
+        // A noise report from before records were keyed by adapter names none: it serves any.
+        let Some(e) = noise.entries.iter().find(|e| {
+            e.key == reg.key || (e.key.adapter.is_none() && e.key == reg.key.without_adapter())
+        }) else {
             continue;
         };
         // The spread of the values as this comparison compared them (raw, or at one speed).

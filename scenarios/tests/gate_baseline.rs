@@ -122,6 +122,20 @@ fn two_adapters_never_compare_but_a_paired_base_pairs_whatever_it_names() {
     });
     assert_eq!(r.regressions.len(), 1, "{:?}", r.errors);
     assert!(r.no_baseline.is_empty() && r.not_measured.is_empty());
+    // A stored baseline from before adapter keys pairs as it did, and the report says so.
+    let r = gate(Ask {
+        baseline: Some(&old),
+        current: Some(&c),
+        ..NONE
+    });
+    assert_eq!(r.regressions.len(), 1, "{:?}", r.errors);
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.contains("name no adapter crate") && w.contains("futures-local-adapter")),
+        "{:?}",
+        r.warnings
+    );
 }
 
 #[test]

@@ -73,10 +73,11 @@ impl Tracer {
         let step = self.cursor.get();
         if tasks_left > 0 {
             return Err(match log.get(step) {
+                // The tasks left were all parked, each ready but not the recorded one.
                 Some(&index) => AdapterError::ReplayDiverged {
                     step,
                     index,
-                    ready: 0,
+                    ready: tasks_left,
                 },
                 None => AdapterError::ReplayExhausted {
                     recorded: log.len(),

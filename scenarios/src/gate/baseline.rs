@@ -42,6 +42,11 @@ pub(super) fn compare<'a>(req: &GateRequest<'a>) -> Compared {
         return out;
     };
     let in_scope = |r: &&Record| req.profile.is_none_or(|p| r.profile == p);
+    // A baseline written before records were keyed by adapter names no adapter crate at all: it
+    // pairs as it always did, and says so.
+    let legacy = base.iter().all(|r| r.key().adapter.is_none());
+    let across = req.paired_base || legacy;
+    let pairing = |key: RecordKey| if across { key.without_adapter() } else { key };
     let index = |records: &'a [Record]| -> BTreeMap<RecordKey, &'a Record> {
         let mut m = BTreeMap::new();
         for r in records
@@ -49,7 +54,7 @@ pub(super) fn compare<'a>(req: &GateRequest<'a>) -> Compared {
             .filter(in_scope)
             .filter(|r| measured(r).is_some())
         {
-            m.entry(pairing(req, r.key())).or_insert(r);
+            m.entry(pairing(r.key())).or_insert(r);
         }
         m
     };
@@ -57,7 +62,7 @@ pub(super) fn compare<'a>(req: &GateRequest<'a>) -> Compared {
     for r in cur.iter().filter(in_scope) {
         let Some(current) = measured(r) else { continue };
         let key = r.key();
-        match base_index.get(&pairing(req, key.clone())) {
+        match base_index.get(&pairing(key.clone())) {
             None => out.no_baseline.push(key),
             Some(b) => match regression(req, r, b, current) {
                 Ok(reg) => out.regressions.push(reg),
@@ -72,6 +77,14 @@ pub(super) fn compare<'a>(req: &GateRequest<'a>) -> Compared {
         .filter(|(_, s)| *s > FAR_SLOWDOWN || *s < 1.0 / FAR_SLOWDOWN)
         .map(|(r, s)| format!("{} (×{s:.2})", r.key))
         .collect();
+    let named: std::collections::BTreeSet<String> =
+        cur.iter().filter_map(|r| r.key().adapter).collect();
+    if legacy && !req.paired_base && !named.is_empty() && !out.regressions.is_empty() {
+        out.warnings.push(format!(
+            "the baseline's records name no adapter crate (written before records were keyed by adapter): they were compared with {}'s; refresh the baseline so each adapter keeps its own",
+            named.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
     if !far.is_empty() {
         out.warnings.push(format!(
             "the machine-speed reference moved more than {}× since the baseline for {}: values were compared at the baseline's speed, which assumes the runtime's cost scales like the reference's; refresh the baseline on this machine or drop --speed-adjusted-baseline",
@@ -82,7 +95,7 @@ pub(super) fn compare<'a>(req: &GateRequest<'a>) -> Compared {
     out.not_measured = base
         .iter()
         .filter(in_scope)
-        .filter(|r| measured(r).is_some() && !cur_index.contains_key(&pairing(req, r.key())))
+        .filter(|r| measured(r).is_some() && !cur_index.contains_key(&pairing(r.key())))
         .map(Record::key)
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
@@ -100,15 +113,6 @@ pub(super) fn compare<'a>(req: &GateRequest<'a>) -> Compared {
         }
     }
     out
-}
-
-/// The key a record pairs under: a paired run's base pairs whatever adapter crate either side names.
-fn pairing(req: &GateRequest<'_>, key: RecordKey) -> RecordKey {
-    if req.paired_base {
-        key.without_adapter()
-    } else {
-        key
-    }
 }
 
 /// One comparison, refusing units that differ from the budget's and baselines that cannot be compared.
