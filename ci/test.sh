@@ -16,8 +16,8 @@ step "cargo fmt --check"
 cargo fmt --all --check
 step "cargo clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
-step "cargo clippy (harness-wasm and the reference adapter for wasm32, every feature)"
-cargo clippy -p harness-wasm -p reference-adapter --target wasm32-unknown-unknown --all-targets --features reference-adapter/trace,reference-adapter/diagnostics -- -D warnings
+step "cargo clippy (harness-wasm and both adapters for wasm32, every feature)"
+cargo clippy -p harness-wasm -p reference-adapter -p futures-local-adapter --target wasm32-unknown-unknown --all-targets --features reference-adapter/trace,reference-adapter/diagnostics,futures-local-adapter/trace,futures-local-adapter/diagnostics -- -D warnings
 step "cargo clippy (charts and page-tools for wasm32)"
 cargo clippy -p charts -p page-tools --target wasm32-unknown-unknown --all-targets -- -D warnings
 step "scenarios and charts build for wasm32 (pure crates)"

@@ -102,7 +102,7 @@ fn the_workspace_keeps_its_architecture() {
 }
 
 #[test]
-fn the_workspace_has_its_seven_crates_and_each_has_sources() {
+fn the_workspace_has_its_eight_crates_and_each_has_sources() {
     let root = workspace_root();
     let crates = workspace::crates(&root);
     let mut names: Vec<&str> = crates.iter().map(|c| c.package.as_str()).collect();
@@ -113,6 +113,7 @@ fn the_workspace_has_its_seven_crates_and_each_has_sources() {
             "bench-webdriver",
             "charts",
             "collector",
+            "futures-local-adapter",
             "harness-wasm",
             "page-tools",
             "reference-adapter",

@@ -80,7 +80,7 @@ fn code_map() -> String {
     // One edge drawn that the EDGES table does not allow (harness-wasm → charts).
     let mut map = String::from(
         "# Architecture\n\nEdges: `harness-wasm → {scenarios, charts}`, `collector → {scenarios, \
-         charts, webdriver}`,\n`charts → scenarios`, `page-tools → {scenarios, charts}`, `reference-adapter → harness-wasm`.\n\n## Code map\n",
+         charts, webdriver}`,\n`charts → scenarios`, `page-tools → {scenarios, charts}`, `reference-adapter → harness-wasm`,\n`futures-local-adapter → harness-wasm`.\n\n## Code map\n",
     );
     for (dir, _, _) in &MANIFESTS[..6] {
         map.push_str(&format!("\n### `{dir}/` — planted\n"));
