@@ -104,7 +104,7 @@ pub fn html(view: &View<'_>, out: &mut String) {
 /// The Markdown section (nothing for a single adapter).
 pub fn markdown(view: &View<'_>, out: &mut String) {
     let Some(s) = side_by_side(view) else { return };
-    out.push_str("### Adapters side by side\n\n| metric |");
+    out.push_str("### Adapters side by side\n\nEach adapter judged on its own; ×: its value over the first's.\n\n| metric |");
     for (i, a) in s.adapters.iter().enumerate() {
         let _ = write!(out, " {a} |");
         if i > 0 {

@@ -1,7 +1,6 @@
 //! `wasm_budget_summary.md`: a short Markdown summary for a PR comment or `$GITHUB_STEP_SUMMARY`,
 //! breaches first, then one compact line per environment × profile, every line within 80 columns.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use scenarios::summary::Status;
@@ -133,19 +132,14 @@ fn regressions(view: &View<'_>, out: &mut String) {
 
 /// One table per environment × profile: metric, scenario, value, hard budget, share used, status.
 fn groups(view: &View<'_>, out: &mut String) {
-    let mut by: BTreeMap<(String, String), Vec<&Row<'_>>> = BTreeMap::new();
-    for r in &view.rows {
-        by.entry((r.key.environment.to_string(), r.key.profile.to_string()))
-            .or_default()
-            .push(r);
-    }
+    let by = super::markup::grouped(view);
     let _ = writeln!(
         out,
         "\n<details><summary>All {} records</summary>\n",
         view.rows.len()
     );
-    for ((env, profile), rows) in by {
-        let _ = writeln!(out, "**{env} {profile}**\n");
+    for (group, rows) in by {
+        let _ = writeln!(out, "**{group}**\n");
         out.push_str("| metric | scenario | value | hard | used | status |\n");
         out.push_str("|---|---|--:|--:|--:|---|\n");
         for r in rows {
