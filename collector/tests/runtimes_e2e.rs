@@ -60,26 +60,28 @@ fn shard(mut c: Command, artifacts: &Path) -> std::path::PathBuf {
 fn a_second_runtime_and_a_new_crate_are_checked_measured_and_reported_side_by_side() {
     let tmp = tempfile::tempdir().unwrap();
     let mine = tmp.path().join("my-runtime");
-    let o = Command::cargo_bin("collector")
-        .unwrap()
-        .current_dir(root())
-        .arg("new-adapter")
-        .arg(&mine)
-        .output()
-        .unwrap();
+    let new_adapter = || {
+        Command::cargo_bin("collector")
+            .unwrap()
+            .current_dir(root())
+            .arg("new-adapter")
+            .arg(&mine)
+            .output()
+            .unwrap()
+    };
+    let o = new_adapter();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("collector check-adapter --adapter"));
-    let again = Command::cargo_bin("collector")
-        .unwrap()
-        .current_dir(root())
-        .arg("new-adapter")
-        .arg(&mine)
-        .output()
-        .unwrap();
+    let again = new_adapter();
     assert_eq!(
         again.status.code(),
         Some(2),
         "a non-empty directory is refused"
+    );
+    assert!(
+        text(&again).contains("the directory is not empty"),
+        "{}",
+        text(&again)
     );
 
     let (fl, my) = (tmp.path().join("fl"), tmp.path().join("mine"));
