@@ -20,7 +20,7 @@ pub struct SideBySide<'v, 'a> {
 
 /// The side-by-side comparison, when the view's records name two or more adapter crates.
 pub fn side_by_side<'v, 'a>(view: &'v View<'a>) -> Option<SideBySide<'v, 'a>> {
-    let adapters = view.adapters();
+    let adapters = view.adapters().to_vec();
     if adapters.len() < 2 {
         return None;
     }

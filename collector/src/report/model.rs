@@ -84,6 +84,8 @@ pub struct View<'a> {
     pub inputs: &'a Inputs,
     pub rows: Vec<Row<'a>>,
     pub verdict: Verdict,
+    /// The adapter crates the records name, sorted (counted once: every row's name may ask).
+    adapters: Vec<String>,
     /// Things the reader must know about the inputs (a missing or stale gate report, missing raw files).
     pub notes: Vec<String>,
 }
@@ -136,8 +138,12 @@ impl<'a> View<'a> {
             notes.push(format!("{missing} file(s) the records name were not found (artifacts moved without raw/?): their plots are left out"));
         }
         let verdict = verdict(gate.map(|g| g.verdict), &rows, regressions(inputs));
+        let adapters: std::collections::BTreeSet<&String> =
+            rows.iter().filter_map(|r| r.key.adapter.as_ref()).collect();
+        let adapters = adapters.into_iter().cloned().collect();
         View {
             inputs,
+            adapters,
             rows,
             verdict,
             notes,
@@ -145,13 +151,8 @@ impl<'a> View<'a> {
     }
 
     /// The adapter crates the records name, sorted (none for records from before adapter crates).
-    pub fn adapters(&self) -> Vec<String> {
-        let set: std::collections::BTreeSet<&String> = self
-            .rows
-            .iter()
-            .filter_map(|r| r.key.adapter.as_ref())
-            .collect();
-        set.into_iter().cloned().collect()
+    pub fn adapters(&self) -> &[String] {
+        &self.adapters
     }
 
     /// ` (crate)` naming `key`'s adapter where the records name more than one, else nothing: what
