@@ -64,13 +64,9 @@ fn what(key: &RecordKey) -> String {
 }
 
 /// [`what`] in few columns, so a row of two adapters fits the Markdown summary's 80.
-fn short(key: &RecordKey, rows: &[Option<&Row<'_>>]) -> String {
+fn short(key: &RecordKey) -> String {
     let m = key.metric_id.as_str().trim_start_matches("M-PERF-");
-    let s = rows
-        .iter()
-        .flatten()
-        .next()
-        .map_or_else(String::new, |r| super::markdown::short_scenario(r));
+    let s = super::model::short_scenario(key);
     let env = key.environment.to_string();
     let env = env.trim_start_matches("desktop-");
     format!("{m} {s} {} {env}", key.profile)
@@ -117,7 +113,7 @@ pub fn markdown(view: &View<'_>, out: &mut String) {
     }
     out.push('\n');
     for (key, rows) in &s.lines {
-        let _ = write!(out, "| {} |", short(key, rows));
+        let _ = write!(out, "| {} |", short(key));
         for (i, r) in rows.iter().enumerate() {
             let _ = write!(out, " {} |", cell(*r));
             if i > 0 {

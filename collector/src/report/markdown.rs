@@ -4,9 +4,8 @@
 use std::fmt::Write;
 
 use scenarios::summary::Status;
-use scenarios::{Framework, Workload};
 
-use super::model::{shown, verdict_words, Row, View};
+use super::model::{short_scenario, shown, verdict_words, View};
 use crate::documents::Output;
 use crate::units::{digits, signed_pct};
 
@@ -57,28 +56,6 @@ pub fn summary(view: &View<'_>) -> String {
     let html = Output::Html.file_name();
     let _ = writeln!(out, "\nPlots, history and provenance: `{html}`.");
     fit(&out)
-}
-
-/// Short names so a table row fits 80 columns.
-pub(super) fn short_scenario(r: &Row<'_>) -> String {
-    let f = r.key.framework.map(|f| match f {
-        Framework::VanillaJs => "vanilla",
-        Framework::TypescriptSdk => "ts-sdk",
-        Framework::React => "react",
-        Framework::Nextjs => "next",
-    });
-    let w = r.key.workload.map(|w| match w {
-        Workload::ColdStart => "cold",
-        Workload::SteadyThroughput => "steady",
-        Workload::CancellationStorm => "cancel",
-        Workload::StreamingIo => "stream",
-        Workload::MemoryPressure => "memory",
-    });
-    match (f, w) {
-        (Some(f), Some(w)) => format!("{f}/{w}"),
-        (None, Some(w)) => w.to_owned(),
-        _ => "module".to_owned(),
-    }
 }
 
 fn commits(view: &View<'_>) -> String {
@@ -148,7 +125,7 @@ fn groups(view: &View<'_>, out: &mut String) {
                 out,
                 "| {} | {} | {} | {} | {used} | {} |",
                 r.key.metric_id.as_str().trim_start_matches("M-PERF-"),
-                short_scenario(r),
+                short_scenario(&r.key),
                 shown(r.record.value, r.unit()),
                 shown(r.record.threshold_hard, r.unit()),
                 r.status

@@ -2,7 +2,7 @@
 //! reason), its headroom to the budget, and the overall verdict every output leads with.
 
 use scenarios::summary::{Record, RecordKey, Status};
-use scenarios::Unit;
+use scenarios::{Framework, Unit, Workload};
 
 use super::inputs::{Inputs, Linked, MetricResult, Regression, SeedSamples, Verdict};
 use crate::units::{human, why, Why};
@@ -75,6 +75,28 @@ pub fn scenario(key: &RecordKey) -> Option<String> {
         (Some(f), Some(w)) => Some(format!("{f}/{w}")),
         (None, Some(w)) => Some(w.to_string()),
         _ => None,
+    }
+}
+
+/// Short names so a table row fits 80 columns.
+pub fn short_scenario(key: &RecordKey) -> String {
+    let f = key.framework.map(|f| match f {
+        Framework::VanillaJs => "vanilla",
+        Framework::TypescriptSdk => "ts-sdk",
+        Framework::React => "react",
+        Framework::Nextjs => "next",
+    });
+    let w = key.workload.map(|w| match w {
+        Workload::ColdStart => "cold",
+        Workload::SteadyThroughput => "steady",
+        Workload::CancellationStorm => "cancel",
+        Workload::StreamingIo => "stream",
+        Workload::MemoryPressure => "memory",
+    });
+    match (f, w) {
+        (Some(f), Some(w)) => format!("{f}/{w}"),
+        (None, Some(w)) => w.to_owned(),
+        _ => "module".to_owned(),
     }
 }
 
