@@ -2,7 +2,7 @@
 
 use crate::fold::{self, FoldError, RunInfo, SessionInfo};
 use crate::gate::stamp;
-use crate::ids::{Environment, Framework, MetricId, Profile, Workload};
+use crate::ids::{Environment, MetricId, Profile, Workload};
 use crate::policy::budgets::BudgetPolicy;
 use crate::protocol::{metrics_in, unmeasurable};
 use crate::summary::{Detail, Record, Status};
@@ -42,13 +42,7 @@ pub fn workload_records(
     for m in metrics_in(first.workload, environment) {
         if let Some(reason) = unmeasurable(first.profile, m) {
             if !recs.iter().any(|r| r.metric_id == m) {
-                let at = (environment, first.profile, first.framework, first.workload);
-                let mut skip = skipped(at, m, run, reason);
-                if let Some(d) = skip.detail.as_mut() {
-                    d.adapter = Some(first.adapter.clone());
-                    d.adapter_crate = first.adapter_crate.clone();
-                }
-                recs.push(skip);
+                recs.push(skipped(environment, first, m, run, reason));
             }
         }
     }
@@ -56,16 +50,18 @@ pub fn workload_records(
     Ok(recs)
 }
 
-/// A `skip` record: the metric could not be measured here, and says why (never a pass).
+/// A `skip` record of the workload `first` answered for: the metric could not be measured here, and
+/// says why (never a pass); it names the adapter that answered, as the measured records do.
 pub fn skipped(
-    (environment, profile, framework, workload): (Environment, Profile, Framework, Workload),
+    environment: Environment,
+    first: &WireResult,
     metric: MetricId,
     run: &RunInfo,
     reason: &str,
 ) -> Record {
     Record {
         commit: run.commit.clone(),
-        profile,
+        profile: first.profile,
         environment,
         metric_id: metric,
         value: None,
@@ -77,8 +73,10 @@ pub fn skipped(
         commands: run.commands.clone(),
         artifact_paths: Vec::new(),
         detail: Some(Detail {
-            workload: Some(workload),
-            framework: Some(framework),
+            workload: Some(first.workload),
+            framework: Some(first.framework),
+            adapter: Some(first.adapter.clone()),
+            adapter_crate: first.adapter_crate.clone(),
             skip_reason: Some(reason.to_owned()),
             reduced_protocol: run.reduced_protocol.then_some(true),
             concurrent_sessions: run.concurrency,
@@ -188,7 +186,7 @@ fn stamp_all(budgets: &BudgetPolicy, recs: &mut [Record]) -> Result<(), RecordEr
 mod tests {
     use super::*;
     use crate::fixtures;
-    use crate::ids::Probe;
+    use crate::ids::{Framework, Probe};
     use crate::wire::testing;
 
     fn cold(profile: Profile) -> WireResult {

@@ -39,14 +39,10 @@ pub fn status_cell(s: Status) -> String {
 /// Rows grouped by environment × profile (and adapter crate, where the records name more than one),
 /// in summary order within a group.
 pub fn grouped<'v, 'a>(view: &'v View<'a>) -> BTreeMap<String, Vec<&'v Row<'a>>> {
-    let several = view.adapters().len() > 1;
     let mut by: BTreeMap<String, Vec<&Row<'a>>> = BTreeMap::new();
     for r in &view.rows {
-        let adapter = match (&r.key.adapter, several) {
-            (Some(a), true) => format!("{a} "),
-            _ => String::new(),
-        };
-        by.entry(format!("{adapter}{} {}", r.key.environment, r.key.profile))
+        let adapter = view.adapter_suffix(&r.key);
+        by.entry(format!("{} {}{adapter}", r.key.environment, r.key.profile))
             .or_default()
             .push(r);
     }
