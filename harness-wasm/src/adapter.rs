@@ -61,12 +61,20 @@ pub trait RuntimeAdapter: Sized {
     fn run_schedule(&mut self, spec: &ScheduleSpec) -> Result<u64, AdapterError>;
 
     /// Runs `spec` live while recording every scheduling decision; returns the encoded trace.
-    /// Fails with [`AdapterError::TraceDisabled`] when built without `trace`.
-    fn record_schedule(&mut self, spec: &ScheduleSpec) -> Result<Vec<u8>, AdapterError>;
+    /// Fails with [`AdapterError::TraceDisabled`] when built without `trace`: that is the default, so
+    /// an adapter implements it under `#[cfg(feature = "trace")]` only.
+    fn record_schedule(&mut self, spec: &ScheduleSpec) -> Result<Vec<u8>, AdapterError> {
+        let _ = spec;
+        Err(AdapterError::TraceDisabled)
+    }
 
     /// Loads an encoded trace and replays `spec` following it step by step. Returns the checksum.
-    /// Fails with [`AdapterError::TraceDisabled`] when built without `trace`.
-    fn replay_schedule(&mut self, spec: &ScheduleSpec, trace: &[u8]) -> Result<u64, AdapterError>;
+    /// Fails with [`AdapterError::TraceDisabled`] when built without `trace`: the default, as for
+    /// [`RuntimeAdapter::record_schedule`].
+    fn replay_schedule(&mut self, spec: &ScheduleSpec, trace: &[u8]) -> Result<u64, AdapterError> {
+        let _ = (spec, trace);
+        Err(AdapterError::TraceDisabled)
+    }
 
     /// The runtime's invariant counters so far (tasks, permits, cancels, timers): the conformance
     /// suite holds every method to them, so they must count what really happened.

@@ -111,6 +111,19 @@ impl Trace {
         out
     }
 
+    /// Decodes a trace that must have been recorded with `seed` (a replay of another seed's trace
+    /// is refused as malformed input).
+    pub fn decode_for(bytes: &[u8], seed: u64) -> Result<Self, AdapterError> {
+        let trace = Self::decode(bytes)?;
+        if trace.seed != seed {
+            return Err(AdapterError::BadTrace(format!(
+                "trace was recorded with seed {}, not {seed}",
+                trace.seed
+            )));
+        }
+        Ok(trace)
+    }
+
     pub fn decode(bytes: &[u8]) -> Result<Self, AdapterError> {
         let bad = |m: &str| AdapterError::BadTrace(m.to_owned());
         if bytes.len() < HEADER || &bytes[..4] != MAGIC {

@@ -205,20 +205,9 @@ impl RuntimeAdapter for ReferenceAdapter {
         Ok(trace.encode())
     }
 
-    #[cfg(not(feature = "trace"))]
-    fn record_schedule(&mut self, _spec: &ScheduleSpec) -> Result<Vec<u8>, AdapterError> {
-        Err(AdapterError::TraceDisabled)
-    }
-
     #[cfg(feature = "trace")]
     fn replay_schedule(&mut self, spec: &ScheduleSpec, trace: &[u8]) -> Result<u64, AdapterError> {
-        let trace = harness_wasm::schedule::Trace::decode(trace)?;
-        if trace.seed != spec.seed {
-            return Err(AdapterError::BadTrace(format!(
-                "trace was recorded with seed {}, not {}",
-                trace.seed, spec.seed
-            )));
-        }
+        let trace = harness_wasm::schedule::Trace::decode_for(trace, spec.seed)?;
         self.exec.start_replay(trace);
         let out = self.run_schedule_inner(spec);
         let end = self.exec.finish_replay();
@@ -229,15 +218,6 @@ impl RuntimeAdapter for ReferenceAdapter {
         let sum = out?;
         end?;
         Ok(sum)
-    }
-
-    #[cfg(not(feature = "trace"))]
-    fn replay_schedule(
-        &mut self,
-        _spec: &ScheduleSpec,
-        _trace: &[u8],
-    ) -> Result<u64, AdapterError> {
-        Err(AdapterError::TraceDisabled)
     }
 
     fn invariants(&self) -> InvariantReport {
